@@ -1,0 +1,203 @@
+/**
+ * Checks that need the whole config: names that must be unique, references between sections, and
+ * ids that a chosen option needs. Runs after the schema, on typed data, and reports every problem
+ * with its path, like the schema does.
+ */
+import {
+  ecrRepositoryVariable,
+  roleArnVariable,
+  VARIABLE_AWS_REGION,
+  VARIABLE_ECR_REGISTRY,
+} from "./derive";
+import type { PlatformConfig } from "./schema";
+
+export interface ConfigIssue {
+  readonly path: (string | number)[];
+  readonly message: string;
+}
+
+function listOrNone(names: Iterable<string>): string {
+  const list = [...names];
+  return list.length > 0 ? list.join(", ") : "none defined";
+}
+
+/** Reports each later occurrence of a key already seen. */
+function checkUnique<T>(
+  items: { item: T; path: (string | number)[] }[],
+  key: (item: T) => string,
+  what: string,
+  issues: ConfigIssue[],
+): void {
+  const seen = new Map<string, string>();
+  for (const { item, path } of items) {
+    const k = key(item);
+    const first = seen.get(k.toLowerCase());
+    if (first !== undefined) {
+      issues.push({ path, message: `duplicate ${what} "${k}" (first defined at ${first}); ${what}s must be unique` });
+    } else {
+      seen.set(k.toLowerCase(), formatPath(path));
+    }
+  }
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out === "" ? "(top level)" : out;
+}
+
+export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const repos = config.repositories;
+  const isOrg = config.github.ownerType === "organization";
+
+  // Names that share one namespace across the config (account-wide in AWS, owner-wide in GitHub).
+  checkUnique(repos.map((item, i) => ({ item, path: ["repositories", i, "name"] })), (r) => r.name, "repository", issues);
+  const ecrs = repos.flatMap((r, i) =>
+    r.ecrRepositories.map((item, j) => ({ item, path: ["repositories", i, "ecrRepositories", j, "name"] })),
+  );
+  checkUnique(ecrs, (e) => e.name, "ECR repository", issues);
+  const roles = repos.flatMap((r, i) =>
+    r.deployRoles.map((item, j) => ({ item, path: ["repositories", i, "deployRoles", j, "name"] })),
+  );
+  checkUnique(roles, (d) => d.name, "deploy role", issues);
+  const runners = repos.flatMap((r, i) =>
+    r.runner ? [{ item: r.runner, path: ["repositories", i, "runner", "projectName"] }] : [],
+  );
+  checkUnique(runners, (p) => p.projectName, "runner project", issues);
+  // Variable names are derived with upperSnake, so distinct names can collide there.
+  checkUnique(
+    roles.map(({ item, path }) => ({ item: roleArnVariable(item.name), path })),
+    (v) => v,
+    "role ARN variable (derived from role names)",
+    issues,
+  );
+  checkUnique(
+    ecrs.map(({ item, path }) => ({ item: ecrRepositoryVariable(item.name), path })),
+    (v) => v,
+    "ECR repository variable (derived from ECR repository names)",
+    issues,
+  );
+
+  const ecrNames = new Set(ecrs.map((e) => e.item.name));
+  const needsConnection: string[] = [];
+
+  repos.forEach((repo, i) => {
+    const at = (...rest: (string | number)[]) => ["repositories", i, ...rest];
+
+    if (repo.subjectFormat !== "legacy") {
+      if (config.github.ownerId === undefined) {
+        issues.push({
+          path: ["github", "ownerId"],
+          message: `required because repositories[${i}] (${repo.name}) uses subjectFormat ${repo.subjectFormat}: immutable subjects carry the owner's numeric id (find it with: gh api users/${config.github.owner} --jq .id)`,
+        });
+      }
+      if (repo.id === undefined) {
+        issues.push({
+          path: at("id"),
+          message: `required because subjectFormat is ${repo.subjectFormat}: immutable subjects carry the repository's numeric id (find it with: gh api repos/${config.github.owner}/${repo.name} --jq .id)`,
+        });
+      }
+    }
+
+    checkUnique(repo.collaborators.map((item, j) => ({ item, path: at("collaborators", j, "username") })), (c) => c.username, "collaborator", issues);
+    checkUnique(repo.teams.map((item, j) => ({ item, path: at("teams", j, "slug") })), (t) => t.slug, "team", issues);
+    checkUnique(repo.workflows.map((item, j) => ({ item, path: at("workflows", j, "file") })), (w) => w.file, "workflow file", issues);
+    if (!isOrg && repo.teams.length > 0) {
+      issues.push({ path: at("teams"), message: "teams exist only in organisations; github.ownerType is user (remove teams or set ownerType: organization)" });
+    }
+
+    const generated = new Set([
+      VARIABLE_AWS_REGION,
+      VARIABLE_ECR_REGISTRY,
+      ...repo.deployRoles.map((d) => roleArnVariable(d.name)),
+      ...repos.flatMap((r) => r.ecrRepositories).map((e) => ecrRepositoryVariable(e.name)),
+    ]);
+    for (const name of Object.keys(repo.variables)) {
+      if (generated.has(name.toUpperCase())) {
+        issues.push({ path: at("variables", name), message: `"${name}" is set by the template itself (from aws and the ECR/role config); choose another name` });
+      }
+    }
+
+    repo.deployRoles.forEach((role, j) => {
+      const { branches, tags, environments, pullRequest } = role.allow;
+      if (branches.length + tags.length + environments.length === 0 && !pullRequest && role.wildcardSubjects.length === 0) {
+        issues.push({
+          path: at("deployRoles", j, "allow"),
+          message: "the role trusts no subject and could never be assumed: list branches, tags, environments or pullRequest: true",
+        });
+      }
+      role.ecrPush.forEach((name, k) => {
+        if (!ecrNames.has(name)) {
+          issues.push({ path: at("deployRoles", j, "ecrPush", k), message: `unknown ECR repository "${name}" (defined: ${listOrNone(ecrNames)})` });
+        }
+      });
+    });
+
+    if (repo.runner) {
+      needsConnection.push(`repositories[${i}].runner`);
+      if (repo.runner.organizationWebhook && !isOrg) {
+        issues.push({ path: at("runner", "organizationWebhook"), message: "organisation webhooks need github.ownerType organization" });
+      }
+      repo.runner.ecrPush.forEach((name, k) => {
+        if (!ecrNames.has(name)) {
+          issues.push({ path: at("runner", "ecrPush", k), message: `unknown ECR repository "${name}" (defined: ${listOrNone(ecrNames)})` });
+        }
+      });
+    }
+
+    repo.workflows.forEach((wf, j) => {
+      if (!ecrNames.has(wf.ecrRepository)) {
+        issues.push({ path: at("workflows", j, "ecrRepository"), message: `unknown ECR repository "${wf.ecrRepository}" (defined: ${listOrNone(ecrNames)})` });
+      }
+      if (wf.runsOn === "github-hosted") {
+        const roleNames = repo.deployRoles.map((d) => d.name);
+        if (wf.deployRole === undefined) {
+          issues.push({
+            path: at("workflows", j, "deployRole"),
+            message: `required for runsOn github-hosted: the job assumes this role through OIDC (this repository's roles: ${listOrNone(roleNames)})`,
+          });
+        } else {
+          const role = repo.deployRoles.find((d) => d.name === wf.deployRole);
+          if (!role) {
+            issues.push({
+              path: at("workflows", j, "deployRole"),
+              message: `unknown deploy role "${wf.deployRole}": a workflow assumes one of its own repository's roles (defined: ${listOrNone(roleNames)})`,
+            });
+          } else if (ecrNames.has(wf.ecrRepository) && !role.ecrPush.includes(wf.ecrRepository)) {
+            issues.push({
+              path: at("workflows", j, "ecrRepository"),
+              message: `role "${role.name}" may not push to "${wf.ecrRepository}": add it to that role's ecrPush`,
+            });
+          }
+        }
+      } else {
+        if (wf.deployRole !== undefined) {
+          issues.push({
+            path: at("workflows", j, "deployRole"),
+            message: "runsOn codebuild jobs use the runner's service role, not a deploy role: remove deployRole (grant the push with runner.ecrPush)",
+          });
+        }
+        if (!repo.runner) {
+          issues.push({ path: at("workflows", j, "runsOn"), message: "runsOn codebuild needs a runner on this repository (add a runner section)" });
+        } else if (ecrNames.has(wf.ecrRepository) && !repo.runner.ecrPush.includes(wf.ecrRepository)) {
+          issues.push({
+            path: at("workflows", j, "ecrRepository"),
+            message: `the runner may not push to "${wf.ecrRepository}": add it to runner.ecrPush`,
+          });
+        }
+      }
+    });
+  });
+
+  if (needsConnection.length > 0 && config.codeConnection === undefined) {
+    issues.push({
+      path: ["codeConnection"],
+      message: `required by ${needsConnection.join(", ")}: runners authenticate to GitHub through a CodeConnections GitHub App connection (add codeConnection: { name: <new connection name> } or { existingArn: ... })`,
+    });
+  }
+  return issues;
+}

@@ -1,0 +1,166 @@
+/**
+ * Names, ARNs, OIDC subjects, runner labels and variable names derived from config by pure
+ * functions. Both stacks (and the guardrails) call these, so the GitHub side can name an AWS
+ * resource without a remote-state reference and each stack can be planned on its own.
+ */
+import type { PlatformConfig, RepositoryConfig, SubjectFormat } from "./schema";
+
+export const OIDC_HOST = "token.actions.githubusercontent.com";
+export const OIDC_URL = `https://${OIDC_HOST}`;
+export const STS_AUDIENCE = "sts.amazonaws.com";
+
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+export function oidcProviderArn(accountId: string, region: string): string {
+  return `arn:${partitionOf(region)}:iam::${accountId}:oidc-provider/${OIDC_HOST}`;
+}
+
+export function roleArn(accountId: string, region: string, roleName: string): string {
+  return `arn:${partitionOf(region)}:iam::${accountId}:role/${roleName}`;
+}
+
+export function ecrRepositoryArn(accountId: string, region: string, name: string): string {
+  return `arn:${partitionOf(region)}:ecr:${region}:${accountId}:repository/${name}`;
+}
+
+export function ecrRegistry(accountId: string, region: string): string {
+  const suffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+  return `${accountId}.dkr.ecr.${region}.${suffix}`;
+}
+
+export function ecrRepositoryUrl(accountId: string, region: string, name: string): string {
+  return `${ecrRegistry(accountId, region)}/${name}`;
+}
+
+export function codebuildProjectArn(accountId: string, region: string, projectName: string): string {
+  return `arn:${partitionOf(region)}:codebuild:${region}:${accountId}:project/${projectName}`;
+}
+
+export function codebuildLogGroupName(projectName: string): string {
+  return `/aws/codebuild/${projectName}`;
+}
+
+export function logGroupArn(accountId: string, region: string, logGroupName: string): string {
+  return `arn:${partitionOf(region)}:logs:${region}:${accountId}:log-group:${logGroupName}`;
+}
+
+/** The runs-on label that makes CodeBuild pick up a queued job (one build per job attempt). */
+export function runnerLabel(projectName: string): string {
+  return `codebuild-${projectName}-\${{ github.run_id }}-\${{ github.run_attempt }}`;
+}
+
+export function repositoryUrl(owner: string, repository: string): string {
+  return `https://github.com/${owner}/${repository}.git`;
+}
+
+export function workflowPath(file: string): string {
+  return `.github/workflows/${file}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// OIDC subjects
+// ---------------------------------------------------------------------------------------------
+
+export interface SubjectIdentity {
+  readonly owner: string;
+  readonly ownerId?: number;
+  readonly repository: string;
+  readonly repositoryId?: number;
+  readonly format: SubjectFormat;
+}
+
+/**
+ * The `repo:...` part GitHub puts in front of every subject of this repository: the legacy form,
+ * the immutable form with numeric ids, or both during a migration.
+ */
+export function subjectPrefixes(id: SubjectIdentity): string[] {
+  const legacy = `repo:${id.owner}/${id.repository}`;
+  if (id.format === "legacy") return [legacy];
+  if (id.ownerId === undefined || id.repositoryId === undefined) {
+    // The config validator rejects this; reaching it means a caller skipped validation.
+    throw new Error(`immutable subjects of ${id.owner}/${id.repository} need github.ownerId and the repository id`);
+  }
+  const immutable = `repo:${id.owner}@${id.ownerId}/${id.repository}@${id.repositoryId}`;
+  return id.format === "immutable" ? [immutable] : [legacy, immutable];
+}
+
+export const subjectSuffix = {
+  branch: (name: string) => `ref:refs/heads/${name}`,
+  tag: (name: string) => `ref:refs/tags/${name}`,
+  environment: (name: string) => `environment:${name}`,
+  pullRequest: () => "pull_request",
+};
+
+export function subjectIdentity(config: Pick<PlatformConfig, "github">, repo: RepositoryConfig): SubjectIdentity {
+  return {
+    owner: config.github.owner,
+    ownerId: config.github.ownerId,
+    repository: repo.name,
+    repositoryId: repo.id,
+    format: repo.subjectFormat,
+  };
+}
+
+export interface RoleSubjects {
+  /** Matched with StringEquals. */
+  readonly exact: string[];
+  /** Matched with StringLike; only from wildcardSubjects, each with a reason. */
+  readonly wildcard: string[];
+}
+
+export function roleSubjects(
+  identity: SubjectIdentity,
+  allow: { branches: string[]; tags: string[]; environments: string[]; pullRequest: boolean },
+  wildcardPatterns: string[],
+): RoleSubjects {
+  const suffixes = [
+    ...allow.branches.map(subjectSuffix.branch),
+    ...allow.tags.map(subjectSuffix.tag),
+    ...allow.environments.map(subjectSuffix.environment),
+    ...(allow.pullRequest ? [subjectSuffix.pullRequest()] : []),
+  ];
+  const prefixes = subjectPrefixes(identity);
+  return {
+    exact: prefixes.flatMap((p) => suffixes.map((s) => `${p}:${s}`)),
+    wildcard: prefixes.flatMap((p) => wildcardPatterns.map((s) => `${p}:${s}`)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions variables the generated workflows read
+// ---------------------------------------------------------------------------------------------
+
+export function upperSnake(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .toUpperCase();
+}
+
+export const VARIABLE_AWS_REGION = "AWS_REGION";
+export const VARIABLE_ECR_REGISTRY = "ECR_REGISTRY";
+
+export function roleArnVariable(roleName: string): string {
+  return `AWS_ROLE_ARN_${upperSnake(roleName)}`;
+}
+
+export function ecrRepositoryVariable(name: string): string {
+  return `ECR_REPOSITORY_${upperSnake(name)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stacks
+// ---------------------------------------------------------------------------------------------
+
+export function awsStackName(accountId: string, region: string): string {
+  return `aws-${accountId}-${region}`;
+}
+
+export function githubStackName(owner: string): string {
+  return `github-${owner.toLowerCase()}`;
+}

@@ -1,0 +1,402 @@
+/**
+ * The one config file's schema. Everything downstream trusts the types this produces, so every
+ * rule a user can break is checked here, with a message that says what is allowed.
+ *
+ * Field names are camelCase; GitHub's UI words for permissions are accepted and mapped to the
+ * values the GitHub API reports (GH-004), so plans never show a permanent diff.
+ */
+import { z } from "zod";
+
+// ---------------------------------------------------------------------------------------------
+// Scalars
+// ---------------------------------------------------------------------------------------------
+
+/** GitHub login: 1-39 alphanumerics or single hyphens, not starting or ending with a hyphen. */
+const githubLogin = (what: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, {
+      error: `must be a GitHub ${what} login: 1-39 letters, digits or single hyphens, not starting or ending with a hyphen`,
+    });
+
+const repositoryName = z
+  .string()
+  .regex(/^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
+    error: "must be a GitHub repository name: 1-100 letters, digits, '.', '_' or '-' (not '.' or '..')",
+  });
+
+const teamSlug = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, {
+  error: "must be a team slug as in the team's URL: lowercase letters, digits, '-' or '_'",
+});
+
+/** A positive integer id as GitHub reports it (owner id, repository id). */
+const githubId = (what: string) =>
+  z.number({ error: `must be the numeric ${what} id GitHub reports (an integer, no quotes)` }).int().positive();
+
+/** Git ref names as GitHub accepts them for branches and tags, without wildcards. */
+const exactRefName = (what: string) =>
+  z
+    .string()
+    .min(1, { error: `${what} name must not be empty` })
+    .refine((s) => !/[*?]/.test(s), {
+      error: `exact ${what} names cannot contain '*' or '?'; put patterns under wildcardSubjects with a reason`,
+    })
+    .refine((s) => !/[\s~^:\\[]|\.\.|@\{|^\/|\/$|\.lock$|^-/.test(s), {
+      error: `is not a valid git ${what} name (no spaces, '~^:\\[', '..', '@{', leading '-' or '/', trailing '/' or '.lock')`,
+    })
+    .refine((s) => !s.startsWith("refs/"), { error: `give the short ${what} name, without 'refs/...'` });
+
+/** A branch or tag filter of a workflow trigger: a name or one of GitHub's glob patterns. */
+const refFilter = (what: string) =>
+  z
+    .string()
+    .min(1, { error: `${what} filter must not be empty` })
+    .refine((s) => !s.startsWith("!") && !/\s/.test(s), {
+      error: `${what} filters are names or glob patterns such as v* (no spaces, no '!' negations)`,
+    })
+    .refine((s) => !s.startsWith("refs/"), { error: `give the short ${what} name, without 'refs/...'` });
+
+const environmentName = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((s) => !/[*?]/.test(s), {
+    error: "exact environment names cannot contain '*' or '?'; put patterns under wildcardSubjects with a reason",
+  })
+  .refine((s) => !/[\s:]/.test(s), { error: "environment names cannot contain spaces or ':'" });
+
+/** A written reason for an opt-in that weakens a default; cdk-nag asks for at least 10 characters. */
+const reason = z
+  .string({ error: "a written reason is required (at least 10 characters)" })
+  .trim()
+  .min(10, { error: "the reason must say why, in at least 10 characters" });
+
+const awsAccountId = z
+  .string({
+    error: (issue) =>
+      typeof issue.input === "number"
+        ? `must be a quoted string of 12 digits: YAML reads an unquoted number and drops leading zeros (got ${issue.input}); write it as "000123456789"`
+        : "must be a quoted string of 12 digits",
+  })
+  .regex(/^\d{12}$/, { error: "must be exactly 12 digits, quoted (e.g. \"000123456789\")" });
+
+const awsRegion = z
+  .string()
+  .regex(/^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$/, { error: "must be an AWS region code such as ap-northeast-1 or us-east-1" });
+
+const iamName = z
+  .string()
+  .regex(/^[\w+=,.@-]{1,64}$/, { error: "must be an IAM role name: 1-64 letters, digits or '+=,.@_-'" });
+
+// ---------------------------------------------------------------------------------------------
+// GitHub permissions (GH-004)
+// ---------------------------------------------------------------------------------------------
+
+export const PERMISSION_WORDS = ["read", "triage", "write", "maintain", "admin", "pull", "push"] as const;
+export type ProviderPermission = "pull" | "triage" | "push" | "maintain" | "admin";
+const PERMISSION_MAP: Record<(typeof PERMISSION_WORDS)[number], ProviderPermission> = {
+  read: "pull",
+  pull: "pull",
+  triage: "triage",
+  write: "push",
+  push: "push",
+  maintain: "maintain",
+  admin: "admin",
+};
+const permission = z.enum(PERMISSION_WORDS).transform((word) => PERMISSION_MAP[word]);
+
+// ---------------------------------------------------------------------------------------------
+// Sections
+// ---------------------------------------------------------------------------------------------
+
+const githubSection = z.strictObject({
+  /** Organisation or user that owns the repositories. */
+  owner: githubLogin("organisation or user"),
+  /** Numeric owner id; needed for the immutable subject format (repo:owner@ID/repo@ID:...). */
+  ownerId: githubId("owner").optional(),
+  /** Organisation-level runner webhooks and teams need an organisation. */
+  ownerType: z.enum(["organization", "user"]).default("organization"),
+});
+
+const stateBackend = z.strictObject({
+  /** An existing S3 bucket (versioning and encryption on) that holds the state files. */
+  bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be an S3 bucket name: 3-63 lowercase letters, digits, '.' or '-'" }),
+  /** Each stack's state lives at <keyPrefix>/<stack>.tfstate. */
+  keyPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9!_.*'()/-]+$/, { error: "must be an S3 key prefix of letters, digits and !_.*'()/-" })
+    .refine((s) => !s.startsWith("/") && !s.endsWith("/"), { error: "must not start or end with '/'" })
+    .default("github-actions-platform"),
+  /** Region of the bucket; defaults to aws.region. */
+  region: awsRegion.optional(),
+});
+
+const awsSection = z.strictObject({
+  accountId: awsAccountId,
+  region: awsRegion,
+  /** Remote state. Without it, state stays in local files: fine for trying the template only. */
+  stateBackend: stateBackend.optional(),
+});
+
+const oidcProviderSection = z.strictObject({
+  /**
+   * ARN of the account's existing GitHub OIDC provider. An account can hold only one provider per
+   * URL, so when one exists already, reference it here instead of creating a second (which fails
+   * with EntityAlreadyExists).
+   */
+  existingArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, {
+      error: "must be arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com",
+    })
+    .optional(),
+});
+
+const codeConnectionSection = z
+  .strictObject({
+    /** Name of a new CodeConnections connection (provider GitHub) that this template creates. */
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9.@_-]{1,32}$/, { error: "must be a connection name: 1-32 letters, digits or '.@_-'" })
+      .optional(),
+    /** ARN of an existing connection to use instead of creating one. */
+    existingArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/, {
+        error: "must be arn:aws:codeconnections:<region>:<account>:connection/<uuid> (or codestar-connections)",
+      })
+      .optional(),
+    /**
+     * A connection created by Terraform stays PENDING until someone completes the GitHub App
+     * handshake in the AWS console. Runner webhooks are created only once this says available.
+     */
+    status: z.enum(["pending", "available"]).default("pending"),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.name === undefined) === (c.existingArn === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "set exactly one of name (create a connection) or existingArn (use an existing one)",
+        path: [],
+      });
+    }
+  });
+
+const collaborator = z.strictObject({
+  username: githubLogin("user"),
+  /** read | triage | write | maintain | admin (pull and push are accepted as well). */
+  permission,
+});
+
+const team = z.strictObject({
+  slug: teamSlug,
+  permission,
+});
+
+const ecrRepository = z.strictObject({
+  name: z
+    .string()
+    .min(2)
+    .max(256)
+    .regex(/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/, {
+      error: "must be an ECR repository name: lowercase letters, digits and ._- separated path parts, e.g. team/app",
+    }),
+  /** IMMUTABLE stops a tag from being pointed at another image (ECR-001). */
+  tagMutability: z.enum(["IMMUTABLE", "MUTABLE"]).default("IMMUTABLE"),
+  scanOnPush: z.boolean().default(true),
+  encryption: z
+    .strictObject({
+      /** KMS (default, AWS managed key unless kmsKeyArn) or AES256. Cannot change after creation. */
+      type: z.enum(["KMS", "AES256"]).default("KMS"),
+      kmsKeyArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/, { error: "must be a KMS key or alias ARN" })
+        .optional(),
+    })
+    .refine((e) => e.type === "KMS" || e.kmsKeyArn === undefined, {
+      error: "kmsKeyArn needs type KMS",
+      path: ["kmsKeyArn"],
+    })
+    .prefault({}),
+  lifecycle: z
+    .strictObject({
+      /** Tagged images kept; older ones expire. */
+      keepLastImages: z.number().int().min(1).max(10000).default(30),
+      /** Untagged images expire this many days after push. */
+      untaggedExpireDays: z.number().int().min(1).max(3650).default(7),
+    })
+    .prefault({}),
+});
+
+const wildcardSubject = z.strictObject({
+  /**
+   * A subject suffix with '*' or '?' in the branch, tag or environment part, e.g.
+   * ref:refs/heads/release/*. Matched with StringLike; the repository part is always exact.
+   */
+  pattern: z
+    .string()
+    .regex(/^(ref:refs\/heads\/|ref:refs\/tags\/|environment:)[^*?].*$/, {
+      error:
+        "must start with ref:refs/heads/, ref:refs/tags/ or environment: followed by a name that does not start with a wildcard (e.g. ref:refs/heads/release/*)",
+    })
+    .refine((s) => /[*?]/.test(s), { error: "has no '*' or '?': put exact names under allow instead" }),
+  reason,
+});
+
+const deployRole = z.strictObject({
+  name: iamName,
+  description: z.string().max(1000).optional(),
+  /** Exact subjects the role trusts, matched with StringEquals. Nothing is trusted by default. */
+  allow: z
+    .strictObject({
+      branches: z.array(exactRefName("branch")).default([]),
+      tags: z.array(exactRefName("tag")).default([]),
+      environments: z.array(environmentName).default([]),
+      /** Trust the subject of pull_request runs (any pull request, including from forks of public repos). */
+      pullRequest: z.boolean().default(false),
+    })
+    .prefault({}),
+  /** Patterns the role trusts, matched with StringLike; each needs a reason. */
+  wildcardSubjects: z.array(wildcardSubject).default([]),
+  /** ECR repositories of this config the role may push to. */
+  ecrPush: z.array(z.string()).default([]),
+  /** Also allow pulling layers (BatchGetImage, GetDownloadUrlForLayer), e.g. for build caches. */
+  ecrPull: z.boolean().default(false),
+  maxSessionDurationSeconds: z.number().int().min(900).max(43200).default(3600),
+});
+
+const COMPUTE_TYPES = [
+  "BUILD_GENERAL1_SMALL",
+  "BUILD_GENERAL1_MEDIUM",
+  "BUILD_GENERAL1_LARGE",
+  "BUILD_GENERAL1_XLARGE",
+  "BUILD_GENERAL1_2XLARGE",
+  "BUILD_LAMBDA_1GB",
+  "BUILD_LAMBDA_2GB",
+  "BUILD_LAMBDA_4GB",
+  "BUILD_LAMBDA_8GB",
+  "BUILD_LAMBDA_10GB",
+] as const;
+
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const runner = z.strictObject({
+  /** CodeBuild project name; jobs select it with runs-on: codebuild-<projectName>-${{ github.run_id }}-${{ github.run_attempt }}. */
+  projectName: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{1,149}$/, {
+      error: "must be a CodeBuild project name: 2-150 letters, digits, '-' or '_', starting with a letter or digit",
+    }),
+  computeType: z.enum(COMPUTE_TYPES).default("BUILD_GENERAL1_SMALL"),
+  environmentType: z
+    .enum(["LINUX_CONTAINER", "ARM_CONTAINER", "LINUX_LAMBDA_CONTAINER", "ARM_LAMBDA_CONTAINER"])
+    .default("LINUX_CONTAINER"),
+  image: z.string().min(1).default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
+  /** Docker-in-Docker needs privileged mode; it is off unless asked for with a reason (CB-006). */
+  privilegedMode: z
+    .strictObject({ enabled: z.boolean(), reason: reason.optional() })
+    .refine((p) => !p.enabled || p.reason !== undefined, {
+      error: "privileged mode needs a reason (at least 10 characters) saying why the jobs need it",
+      path: ["reason"],
+    })
+    .default({ enabled: false }),
+  /**
+   * One organisation webhook for the project instead of a repository webhook: every repository of
+   * the organisation can then queue jobs on it. Needs github.ownerType organization.
+   */
+  organizationWebhook: z.boolean().default(false),
+  logRetentionDays: z
+    .number()
+    .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+      error: `must be one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(", ")}`,
+    })
+    .default(30),
+  timeoutMinutes: z.number().int().min(5).max(2160).default(60),
+  /** ECR repositories of this config the runner's jobs may push to. */
+  ecrPush: z.array(z.string()).default([]),
+});
+
+const imageBuildPushWorkflow = z.strictObject({
+  type: z.literal("image-build-push"),
+  /** File name under .github/workflows/. */
+  file: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+\.ya?ml$/, { error: "must be a file name ending in .yml or .yaml, without folders" }),
+  /** Display name in the Actions tab; defaults to "Build and push <ecrRepository>". */
+  name: z.string().min(1).max(200).optional(),
+  /** github-hosted: assumes deployRole through OIDC. codebuild: runs on this repository's runner. */
+  runsOn: z.enum(["github-hosted", "codebuild"]),
+  /** Runner label for github-hosted jobs. */
+  githubHostedLabel: z.string().min(1).default("ubuntu-24.04"),
+  /** Branch and tag filters of the push trigger; GitHub's glob patterns (v*, release/**) are allowed. */
+  on: z
+    .strictObject({
+      branches: z.array(refFilter("branch")).default([]),
+      tags: z.array(refFilter("tag")).default([]),
+    })
+    .refine((o) => o.branches.length + o.tags.length > 0, {
+      error: "give at least one branch or tag that triggers the workflow",
+    }),
+  ecrRepository: z.string(),
+  /** Role assumed through OIDC; required for github-hosted, one of this repository's deployRoles. */
+  deployRole: z.string().optional(),
+  /** Job environment; the OIDC subject then becomes environment:<name>. */
+  environment: environmentName.optional(),
+  dockerfile: z.string().min(1).default("Dockerfile"),
+  context: z.string().min(1).default("."),
+});
+
+const workflow = z.discriminatedUnion("type", [imageBuildPushWorkflow]);
+
+const variableName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be letters, digits or '_', not starting with a digit" })
+  .refine((s) => !s.toUpperCase().startsWith("GITHUB_"), { error: "must not start with GITHUB_ (reserved by GitHub)" });
+
+const repository = z.strictObject({
+  name: repositoryName,
+  /** Numeric repository id; needed for the immutable subject format. */
+  id: githubId("repository").optional(),
+  /** Branch the workflow files are committed to. */
+  defaultBranch: exactRefName("branch").default("main"),
+  visibility: z.enum(["private", "internal", "public"]).default("private"),
+  /**
+   * Subject format GitHub puts in this repository's OIDC tokens: legacy repo:owner/repo:...,
+   * immutable repo:owner@OWNER_ID/repo@REPO_ID:... (default for repositories created, renamed or
+   * transferred since 2026-07-15), or both while migrating.
+   */
+  subjectFormat: z.enum(["legacy", "immutable", "both"]).default("legacy"),
+  /** Managed authoritatively: anyone not listed here (or in teams) loses access on apply. */
+  collaborators: z.array(collaborator).default([]),
+  teams: z.array(team).default([]),
+  /** Extra Actions variables (never secrets). */
+  variables: z.record(variableName, z.string().max(48 * 1024)).default({}),
+  ecrRepositories: z.array(ecrRepository).default([]),
+  deployRoles: z.array(deployRole).default([]),
+  runner: runner.optional(),
+  workflows: z.array(workflow).default([]),
+});
+
+export const PlatformConfigSchema = z.strictObject({
+  /** Editors read this; the loader ignores it. */
+  $schema: z.string().optional(),
+  github: githubSection,
+  aws: awsSection,
+  oidcProvider: oidcProviderSection.prefault({}),
+  /** Needed when a repository has a runner. */
+  codeConnection: codeConnectionSection.optional(),
+  repositories: z.array(repository).min(1, { error: "list at least one repository" }),
+});
+
+export type PlatformConfigInput = z.input<typeof PlatformConfigSchema>;
+export type PlatformConfig = z.output<typeof PlatformConfigSchema>;
+export type RepositoryConfig = PlatformConfig["repositories"][number];
+export type EcrRepositoryConfig = RepositoryConfig["ecrRepositories"][number];
+export type DeployRoleConfig = RepositoryConfig["deployRoles"][number];
+export type RunnerConfig = NonNullable<RepositoryConfig["runner"]>;
+export type WorkflowConfig = RepositoryConfig["workflows"][number];
+export type SubjectFormat = RepositoryConfig["subjectFormat"];
