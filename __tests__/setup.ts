@@ -1,3 +1,5 @@
 import { Testing } from "cdktf";
+import { removeTestOutdir } from "./helpers/synth";
 
 Testing.setupJest();
+afterAll(removeTestOutdir);

@@ -186,3 +186,16 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** For entry points: a config error is printed plainly (no stack trace) and ends the process. */
+export function loadConfigOrExit(file: string = configPathFromEnv()): PlatformConfig {
+  try {
+    return loadConfig(file);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,121 @@
+import { CodeBuildRunner, connectionActions, type CodeBuildRunnerProps } from "../../modules/codebuild-runner";
+import { CodeConnection } from "../../modules/code-connection";
+import { onlyResource, resourcesOf, synthJson } from "../helpers/synth";
+
+const CONNECTION = "arn:aws:codeconnections:ap-northeast-1:000123456789:connection/0c9e5d3a-1111-2222-3333-444455556666";
+const BASE: CodeBuildRunnerProps = {
+  projectName: "techblue-dev-runner",
+  accountId: "000123456789",
+  region: "ap-northeast-1",
+  scope: { kind: "repository", owner: "Test-User", repository: "techblue-dev" },
+  connectionArn: CONNECTION,
+  createWebhook: true,
+};
+
+function synthRunner(extra: Partial<CodeBuildRunnerProps> = {}) {
+  return synthJson((scope) => new CodeBuildRunner(scope, "runner", { ...BASE, ...extra }));
+}
+
+describe("CodeBuildRunner project", () => {
+  test("GitHub source at the repository URL, authenticated through the connection, never a person's token", () => {
+    const project = onlyResource(synthRunner(), "aws_codebuild_project");
+    expect(project.source).toEqual({
+      type: "GITHUB",
+      location: "https://github.com/Test-User/techblue-dev.git",
+      auth: { type: "CODECONNECTIONS", resource: CONNECTION },
+    });
+    expect(project.artifacts).toEqual({ type: "NO_ARTIFACTS" });
+    expect(resourcesOf(synthRunner(), "aws_codebuild_source_credential")).toHaveLength(0);
+  });
+
+  test("logs go to its own log group, with retention", () => {
+    const json = synthRunner({ logRetentionDays: 14 });
+    const group = onlyResource(json, "aws_cloudwatch_log_group");
+    expect(group).toMatchObject({ name: "/aws/codebuild/techblue-dev-runner", retention_in_days: 14 });
+    expect(onlyResource(json, "aws_codebuild_project").logs_config).toEqual({
+      cloudwatch_logs: { status: "ENABLED", group_name: "/aws/codebuild/techblue-dev-runner" },
+    });
+  });
+
+  test("privileged mode is off unless asked for", () => {
+    expect(onlyResource(synthRunner(), "aws_codebuild_project").environment.privileged_mode).toBe(false);
+    expect(onlyResource(synthRunner({ privilegedMode: true }), "aws_codebuild_project").environment.privileged_mode).toBe(true);
+  });
+
+  test("project and webhook wait for the service policy (else 'Access denied to connection')", () => {
+    const json = synthRunner();
+    const policyRef = expect.stringMatching(/^aws_iam_role_policy\./);
+    expect(onlyResource(json, "aws_codebuild_project").depends_on).toEqual(expect.arrayContaining([policyRef]));
+    expect(onlyResource(json, "aws_codebuild_webhook").depends_on).toEqual([policyRef]);
+  });
+
+  test("organisation scope uses the default webhook source location and an organisation scope", () => {
+    const json = synthRunner({ scope: { kind: "organization", owner: "octo-org" } });
+    expect(onlyResource(json, "aws_codebuild_project").source.location).toBe("CODEBUILD_DEFAULT_WEBHOOK_SOURCE_LOCATION");
+    expect(onlyResource(json, "aws_codebuild_webhook").scope_configuration).toEqual({ name: "octo-org", scope: "GITHUB_ORGANIZATION" });
+  });
+});
+
+describe("CodeBuildRunner webhook", () => {
+  test("only WORKFLOW_JOB_QUEUED events start builds", () => {
+    const webhook = onlyResource(synthRunner(), "aws_codebuild_webhook");
+    expect(webhook.build_type).toBe("BUILD");
+    expect(webhook.filter_group).toEqual([{ filter: [{ type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" }] }]);
+  });
+
+  test("not created while the connection is pending", () => {
+    expect(resourcesOf(synthRunner({ createWebhook: false }), "aws_codebuild_webhook")).toHaveLength(0);
+  });
+
+  test("a connection created by this app guards the webhook with a precondition on its status", () => {
+    const json = synthJson((scope) => {
+      const connection = new CodeConnection(scope, "conn", { name: "techblue-github" });
+      new CodeBuildRunner(scope, "runner", { ...BASE, connectionArn: connection.arn, connectionStatus: connection.status });
+    });
+    const [pre] = onlyResource(json, "aws_codebuild_webhook").lifecycle.precondition;
+    expect(pre.condition).toMatch(/aws_codeconnections_connection\.\S+\.connection_status == "AVAILABLE"/);
+    expect(pre.error_message).toMatch(/Update pending connection/);
+  });
+});
+
+describe("CodeBuildRunner service role", () => {
+  test("trusted only by CodeBuild, for this account and project", () => {
+    const trust = JSON.parse(onlyResource(synthRunner(), "aws_iam_role").assume_role_policy);
+    expect(trust.Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "codebuild.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "000123456789" },
+          ArnLike: { "aws:SourceArn": "arn:aws:codebuild:ap-northeast-1:000123456789:project/techblue-dev-runner" },
+        },
+      },
+    ]);
+  });
+
+  test("logs only on its own group, connection actions only on its one connection, ECR push when asked", () => {
+    const ecr = "arn:aws:ecr:ap-northeast-1:000123456789:repository/techblue-dev";
+    const policy = JSON.parse(onlyResource(synthRunner({ ecrPushRepositoryArns: [ecr] }), "aws_iam_role_policy").policy);
+    const bySid = Object.fromEntries(policy.Statement.map((s: { Sid: string }) => [s.Sid, s]));
+    expect(bySid.WriteOwnLogs.Resource).toEqual([
+      "arn:aws:logs:ap-northeast-1:000123456789:log-group:/aws/codebuild/techblue-dev-runner",
+      "arn:aws:logs:ap-northeast-1:000123456789:log-group:/aws/codebuild/techblue-dev-runner:*",
+    ]);
+    expect(bySid.UseGitHubConnection).toEqual({
+      Sid: "UseGitHubConnection",
+      Effect: "Allow",
+      Action: ["codeconnections:GetConnection", "codeconnections:GetConnectionToken", "codeconnections:UseConnection"],
+      Resource: CONNECTION,
+    });
+    expect(bySid.EcrPush.Resource).toEqual([ecr]);
+  });
+
+  test("older codestar-connections ARNs get that prefix's actions", () => {
+    expect(connectionActions("arn:aws:codestar-connections:us-east-1:000123456789:connection/0c9e5d3a-1111-2222-3333-444455556666")).toEqual([
+      "codestar-connections:GetConnection",
+      "codestar-connections:GetConnectionToken",
+      "codestar-connections:UseConnection",
+    ]);
+  });
+});

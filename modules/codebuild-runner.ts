@@ -1,0 +1,181 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
+import { CodebuildWebhook } from "@cdktf/provider-aws/lib/codebuild-webhook";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Op, Token } from "cdktf";
+import { Construct } from "constructs";
+import {
+  codebuildLogGroupName,
+  codebuildProjectArn,
+  logGroupArn,
+  repositoryUrl,
+} from "../config/derive";
+import { ecrPushStatements, renderPolicy, serviceTrustPolicy, type PolicyStatement } from "./policy-document";
+
+/** Source location CodeBuild uses for organisation-scoped runner webhooks. */
+export const ORGANIZATION_WEBHOOK_LOCATION = "CODEBUILD_DEFAULT_WEBHOOK_SOURCE_LOCATION";
+
+export interface CodeBuildRunnerProps {
+  /** CodeBuild project name; jobs select the runner with `codebuild-<projectName>-...` labels. */
+  readonly projectName: string;
+  readonly accountId: string;
+  readonly region: string;
+  /**
+   * Where queued jobs come from: one repository, or every repository of an organisation
+   * (one organisation webhook).
+   */
+  readonly scope:
+    | { readonly kind: "repository"; readonly owner: string; readonly repository: string }
+    | { readonly kind: "organization"; readonly owner: string };
+  /** ARN of the CodeConnections (or CodeStar Connections) connection to GitHub. */
+  readonly connectionArn: string;
+  /**
+   * Create the WORKFLOW_JOB_QUEUED webhook. Only once the connection is AVAILABLE: creating it
+   * earlier fails, because CodeBuild registers the webhook through the connection.
+   */
+  readonly createWebhook: boolean;
+  /**
+   * The connection's status attribute, when this app creates the connection: the webhook then
+   * carries a precondition that stops the apply with the console step instead of a GitHub error.
+   * @default - no precondition (an existing connection is checked by the person who named it)
+   */
+  readonly connectionStatus?: string;
+  /** @default "BUILD_GENERAL1_SMALL" */
+  readonly computeType?: string;
+  /** @default "LINUX_CONTAINER" */
+  readonly environmentType?: string;
+  /** @default "aws/codebuild/amazonlinux-x86_64-standard:5.0" */
+  readonly image?: string;
+  /**
+   * Docker daemon access inside the build (CB-006): only when jobs build images.
+   * @default false
+   */
+  readonly privilegedMode?: boolean;
+  /** @default 60 */
+  readonly timeoutMinutes?: number;
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+  /**
+   * ECR repository ARNs the runner's jobs may push to.
+   * @default - none
+   */
+  readonly ecrPushRepositoryArns?: readonly string[];
+  /** @default - none besides the provider's default tags */
+  readonly tags?: Record<string, string>;
+}
+
+/** codeconnections:* for codeconnections ARNs, codestar-connections:* for the older prefix. */
+export function connectionActions(connectionArn: string): string[] {
+  const prefix = !Token.isUnresolved(connectionArn) && connectionArn.includes(":codestar-connections:") ? "codestar-connections" : "codeconnections";
+  return [`${prefix}:GetConnection`, `${prefix}:GetConnectionToken`, `${prefix}:UseConnection`];
+}
+
+/**
+ * A CodeBuild project that runs GitHub Actions jobs as a self-hosted runner: a job whose runs-on
+ * names the project is delivered by a WORKFLOW_JOB_QUEUED webhook, and the build registers a
+ * just-in-time runner through the connection (so the GitHub App, not a person, must be able to
+ * administer the repository's runners).
+ */
+export class CodeBuildRunner extends Construct {
+  readonly project: CodebuildProject;
+  readonly serviceRole: IamRole;
+  readonly servicePolicy: IamRolePolicy;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly webhook?: CodebuildWebhook;
+
+  constructor(scope: Construct, id: string, props: CodeBuildRunnerProps) {
+    super(scope, id);
+    const { projectName, accountId, region } = props;
+    const logGroupName = codebuildLogGroupName(projectName);
+    const projectArn = codebuildProjectArn(accountId, region, projectName);
+
+    this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+      name: logGroupName,
+      retentionInDays: props.logRetentionDays ?? 30,
+      tags: props.tags,
+    });
+
+    this.serviceRole = new IamRole(this, "ServiceRole", {
+      name: `codebuild-${projectName}`,
+      description: `Service role of the CodeBuild runner ${projectName}`,
+      assumeRolePolicy: renderPolicy(serviceTrustPolicy("codebuild.amazonaws.com", accountId, projectArn)),
+      tags: props.tags,
+    });
+
+    const groupArn = logGroupArn(accountId, region, logGroupName);
+    const statements: PolicyStatement[] = [
+      {
+        Sid: "WriteOwnLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [groupArn, `${groupArn}:*`],
+      },
+      {
+        Sid: "UseGitHubConnection",
+        Effect: "Allow",
+        Action: connectionActions(props.connectionArn),
+        Resource: props.connectionArn,
+      },
+      ...ecrPushStatements(props.ecrPushRepositoryArns ?? [], false),
+    ];
+    this.servicePolicy = new IamRolePolicy(this, "ServicePolicy", {
+      role: this.serviceRole.name,
+      name: "codebuild-runner",
+      policy: renderPolicy({ Version: "2012-10-17", Statement: statements }),
+    });
+
+    const location =
+      props.scope.kind === "organization" ? ORGANIZATION_WEBHOOK_LOCATION : repositoryUrl(props.scope.owner, props.scope.repository);
+
+    this.project = new CodebuildProject(this, "Resource", {
+      name: projectName,
+      description: `GitHub Actions runner for ${props.scope.kind === "organization" ? `the ${props.scope.owner} organisation` : `${props.scope.owner}/${props.scope.repository}`}`,
+      serviceRole: this.serviceRole.arn,
+      buildTimeout: props.timeoutMinutes ?? 60,
+      artifacts: { type: "NO_ARTIFACTS" },
+      environment: {
+        type: props.environmentType ?? "LINUX_CONTAINER",
+        computeType: props.computeType ?? "BUILD_GENERAL1_SMALL",
+        image: props.image ?? "aws/codebuild/amazonlinux-x86_64-standard:5.0",
+        imagePullCredentialsType: "CODEBUILD",
+        privilegedMode: props.privilegedMode ?? false,
+      },
+      source: {
+        type: "GITHUB",
+        location,
+        // Pinned on the project: without it CodeBuild falls back to the account's default source
+        // credential, which may be a person's token (seed 000).
+        auth: { type: "CODECONNECTIONS", resource: props.connectionArn },
+      },
+      logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroupName } },
+      tags: props.tags,
+      // The role must be able to use the connection before CodeBuild validates the source
+      // (else OAuthProviderException / "Access denied to connection").
+      dependsOn: [this.servicePolicy, this.logGroup],
+    });
+
+    if (props.createWebhook) {
+      this.webhook = new CodebuildWebhook(this, "Webhook", {
+        projectName: this.project.name,
+        buildType: "BUILD",
+        filterGroup: [{ filter: [{ type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" }] }],
+        scopeConfiguration:
+          props.scope.kind === "organization" ? { name: props.scope.owner, scope: "GITHUB_ORGANIZATION" } : undefined,
+        dependsOn: [this.servicePolicy],
+        lifecycle:
+          props.connectionStatus === undefined
+            ? undefined
+            : {
+                precondition: [
+                  {
+                    condition: Op.eq(props.connectionStatus, "AVAILABLE"),
+                    errorMessage:
+                      "The CodeConnections connection is not AVAILABLE yet. Open the AWS console > Developer Tools > Settings > Connections, select the connection, choose 'Update pending connection' and install the AWS Connector for GitHub app on the owner. Then run cdktf deploy again.",
+                  },
+                ],
+              },
+      });
+    }
+  }
+}

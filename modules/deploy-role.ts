@@ -1,0 +1,85 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-policies-exclusive";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import type { RoleSubjects } from "../config/derive";
+import { ecrPushStatements, githubOidcTrustPolicy, renderPolicy } from "./policy-document";
+
+export interface DeployRoleProps {
+  /** IAM role name; workflows read its ARN from an Actions variable derived from it. */
+  readonly roleName: string;
+  /** @default - no description */
+  readonly description?: string;
+  /** ARN of the account's GitHub OIDC provider. */
+  readonly oidcProviderArn: string;
+  /** Full `repo:...:...` subjects: exact ones (StringEquals) and wildcard ones (StringLike). */
+  readonly subjects: RoleSubjects;
+  /**
+   * ECR repository ARNs the role may push to.
+   * @default - no ECR permissions
+   */
+  readonly ecrPushRepositoryArns?: readonly string[];
+  /**
+   * Also allow pulling layers from those repositories.
+   * @default false
+   */
+  readonly ecrPull?: boolean;
+  /** @default 3600 (one hour: an image build rarely needs longer) */
+  readonly maxSessionDurationSeconds?: number;
+  /**
+   * Resources that must exist first (the OIDC provider, when this stack creates it).
+   * @default - none
+   */
+  readonly dependsOn?: ITerraformDependable[];
+  /** @default - none besides the provider's default tags */
+  readonly tags?: Record<string, string>;
+}
+
+export const ECR_PUSH_POLICY_NAME = "ecr-push";
+
+/**
+ * A role that GitHub Actions jobs assume with AssumeRoleWithWebIdentity. Its permissions are
+ * inline `aws_iam_role_policy` resources (IAM-005), and it is authoritative over its policies:
+ * an inline policy or managed policy attached by hand is removed on the next apply.
+ */
+export class DeployRole extends Construct {
+  readonly resource: IamRole;
+  readonly ecrPushPolicy?: IamRolePolicy;
+
+  constructor(scope: Construct, id: string, props: DeployRoleProps) {
+    super(scope, id);
+    this.resource = new IamRole(this, "Resource", {
+      name: props.roleName,
+      description: props.description,
+      assumeRolePolicy: renderPolicy(githubOidcTrustPolicy(props.oidcProviderArn, props.subjects)),
+      maxSessionDuration: props.maxSessionDurationSeconds ?? 3600,
+      tags: props.tags,
+      dependsOn: props.dependsOn,
+    });
+
+    const statements = ecrPushStatements(props.ecrPushRepositoryArns ?? [], props.ecrPull ?? false);
+    const policyNames: string[] = [];
+    if (statements.length > 0) {
+      this.ecrPushPolicy = new IamRolePolicy(this, "EcrPushPolicy", {
+        role: this.resource.name,
+        name: ECR_PUSH_POLICY_NAME,
+        policy: renderPolicy({ Version: "2012-10-17", Statement: statements }),
+      });
+      policyNames.push(ECR_PUSH_POLICY_NAME);
+    }
+
+    new IamRolePoliciesExclusive(this, "InlinePoliciesExclusive", {
+      roleName: this.resource.name,
+      policyNames,
+      dependsOn: this.ecrPushPolicy ? [this.ecrPushPolicy] : undefined,
+    });
+    // No managed policies at all (IAM-006): AdministratorAccess attached by hand would otherwise
+    // stay invisible to every review of this repository.
+    new IamRolePolicyAttachmentsExclusive(this, "ManagedPoliciesExclusive", {
+      roleName: this.resource.name,
+      policyArns: [],
+    });
+  }
+}

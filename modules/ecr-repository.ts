@@ -1,0 +1,79 @@
+import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
+import { EcrRepository as EcrRepositoryResource } from "@cdktf/provider-aws/lib/ecr-repository";
+import { Construct } from "constructs";
+
+export interface EcrRepositoryProps {
+  /** Repository name, e.g. `team/app`. */
+  readonly name: string;
+  /**
+   * IMMUTABLE stops a tag from being moved to another image (ECR-001).
+   * @default "IMMUTABLE"
+   */
+  readonly tagMutability?: "IMMUTABLE" | "MUTABLE";
+  /** @default true */
+  readonly scanOnPush?: boolean;
+  /**
+   * KMS (with the AWS managed key unless kmsKeyArn is given) or AES256. Cannot change after creation.
+   * @default - KMS with the AWS managed key
+   */
+  readonly encryption?: { readonly type: "KMS" | "AES256"; readonly kmsKeyArn?: string };
+  /**
+   * Tagged images kept; older ones expire.
+   * @default 30
+   */
+  readonly keepLastImages?: number;
+  /**
+   * Untagged images (left behind by re-pushed manifests and failed builds) expire after this many days.
+   * @default 7
+   */
+  readonly untaggedExpireDays?: number;
+  /** @default - none besides the provider's default tags */
+  readonly tags?: Record<string, string>;
+}
+
+/** The lifecycle rules as ECR reads them; the "any" rule must have the highest priority number. */
+export function ecrLifecycleRules(keepLastImages: number, untaggedExpireDays: number): object {
+  return {
+    rules: [
+      {
+        rulePriority: 1,
+        description: `Expire untagged images ${untaggedExpireDays} day(s) after push`,
+        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: untaggedExpireDays },
+        action: { type: "expire" },
+      },
+      {
+        rulePriority: 2,
+        description: `Keep the last ${keepLastImages} image(s)`,
+        selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keepLastImages },
+        action: { type: "expire" },
+      },
+    ],
+  };
+}
+
+/**
+ * An ECR repository that workflows push images to. Images are data: the repository refuses to be
+ * destroyed by Terraform (prevent_destroy) and never deletes images with itself (force_delete off).
+ */
+export class EcrRepository extends Construct {
+  readonly resource: EcrRepositoryResource;
+  readonly lifecyclePolicy: EcrLifecyclePolicy;
+
+  constructor(scope: Construct, id: string, props: EcrRepositoryProps) {
+    super(scope, id);
+    const encryption = props.encryption ?? { type: "KMS" };
+    this.resource = new EcrRepositoryResource(this, "Resource", {
+      name: props.name,
+      imageTagMutability: props.tagMutability ?? "IMMUTABLE",
+      imageScanningConfiguration: { scanOnPush: props.scanOnPush ?? true },
+      encryptionConfiguration: [{ encryptionType: encryption.type, kmsKey: encryption.kmsKeyArn }],
+      forceDelete: false,
+      tags: props.tags,
+      lifecycle: { preventDestroy: true },
+    });
+    this.lifecyclePolicy = new EcrLifecyclePolicy(this, "LifecyclePolicy", {
+      repository: this.resource.name,
+      policy: JSON.stringify(ecrLifecycleRules(props.keepLastImages ?? 30, props.untaggedExpireDays ?? 7)),
+    });
+  }
+}

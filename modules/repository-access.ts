@@ -1,0 +1,33 @@
+import { RepositoryCollaborators } from "@cdktf/provider-github/lib/repository-collaborators";
+import { Construct } from "constructs";
+import type { ProviderPermission } from "../config/schema";
+
+export interface RepositoryAccessProps {
+  /** Repository name (without the owner). */
+  readonly repository: string;
+  /** People and their permission, in the values the GitHub API reports (pull, triage, push, maintain, admin). */
+  readonly collaborators: readonly { readonly username: string; readonly permission: ProviderPermission }[];
+  /**
+   * Organisation teams by slug.
+   * @default - none
+   */
+  readonly teams?: readonly { readonly slug: string; readonly permission: ProviderPermission }[];
+}
+
+/**
+ * Who may do what on one repository, managed authoritatively with `github_repository_collaborators`
+ * (GH-005/GH-006): a permission change updates in place (the singular resource would remove and
+ * re-invite), and anyone added by hand outside this config is removed on apply.
+ */
+export class RepositoryAccess extends Construct {
+  readonly resource: RepositoryCollaborators;
+
+  constructor(scope: Construct, id: string, props: RepositoryAccessProps) {
+    super(scope, id);
+    this.resource = new RepositoryCollaborators(this, "Resource", {
+      repository: props.repository,
+      user: props.collaborators.map((c) => ({ username: c.username, permission: c.permission })),
+      team: (props.teams ?? []).map((t) => ({ teamId: t.slug, permission: t.permission })),
+    });
+  }
+}

@@ -1,0 +1,147 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Annotations, TerraformOutput, TerraformStack, type ITerraformDependable } from "cdktf";
+import type { Construct } from "constructs";
+import {
+  ecrRepositoryArn,
+  oidcProviderArn,
+  roleArn,
+  roleSubjects,
+  subjectIdentity,
+} from "../config/derive";
+import type { PlatformConfig } from "../config/schema";
+import { CodeBuildRunner } from "../modules/codebuild-runner";
+import { CodeConnection } from "../modules/code-connection";
+import { DeployRole } from "../modules/deploy-role";
+import { EcrRepository } from "../modules/ecr-repository";
+import { GithubOidcProvider } from "../modules/github-oidc-provider";
+import { configureStateBackend } from "./backend";
+import { constructId, DEFAULT_TAGS } from "./naming";
+
+/** The console step that turns a PENDING connection AVAILABLE; printed by synth while pending. */
+export function connectionHandshakeSteps(connectionName: string, region: string, owner: string): string {
+  return [
+    `The CodeConnections connection "${connectionName}" must be completed once by a person, in the AWS console:`,
+    `  1. Open https://console.aws.amazon.com/codesuite/settings/connections?region=${region}`,
+    `  2. Select "${connectionName}" (status Pending) and choose "Update pending connection".`,
+    `  3. Install the "AWS Connector for GitHub" app on ${owner} (or pick its existing installation), limited to the runner repositories, and connect.`,
+    `  4. Set codeConnection.status: available in platform.yaml and run cdktf deploy again: the runner webhooks are created then.`,
+  ].join("\n");
+}
+
+/**
+ * Everything on the AWS side of one account and region: the OIDC provider, ECR repositories,
+ * deploy roles, the GitHub connection and the CodeBuild runners.
+ */
+export class AwsPlatformStack extends TerraformStack {
+  readonly oidcProvider?: GithubOidcProvider;
+  readonly connection?: CodeConnection;
+  readonly ecrRepositories: Readonly<Record<string, EcrRepository>>;
+  readonly deployRoles: Readonly<Record<string, DeployRole>>;
+  readonly runners: Readonly<Record<string, CodeBuildRunner>>;
+
+  constructor(scope: Construct, stackName: string, config: PlatformConfig) {
+    super(scope, stackName);
+    const { accountId, region } = config.aws;
+
+    new AwsProvider(this, "aws", {
+      region,
+      // Refuses to plan or apply with credentials of any other account.
+      allowedAccountIds: [accountId],
+      defaultTags: [{ tags: DEFAULT_TAGS }],
+    });
+    configureStateBackend(this, stackName, config.aws);
+
+    // OIDC provider: created here, or the account's existing one (only one may exist).
+    let providerArn = oidcProviderArn(accountId, region);
+    const roleDependencies: ITerraformDependable[] = [];
+    if (config.oidcProvider.existingArn !== undefined) {
+      providerArn = config.oidcProvider.existingArn;
+    } else {
+      this.oidcProvider = new GithubOidcProvider(this, "GithubOidcProvider");
+      roleDependencies.push(this.oidcProvider.resource);
+    }
+
+    const ecrRepositories: Record<string, EcrRepository> = {};
+    for (const ecr of config.repositories.flatMap((r) => r.ecrRepositories)) {
+      ecrRepositories[ecr.name] = new EcrRepository(this, constructId("EcrRepository", ecr.name), {
+        name: ecr.name,
+        tagMutability: ecr.tagMutability,
+        scanOnPush: ecr.scanOnPush,
+        encryption: ecr.encryption,
+        keepLastImages: ecr.lifecycle.keepLastImages,
+        untaggedExpireDays: ecr.lifecycle.untaggedExpireDays,
+      });
+    }
+    this.ecrRepositories = ecrRepositories;
+    const ecrArns = (names: readonly string[]) => names.map((n) => ecrRepositoryArn(accountId, region, n));
+
+    const deployRoles: Record<string, DeployRole> = {};
+    for (const repo of config.repositories) {
+      const identity = subjectIdentity(config, repo);
+      for (const role of repo.deployRoles) {
+        deployRoles[role.name] = new DeployRole(this, constructId("DeployRole", role.name), {
+          roleName: role.name,
+          description: role.description ?? `GitHub Actions deploy role for ${config.github.owner}/${repo.name}`,
+          oidcProviderArn: providerArn,
+          subjects: roleSubjects(identity, role.allow, role.wildcardSubjects.map((w) => w.pattern)),
+          ecrPushRepositoryArns: ecrArns(role.ecrPush),
+          ecrPull: role.ecrPull,
+          maxSessionDurationSeconds: role.maxSessionDurationSeconds,
+          dependsOn: roleDependencies,
+        });
+        new TerraformOutput(this, constructId("RoleArn", role.name), {
+          value: roleArn(accountId, region, role.name),
+          description: `ARN of ${role.name}, also set as an Actions variable on ${repo.name}`,
+        });
+      }
+    }
+    this.deployRoles = deployRoles;
+
+    const runners: Record<string, CodeBuildRunner> = {};
+    const runnerRepos = config.repositories.filter((r) => r.runner !== undefined);
+    const conn = config.codeConnection;
+    if (runnerRepos.length > 0 && conn !== undefined) {
+      let connectionArn: string;
+      let connectionStatus: string | undefined;
+      if (conn.existingArn !== undefined) {
+        connectionArn = conn.existingArn;
+      } else {
+        this.connection = new CodeConnection(this, "GitHubConnection", { name: conn.name as string });
+        connectionArn = this.connection.arn;
+        connectionStatus = this.connection.status;
+        new TerraformOutput(this, "GitHubConnectionStatus", {
+          value: this.connection.status,
+          description: "PENDING until the GitHub App handshake is completed in the AWS console",
+        });
+      }
+      if (conn.status === "pending") {
+        Annotations.of(this).addWarning(
+          `Runner webhooks are not created while codeConnection.status is pending.\n${connectionHandshakeSteps(conn.name ?? conn.existingArn ?? "", region, config.github.owner)}`,
+        );
+      }
+
+      for (const repo of runnerRepos) {
+        const runner = repo.runner!;
+        runners[runner.projectName] = new CodeBuildRunner(this, constructId("Runner", runner.projectName), {
+          projectName: runner.projectName,
+          accountId,
+          region,
+          scope: runner.organizationWebhook
+            ? { kind: "organization", owner: config.github.owner }
+            : { kind: "repository", owner: config.github.owner, repository: repo.name },
+          connectionArn,
+          connectionStatus,
+          createWebhook: conn.status === "available",
+          computeType: runner.computeType,
+          environmentType: runner.environmentType,
+          image: runner.image,
+          privilegedMode: runner.privilegedMode.enabled,
+          timeoutMinutes: runner.timeoutMinutes,
+          logRetentionDays: runner.logRetentionDays,
+          ecrPushRepositoryArns: ecrArns(runner.ecrPush),
+        });
+      }
+    }
+    this.runners = runners;
+  }
+}

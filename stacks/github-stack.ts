@@ -1,0 +1,108 @@
+import { GithubProvider } from "@cdktf/provider-github/lib/provider";
+import { TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import {
+  ecrRegistry,
+  ecrRepositoryVariable,
+  roleArn,
+  roleArnVariable,
+  VARIABLE_AWS_REGION,
+  VARIABLE_ECR_REGISTRY,
+} from "../config/derive";
+import type { PlatformConfig, RepositoryConfig, WorkflowConfig } from "../config/schema";
+import { ActionsVariables } from "../modules/actions-variables";
+import { RepositoryAccess } from "../modules/repository-access";
+import { WorkflowFile } from "../modules/workflow-file";
+import { imageBuildPushWorkflow } from "../workflows/image-build-push";
+import type { Workflow } from "../workflows/model";
+import { renderWorkflow } from "../workflows/render";
+import { configureStateBackend } from "./backend";
+import { constructId } from "./naming";
+
+export interface GithubPlatformStackOptions {
+  /** Config file name, quoted in generated workflow headers. */
+  readonly configFile: string;
+}
+
+/** Values of the Actions variables a repository's workflows read; everything derived from config. */
+export function repositoryVariables(config: PlatformConfig, repo: RepositoryConfig): Record<string, string> {
+  const { accountId, region } = config.aws;
+  const ecrNames = new Set([
+    ...repo.deployRoles.flatMap((r) => r.ecrPush),
+    ...(repo.runner?.ecrPush ?? []),
+    ...repo.workflows.map((w) => w.ecrRepository),
+  ]);
+  const variables: Record<string, string> = {
+    [VARIABLE_AWS_REGION]: region,
+    ...repo.variables,
+  };
+  if (ecrNames.size > 0) variables[VARIABLE_ECR_REGISTRY] = ecrRegistry(accountId, region);
+  for (const name of ecrNames) variables[ecrRepositoryVariable(name)] = name;
+  for (const role of repo.deployRoles) variables[roleArnVariable(role.name)] = roleArn(accountId, region, role.name);
+  return variables;
+}
+
+/** The typed workflow model for one configured workflow. */
+export function workflowModel(repo: RepositoryConfig, wf: WorkflowConfig): Workflow {
+  return imageBuildPushWorkflow({
+    name: wf.name ?? `Build and push ${wf.ecrRepository}`,
+    triggers: wf.on,
+    runner:
+      wf.runsOn === "codebuild"
+        ? { kind: "codebuild", projectName: repo.runner!.projectName }
+        : { kind: "github-hosted", label: wf.githubHostedLabel, roleArnVariable: roleArnVariable(wf.deployRole!) },
+    environment: wf.environment,
+    ecrRepositoryVariable: ecrRepositoryVariable(wf.ecrRepository),
+    regionVariable: VARIABLE_AWS_REGION,
+    dockerfile: wf.dockerfile,
+    context: wf.context,
+  });
+}
+
+/**
+ * Everything on the GitHub side of one owner: who has access to each repository, the Actions
+ * variables its workflows read, and the workflow files themselves.
+ */
+export class GithubPlatformStack extends TerraformStack {
+  readonly access: Readonly<Record<string, RepositoryAccess>>;
+  readonly variables: Readonly<Record<string, ActionsVariables>>;
+  readonly workflowFiles: readonly WorkflowFile[];
+
+  constructor(scope: Construct, stackName: string, config: PlatformConfig, options: GithubPlatformStackOptions) {
+    super(scope, stackName);
+    // Credentials come from the environment (GITHUB_TOKEN or GITHUB_APP_* variables), never from code.
+    new GithubProvider(this, "github", { owner: config.github.owner });
+    configureStateBackend(this, stackName, config.aws);
+
+    const access: Record<string, RepositoryAccess> = {};
+    const variables: Record<string, ActionsVariables> = {};
+    const workflowFiles: WorkflowFile[] = [];
+    config.repositories.forEach((repo, i) => {
+      // An empty list would remove everyone but the owner's admins; no lists means access is not managed here.
+      if (repo.collaborators.length + repo.teams.length > 0) {
+        access[repo.name] = new RepositoryAccess(this, constructId("Access", repo.name), {
+          repository: repo.name,
+          collaborators: repo.collaborators,
+          teams: repo.teams,
+        });
+      }
+      variables[repo.name] = new ActionsVariables(this, constructId("Variables", repo.name), {
+        repository: repo.name,
+        variables: repositoryVariables(config, repo),
+      });
+      repo.workflows.forEach((wf, j) => {
+        workflowFiles.push(
+          new WorkflowFile(this, constructId("Workflow", `${repo.name}-${wf.file}`), {
+            repository: repo.name,
+            branch: repo.defaultBranch,
+            file: wf.file,
+            content: renderWorkflow(workflowModel(repo, wf), { source: `${options.configFile} (repositories[${i}].workflows[${j}])` }),
+          }),
+        );
+      });
+    });
+    this.access = access;
+    this.variables = variables;
+    this.workflowFiles = workflowFiles;
+  }
+}
