@@ -1,0 +1,49 @@
+/**
+ * Actions the generated workflows use, pinned to the commit a release tag pointed to (WF-002).
+ *
+ * Copied from the verified snapshot in the template's source data (action-pins.json) rather than
+ * read at runtime: that file lives outside this repository, and a pin must only change in a
+ * reviewed commit. To update one, take the tag's commit SHA from the action's own repository.
+ */
+
+export const ACTION_PINS = {
+  "actions/checkout": {
+    action: "actions/checkout",
+    tag: "v7.0.1",
+    sha: "3d3c42e5aac5ba805825da76410c181273ba90b1",
+  },
+  "aws-actions/configure-aws-credentials": {
+    action: "aws-actions/configure-aws-credentials",
+    tag: "v6.2.3",
+    sha: "e6de054238d6b7531b4efff3b6587d9aade6a06c",
+  },
+  "aws-actions/amazon-ecr-login": {
+    action: "aws-actions/amazon-ecr-login",
+    tag: "v2.1.7",
+    sha: "03f1aad4c6c7ffd436567f42f9384779290529bd",
+  },
+} as const satisfies Readonly<Record<string, ActionPin>>;
+
+export interface ActionPin {
+  /** `owner/repo` (or `owner/repo/path`). */
+  readonly action: string;
+  /** Release tag, `vX.Y.Z`. */
+  readonly tag: string;
+  /** The 40-hex commit the tag pointed to when it was verified. */
+  readonly sha: string;
+}
+
+export type PinnedActionName = keyof typeof ACTION_PINS;
+
+/** What a step's `uses:` renders as: the SHA-pinned reference plus the tag for the `# vX.Y.Z` comment. */
+export interface PinnedAction {
+  /** `owner/repo@<40-hex commit SHA>`. */
+  readonly uses: string;
+  /** The release tag the SHA belongs to, e.g. `v7.0.1`. */
+  readonly version: string;
+}
+
+export function pinned(action: PinnedActionName): PinnedAction {
+  const pin = ACTION_PINS[action];
+  return { uses: `${pin.action}@${pin.sha}`, version: pin.tag };
+}
