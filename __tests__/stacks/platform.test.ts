@@ -1,0 +1,230 @@
+/**
+ * Layer 3: the example config synthesizes the expected wiring across resources and across the
+ * two stacks, which share no state: every name or ARN one side uses must be what the other creates.
+ */
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { parseConfig } from "../../config/load";
+import { buildPlatform } from "../../stacks/platform";
+import { unescapeFromTerraform } from "../../workflows/render";
+import { onlyResource, resourcesOf, synthStack, testApp, type Synthesized } from "../helpers/synth";
+
+const EXAMPLE = readFileSync("platform.yaml", "utf8");
+
+function synthConfig(text: string = EXAMPLE) {
+  const platform = buildPlatform(testApp(), parseConfig(text));
+  return { platform, aws: synthStack(platform.aws), github: synthStack(platform.github) };
+}
+
+/** The example with a YAML edit applied to its parsed form. */
+function variant(edit: (doc: any) => void): string {
+  const doc = parse(EXAMPLE);
+  edit(doc);
+  return JSON.stringify(doc);
+}
+
+function workflows(github: Synthesized): Map<string, any> {
+  return new Map(
+    resourcesOf(github, "github_repository_file").map((f) => [f.file as string, parse(unescapeFromTerraform(f.content))]),
+  );
+}
+
+function variables(github: Synthesized): Map<string, string> {
+  return new Map(resourcesOf(github, "github_actions_variable").map((v) => [v.variable_name as string, v.value as string]));
+}
+
+describe("the example platform.yaml", () => {
+  const { platform, aws, github } = synthConfig();
+
+  test("splits into an AWS stack per account and region and a GitHub stack per owner", () => {
+    expect(platform.aws.node.id).toBe("aws-000123456789-ap-northeast-1");
+    expect(platform.github.node.id).toBe("github-test-user");
+  });
+
+  test("the AWS stack holds every resource kind the template manages", () => {
+    expect(Object.keys(aws.resource ?? {}).sort()).toEqual([
+      "aws_cloudwatch_log_group",
+      "aws_codebuild_project",
+      "aws_codebuild_webhook",
+      "aws_codeconnections_connection",
+      "aws_ecr_lifecycle_policy",
+      "aws_ecr_repository",
+      "aws_iam_openid_connect_provider",
+      "aws_iam_role",
+      "aws_iam_role_policies_exclusive",
+      "aws_iam_role_policy",
+      "aws_iam_role_policy_attachments_exclusive",
+    ]);
+  });
+
+  test("the GitHub stack holds collaborators, variables and the workflow files", () => {
+    expect(Object.keys(github.resource ?? {}).sort()).toEqual([
+      "github_actions_variable",
+      "github_repository_collaborators",
+      "github_repository_file",
+    ]);
+    expect(onlyResource(github, "github_repository_collaborators").user).toEqual([
+      { username: "alice", permission: "admin" },
+      { username: "bob", permission: "push" },
+      { username: "carol", permission: "pull" },
+    ]);
+  });
+
+  test("providers carry no credentials; the AWS one refuses other accounts; the GitHub owner is explicit", () => {
+    expect(aws.provider?.aws).toEqual([
+      expect.objectContaining({ region: "ap-northeast-1", allowed_account_ids: ["000123456789"] }),
+    ]);
+    expect(github.provider?.github).toEqual([{ owner: "Test-User" }]);
+    for (const p of [...(aws.provider?.aws ?? []), ...(github.provider?.github ?? [])]) {
+      expect(Object.keys(p)).not.toEqual(expect.arrayContaining(["token"]));
+      expect(Object.keys(p)).not.toContain("access_key");
+      expect(Object.keys(p)).not.toContain("secret_key");
+    }
+  });
+
+  test("the deploy role trusts exactly pushes to main of Test-User/techblue-dev (seed 001)", () => {
+    const role = resourcesOf(aws, "aws_iam_role").find((r) => r.name === "techblue-dev-ecr-push")!;
+    const [statement] = JSON.parse(role.assume_role_policy).Statement;
+    expect(statement.Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
+      "repo:Test-User/techblue-dev:ref:refs/heads/main",
+    ]);
+    expect(statement.Principal.Federated).toBe("arn:aws:iam::000123456789:oidc-provider/token.actions.githubusercontent.com");
+    // The role waits for the provider it names by ARN (no reference, so no implicit ordering).
+    expect(role.depends_on).toEqual([expect.stringMatching(/^aws_iam_openid_connect_provider\./)]);
+  });
+
+  test("the variables the GitHub side sets name what the AWS side creates", () => {
+    const vars = variables(github);
+    const role = resourcesOf(aws, "aws_iam_role").find((r) => r.name === "techblue-dev-ecr-push")!;
+    expect(vars.get("AWS_ROLE_ARN_TECHBLUE_DEV_ECR_PUSH")).toBe(`arn:aws:iam::000123456789:role/${role.name}`);
+    expect(vars.get("ECR_REPOSITORY_TECHBLUE_DEV")).toBe(onlyResource(aws, "aws_ecr_repository").name);
+    expect(vars.get("AWS_REGION")).toBe("ap-northeast-1");
+    expect(vars.get("ECR_REGISTRY")).toBe("000123456789.dkr.ecr.ap-northeast-1.amazonaws.com");
+  });
+
+  test("every vars.X a workflow reads is a variable of its repository", () => {
+    const defined = new Set(variables(github).keys());
+    for (const file of resourcesOf(github, "github_repository_file")) {
+      const used = [...unescapeFromTerraform(file.content).matchAll(/vars\.([A-Za-z0-9_]+)/g)].map((m) => m[1]);
+      expect(used.length).toBeGreaterThan(0);
+      for (const name of used) expect(defined).toContain(name);
+    }
+  });
+
+  test("the CodeBuild workflow's runs-on names the runner project, which has a job-queued webhook", () => {
+    const wf = workflows(github).get(".github/workflows/ecr-push-codebuild.yml");
+    const project = onlyResource(aws, "aws_codebuild_project");
+    expect(wf.jobs["build-and-push"]["runs-on"]).toBe(`codebuild-${project.name}-\${{ github.run_id }}-\${{ github.run_attempt }}`);
+    expect(wf.jobs["build-and-push"].permissions).toEqual({ contents: "read" });
+    expect(onlyResource(aws, "aws_codebuild_webhook").project_name).toMatch(/^\$\{aws_codebuild_project\./);
+  });
+
+  test("the runner authenticates through the connection this stack creates", () => {
+    const project = onlyResource(aws, "aws_codebuild_project");
+    expect(project.source.auth).toEqual({
+      type: "CODECONNECTIONS",
+      resource: expect.stringMatching(/^\$\{aws_codeconnections_connection\.\S+\.arn\}$/),
+    });
+    expect(project.environment.privileged_mode).toBe(true);
+  });
+
+  test("the GitHub-hosted workflow assumes the role with id-token: write, on pushes to main only", () => {
+    const wf = workflows(github).get(".github/workflows/ecr-push.yml");
+    expect(wf.on).toEqual({ push: { branches: ["main"] } });
+    expect(wf.permissions).toEqual({});
+    expect(wf.jobs["build-and-push"].permissions).toEqual({ contents: "read", "id-token": "write" });
+  });
+
+  test("workflow files are committed to the repository's default branch and name their source", () => {
+    for (const file of resourcesOf(github, "github_repository_file")) {
+      expect(file.repository).toBe("techblue-dev");
+      expect(file.branch).toBe("main");
+      expect(unescapeFromTerraform(file.content)).toMatch(/^# Generated by the github-actions-aws-platform template from platform\.yaml \(repositories\[0\]\.workflows\[\d\]\)/);
+    }
+  });
+
+  test("without a state backend, state is local and synth warns about it", () => {
+    expect(aws.terraform?.backend).toEqual({ local: { path: "../../../terraform.aws-000123456789-ap-northeast-1.tfstate" } });
+    const warnings = platform.aws.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+    expect(warnings).toEqual([expect.stringContaining("stays in a local file")]);
+  });
+});
+
+describe("config variants", () => {
+  test("a pending connection: no webhook yet, and synth prints the console step", () => {
+    const { platform, aws } = synthConfig(variant((d) => (d.codeConnection.status = "pending")));
+    expect(resourcesOf(aws, "aws_codebuild_webhook")).toHaveLength(0);
+    expect(resourcesOf(aws, "aws_codebuild_project")).toHaveLength(1);
+    const warnings = platform.aws.node.metadata.map((m) => String(m.data)).join("\n");
+    expect(warnings).toContain("Update pending connection");
+    expect(warnings).toContain("AWS Connector for GitHub");
+  });
+
+  test("an existing OIDC provider is referenced, never created again", () => {
+    const arn = "arn:aws:iam::000123456789:oidc-provider/token.actions.githubusercontent.com";
+    const { aws } = synthConfig(variant((d) => (d.oidcProvider = { existingArn: arn })));
+    expect(resourcesOf(aws, "aws_iam_openid_connect_provider")).toHaveLength(0);
+    const role = resourcesOf(aws, "aws_iam_role").find((r) => r.name === "techblue-dev-ecr-push")!;
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal.Federated).toBe(arn);
+  });
+
+  test("an existing connection is used by ARN, and no connection is created", () => {
+    const arn = "arn:aws:codeconnections:ap-northeast-1:000123456789:connection/0c9e5d3a-1111-2222-3333-444455556666";
+    const { aws } = synthConfig(variant((d) => (d.codeConnection = { existingArn: arn, status: "available" })));
+    expect(resourcesOf(aws, "aws_codeconnections_connection")).toHaveLength(0);
+    expect(onlyResource(aws, "aws_codebuild_project").source.auth.resource).toBe(arn);
+    expect(onlyResource(aws, "aws_codebuild_webhook").lifecycle).toBeUndefined();
+    const policy = JSON.parse(resourcesOf(aws, "aws_iam_role_policy").find((p) => p.name === "codebuild-runner")!.policy);
+    expect(policy.Statement.find((s: { Sid: string }) => s.Sid === "UseGitHubConnection").Resource).toBe(arn);
+  });
+
+  test("an S3 state backend: encrypted, S3 lock files, one key per stack", () => {
+    const { aws, github } = synthConfig(variant((d) => (d.aws.stateBackend = { bucket: "acme-terraform-state" })));
+    expect(aws.terraform?.backend).toEqual({
+      s3: {
+        bucket: "acme-terraform-state",
+        key: "github-actions-platform/aws-000123456789-ap-northeast-1.tfstate",
+        region: "ap-northeast-1",
+        encrypt: true,
+        use_lockfile: true,
+      },
+    });
+    expect(github.terraform?.backend.s3.key).toBe("github-actions-platform/github-test-user.tfstate");
+  });
+
+  test("immutable subjects during a migration: the role trusts both forms", () => {
+    const { aws } = synthConfig(
+      variant((d) => {
+        d.github.ownerId = 1234;
+        d.repositories[0].id = 5678;
+        d.repositories[0].subjectFormat = "both";
+      }),
+    );
+    const role = resourcesOf(aws, "aws_iam_role").find((r) => r.name === "techblue-dev-ecr-push")!;
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
+      "repo:Test-User/techblue-dev:ref:refs/heads/main",
+      "repo:Test-User@1234/techblue-dev@5678:ref:refs/heads/main",
+    ]);
+  });
+
+  test("an organisation webhook runner serves the whole organisation", () => {
+    const { aws } = synthConfig(
+      variant((d) => {
+        d.github.ownerType = "organization";
+        d.repositories[0].runner.organizationWebhook = true;
+      }),
+    );
+    expect(onlyResource(aws, "aws_codebuild_webhook").scope_configuration).toEqual({ name: "Test-User", scope: "GITHUB_ORGANIZATION" });
+  });
+
+  test("a repository without collaborators or teams keeps its access unmanaged", () => {
+    const { github } = synthConfig(variant((d) => delete d.repositories[0].collaborators));
+    expect(resourcesOf(github, "github_repository_collaborators")).toHaveLength(0);
+  });
+});
+
+describe("golden: one snapshot per stack of the example (a review aid; the assertions above are the tests)", () => {
+  const { aws, github } = synthConfig();
+  test("aws stack", () => expect(aws).toMatchSnapshot());
+  test("github stack", () => expect(github).toMatchSnapshot());
+});
