@@ -21,7 +21,7 @@ function listOrNone(names: Iterable<string>): string {
   return list.length > 0 ? list.join(", ") : "none defined";
 }
 
-/** Reports each later occurrence of a key already seen. */
+/** Reports each later occurrence of a key already seen; keys are compared ignoring case. */
 function checkUnique<T>(
   items: { item: T; path: (string | number)[] }[],
   key: (item: T) => string,
@@ -33,9 +33,40 @@ function checkUnique<T>(
     const k = key(item);
     const first = seen.get(k.toLowerCase());
     if (first !== undefined) {
-      issues.push({ path, message: `duplicate ${what} "${k}" (first defined at ${first}); ${what}s must be unique` });
+      issues.push({
+        path,
+        message: `duplicate ${what} "${k}": already defined at ${first} (names are compared ignoring case); list each ${what} once`,
+      });
     } else {
       seen.set(k.toLowerCase(), formatPath(path));
+    }
+  }
+}
+
+/**
+ * Reports names that differ but derive the same Actions variable (e.g. "app.web" and "app-web"
+ * both give ..._APP_WEB). Names that are plain duplicates are skipped: checkUnique reports those.
+ */
+function checkDerivedVariables(
+  items: { name: string; path: (string | number)[] }[],
+  variable: (name: string) => string,
+  what: string,
+  issues: ConfigIssue[],
+): void {
+  const names = new Set<string>();
+  const seen = new Map<string, { name: string; path: (string | number)[] }>();
+  for (const { name, path } of items) {
+    if (names.has(name.toLowerCase())) continue;
+    names.add(name.toLowerCase());
+    const v = variable(name);
+    const first = seen.get(v);
+    if (first !== undefined) {
+      issues.push({
+        path,
+        message: `${what} "${name}" gives the same Actions variable ${v} as "${first.name}" at ${formatPath(first.path)}: rename one of them so they differ in more than case and '-', '.', '_', '/'`,
+      });
+    } else {
+      seen.set(v, { name, path });
     }
   }
 }
@@ -69,18 +100,8 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
   );
   checkUnique(runners, (p) => p.projectName, "runner project", issues);
   // Variable names are derived with upperSnake, so distinct names can collide there.
-  checkUnique(
-    roles.map(({ item, path }) => ({ item: roleArnVariable(item.name), path })),
-    (v) => v,
-    "role ARN variable (derived from role names)",
-    issues,
-  );
-  checkUnique(
-    ecrs.map(({ item, path }) => ({ item: ecrRepositoryVariable(item.name), path })),
-    (v) => v,
-    "ECR repository variable (derived from ECR repository names)",
-    issues,
-  );
+  checkDerivedVariables(roles.map(({ item, path }) => ({ name: item.name, path })), roleArnVariable, "deploy role", issues);
+  checkDerivedVariables(ecrs.map(({ item, path }) => ({ name: item.name, path })), ecrRepositoryVariable, "ECR repository", issues);
 
   const ecrNames = new Set(ecrs.map((e) => e.item.name));
   const needsConnection: string[] = [];
@@ -140,7 +161,10 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
     if (repo.runner) {
       needsConnection.push(`repositories[${i}].runner`);
       if (repo.runner.organizationWebhook && !isOrg) {
-        issues.push({ path: at("runner", "organizationWebhook"), message: "organisation webhooks need github.ownerType organization" });
+        issues.push({
+          path: at("runner", "organizationWebhook"),
+          message: "organisation webhooks need github.ownerType organization; github.ownerType is user (remove organizationWebhook for a repository webhook)",
+        });
       }
       repo.runner.ecrPush.forEach((name, k) => {
         if (!ecrNames.has(name)) {

@@ -3,7 +3,7 @@
  * `file:line path: reason (allowed: ...)`, and hand a typed, frozen config to the stacks.
  */
 import { readFileSync } from "node:fs";
-import { isNode, LineCounter, parseDocument, type Document } from "yaml";
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
 import { crossReferenceIssues, formatPath, type ConfigIssue } from "./cross-references";
 import { PlatformConfigSchema, type PlatformConfig } from "./schema";
@@ -60,7 +60,8 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_PATH): PlatformC
       file,
       doc.errors.map((e) => ({
         path: [],
-        line: e.linePos?.[0]?.line,
+        // linePos is only filled in with prettyErrors; the offset is always there.
+        line: e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line,
         message: `YAML syntax error: ${e.message.split("\n")[0]}`,
       })),
     );
@@ -71,22 +72,41 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_PATH): PlatformC
   }
 
   const parsed = PlatformConfigSchema.safeParse(raw, { error: describeIssue });
-  const locate = (i: ConfigIssue): LocatedIssue => ({ ...i, line: lineOf(doc, lineCounter, i.path) });
+  const locate = (i: ConfigIssue, at: readonly (string | number)[] = i.path): LocatedIssue => ({
+    ...i,
+    line: lineOf(doc, lineCounter, at),
+  });
   if (!parsed.success) {
     throw new ConfigError(
       file,
-      parsed.error.issues.map((i) => locate({ path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)), message: i.message })),
+      parsed.error.issues.map((i) => {
+        const path = i.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+        // An unknown key is reported on its mapping, but the line is the key's own.
+        const at = i.code === "unrecognized_keys" && i.keys.length > 0 ? [...path, i.keys[0]] : path;
+        return locate({ path, message: i.message }, at);
+      }),
     );
   }
   const issues = crossReferenceIssues(parsed.data);
-  if (issues.length > 0) throw new ConfigError(file, issues.map(locate));
+  if (issues.length > 0) throw new ConfigError(file, issues.map((i) => locate(i)));
   return deepFreeze(parsed.data);
 }
 
-/** The line of the deepest node on `path` that exists (a missing key points at its parent). */
+/**
+ * The line of the deepest entry on `path` that exists: a mapping entry's key (not its value, which
+ * for a nested block starts on the next line) or a list item. A missing key points at its parent
+ * entry; a missing top-level key has no line (the file's first line would only mislead).
+ */
 function lineOf(doc: Document, counter: LineCounter, path: readonly (string | number)[]): number | undefined {
-  for (let n = path.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+  for (let n = path.length; n >= 1; n--) {
+    const parent = n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true);
+    const last = path[n - 1];
+    let node: unknown;
+    if (isMap(parent)) {
+      node = parent.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === String(last))?.key;
+    } else if (isSeq(parent) && typeof last === "number") {
+      node = parent.items[last];
+    }
     if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
   }
   return undefined;
@@ -171,9 +191,16 @@ function describeIssue(issue: RawIssue): string | undefined {
     case "invalid_union":
       if (issue.discriminator) {
         const options = ((issue as { options?: unknown[] }).options ?? []).map(String).join(", ");
-        return `must be one of: ${options}`;
+        const input = issue.input as Record<string, unknown> | null | undefined;
+        const value = input !== null && typeof input === "object" ? input[issue.discriminator] : undefined;
+        return value === undefined
+          ? `required (allowed: ${options})`
+          : `${describeValue(value)} is not allowed (allowed: ${options})`;
       }
       return undefined;
+    case "invalid_key":
+      // A record key (e.g. a variable name) failed its own schema: pass its message on.
+      return issue.issues.map((i) => i.message).join("; ");
     default:
       return undefined; // schema-specific messages (regex, refine) are already written for users
   }

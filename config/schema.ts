@@ -69,7 +69,8 @@ const environmentName = z
 const reason = z
   .string({ error: "a written reason is required (at least 10 characters)" })
   .trim()
-  .min(10, { error: "the reason must say why, in at least 10 characters" });
+  .min(10, { error: "the reason must say why, in at least 10 characters" })
+  .describe("A written reason for an opt-in that weakens a default; cdk-nag asks for at least 10 characters.");
 
 const awsAccountId = z
   .string({
@@ -111,33 +112,42 @@ const permission = z.enum(PERMISSION_WORDS).transform((word) => PERMISSION_MAP[w
 
 const githubSection = z.strictObject({
   /** Organisation or user that owns the repositories. */
-  owner: githubLogin("organisation or user"),
+  owner: githubLogin("organisation or user").describe("Organisation or user that owns the repositories."),
   /** Numeric owner id; needed for the immutable subject format (repo:owner@ID/repo@ID:...). */
-  ownerId: githubId("owner").optional(),
+  ownerId: githubId("owner")
+    .optional()
+    .describe("Numeric owner id; needed for the immutable subject format (repo:owner@ID/repo@ID:...)."),
   /** Organisation-level runner webhooks and teams need an organisation. */
-  ownerType: z.enum(["organization", "user"]).default("organization"),
+  ownerType: z
+    .enum(["organization", "user"])
+    .default("organization")
+    .describe("Organisation-level runner webhooks and teams need an organisation."),
 });
 
 const stateBackend = z.strictObject({
   /** An existing S3 bucket (versioning and encryption on) that holds the state files. */
   bucket: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be an S3 bucket name: 3-63 lowercase letters, digits, '.' or '-'" }),
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be an S3 bucket name: 3-63 lowercase letters, digits, '.' or '-'" })
+    .describe("An existing S3 bucket (versioning and encryption on) that holds the state files."),
   /** Each stack's state lives at <keyPrefix>/<stack>.tfstate. */
   keyPrefix: z
     .string()
     .regex(/^[A-Za-z0-9!_.*'()/-]+$/, { error: "must be an S3 key prefix of letters, digits and !_.*'()/-" })
     .refine((s) => !s.startsWith("/") && !s.endsWith("/"), { error: "must not start or end with '/'" })
-    .default("github-actions-platform"),
+    .default("github-actions-platform")
+    .describe("Each stack's state lives at <keyPrefix>/<stack>.tfstate."),
   /** Region of the bucket; defaults to aws.region. */
-  region: awsRegion.optional(),
+  region: awsRegion.optional().describe("Region of the bucket; defaults to aws.region."),
 });
 
 const awsSection = z.strictObject({
   accountId: awsAccountId,
   region: awsRegion,
   /** Remote state. Without it, state stays in local files: fine for trying the template only. */
-  stateBackend: stateBackend.optional(),
+  stateBackend: stateBackend
+    .optional()
+    .describe("Remote state. Without it, state stays in local files: fine for trying the template only."),
 });
 
 const oidcProviderSection = z.strictObject({
@@ -151,7 +161,10 @@ const oidcProviderSection = z.strictObject({
     .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, {
       error: "must be arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com",
     })
-    .optional(),
+    .optional()
+    .describe(
+      "ARN of the account's existing GitHub OIDC provider. An account can hold only one provider per URL, so when one exists already, reference it here instead of creating a second (which fails with EntityAlreadyExists).",
+    ),
 });
 
 const codeConnectionSection = z
@@ -160,19 +173,26 @@ const codeConnectionSection = z
     name: z
       .string()
       .regex(/^[A-Za-z0-9.@_-]{1,32}$/, { error: "must be a connection name: 1-32 letters, digits or '.@_-'" })
-      .optional(),
+      .optional()
+      .describe("Name of a new CodeConnections connection (provider GitHub) that this template creates."),
     /** ARN of an existing connection to use instead of creating one. */
     existingArn: z
       .string()
       .regex(/^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/, {
         error: "must be arn:aws:codeconnections:<region>:<account>:connection/<uuid> (or codestar-connections)",
       })
-      .optional(),
+      .optional()
+      .describe("ARN of an existing connection to use instead of creating one."),
     /**
      * A connection created by Terraform stays PENDING until someone completes the GitHub App
      * handshake in the AWS console. Runner webhooks are created only once this says available.
      */
-    status: z.enum(["pending", "available"]).default("pending"),
+    status: z
+      .enum(["pending", "available"])
+      .default("pending")
+      .describe(
+        "A connection created by Terraform stays PENDING until someone completes the GitHub App handshake in the AWS console. Runner webhooks are created only once this says available.",
+      ),
   })
   .superRefine((c, ctx) => {
     if ((c.name === undefined) === (c.existingArn === undefined)) {
@@ -187,12 +207,12 @@ const codeConnectionSection = z
 const collaborator = z.strictObject({
   username: githubLogin("user"),
   /** read | triage | write | maintain | admin (pull and push are accepted as well). */
-  permission,
+  permission: permission.describe("read | triage | write | maintain | admin (pull and push are accepted as well)."),
 });
 
 const team = z.strictObject({
   slug: teamSlug,
-  permission,
+  permission: permission.describe("read | triage | write | maintain | admin (pull and push are accepted as well)."),
 });
 
 const ecrRepository = z.strictObject({
@@ -204,28 +224,40 @@ const ecrRepository = z.strictObject({
       error: "must be an ECR repository name: lowercase letters, digits and ._- separated path parts, e.g. team/app",
     }),
   /** IMMUTABLE stops a tag from being pointed at another image (ECR-001). */
-  tagMutability: z.enum(["IMMUTABLE", "MUTABLE"]).default("IMMUTABLE"),
+  tagMutability: z
+    .enum(["IMMUTABLE", "MUTABLE"])
+    .default("IMMUTABLE")
+    .describe("IMMUTABLE stops a tag from being pointed at another image (ECR-001)."),
   scanOnPush: z.boolean().default(true),
   encryption: z
     .strictObject({
       /** KMS (default, AWS managed key unless kmsKeyArn) or AES256. Cannot change after creation. */
-      type: z.enum(["KMS", "AES256"]).default("KMS"),
+      type: z
+        .enum(["KMS", "AES256"])
+        .default("KMS")
+        .describe("KMS (default, AWS managed key unless kmsKeyArn) or AES256. Cannot change after creation."),
       kmsKeyArn: z
         .string()
         .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/, { error: "must be a KMS key or alias ARN" })
         .optional(),
     })
     .refine((e) => e.type === "KMS" || e.kmsKeyArn === undefined, {
-      error: "kmsKeyArn needs type KMS",
+      error: "kmsKeyArn applies only to type KMS: remove kmsKeyArn, or set type: KMS to encrypt with that key",
       path: ["kmsKeyArn"],
     })
     .prefault({}),
   lifecycle: z
     .strictObject({
       /** Tagged images kept; older ones expire. */
-      keepLastImages: z.number().int().min(1).max(10000).default(30),
+      keepLastImages: z.number().int().min(1).max(10000).default(30).describe("Tagged images kept; older ones expire."),
       /** Untagged images expire this many days after push. */
-      untaggedExpireDays: z.number().int().min(1).max(3650).default(7),
+      untaggedExpireDays: z
+        .number()
+        .int()
+        .min(1)
+        .max(3650)
+        .default(7)
+        .describe("Untagged images expire this many days after push."),
     })
     .prefault({}),
 });
@@ -241,7 +273,10 @@ const wildcardSubject = z.strictObject({
       error:
         "must start with ref:refs/heads/, ref:refs/tags/ or environment: followed by a name that does not start with a wildcard (e.g. ref:refs/heads/release/*)",
     })
-    .refine((s) => /[*?]/.test(s), { error: "has no '*' or '?': put exact names under allow instead" }),
+    .refine((s) => /[*?]/.test(s), { error: "has no '*' or '?': put exact names under allow instead" })
+    .describe(
+      "A subject suffix with '*' or '?' in the branch, tag or environment part, e.g. ref:refs/heads/release/*. Matched with StringLike; the repository part is always exact.",
+    ),
   reason,
 });
 
@@ -255,15 +290,25 @@ const deployRole = z.strictObject({
       tags: z.array(exactRefName("tag")).default([]),
       environments: z.array(environmentName).default([]),
       /** Trust the subject of pull_request runs (any pull request, including from forks of public repos). */
-      pullRequest: z.boolean().default(false),
+      pullRequest: z
+        .boolean()
+        .default(false)
+        .describe("Trust the subject of pull_request runs (any pull request, including from forks of public repos)."),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("Exact subjects the role trusts, matched with StringEquals. Nothing is trusted by default."),
   /** Patterns the role trusts, matched with StringLike; each needs a reason. */
-  wildcardSubjects: z.array(wildcardSubject).default([]),
+  wildcardSubjects: z
+    .array(wildcardSubject)
+    .default([])
+    .describe("Patterns the role trusts, matched with StringLike; each needs a reason."),
   /** ECR repositories of this config the role may push to. */
-  ecrPush: z.array(z.string()).default([]),
+  ecrPush: z.array(z.string()).default([]).describe("ECR repositories of this config the role may push to."),
   /** Also allow pulling layers (BatchGetImage, GetDownloadUrlForLayer), e.g. for build caches. */
-  ecrPull: z.boolean().default(false),
+  ecrPull: z
+    .boolean()
+    .default(false)
+    .describe("Also allow pulling layers (BatchGetImage, GetDownloadUrlForLayer), e.g. for build caches."),
   maxSessionDurationSeconds: z.number().int().min(900).max(43200).default(3600),
 });
 
@@ -290,7 +335,10 @@ const runner = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{1,149}$/, {
       error: "must be a CodeBuild project name: 2-150 letters, digits, '-' or '_', starting with a letter or digit",
-    }),
+    })
+    .describe(
+      "CodeBuild project name; jobs select it with runs-on: codebuild-<projectName>-${{ github.run_id }}-${{ github.run_attempt }}.",
+    ),
   computeType: z.enum(COMPUTE_TYPES).default("BUILD_GENERAL1_SMALL"),
   environmentType: z
     .enum(["LINUX_CONTAINER", "ARM_CONTAINER", "LINUX_LAMBDA_CONTAINER", "ARM_LAMBDA_CONTAINER"])
@@ -303,12 +351,18 @@ const runner = z.strictObject({
       error: "privileged mode needs a reason (at least 10 characters) saying why the jobs need it",
       path: ["reason"],
     })
-    .default({ enabled: false }),
+    .default({ enabled: false })
+    .describe("Docker-in-Docker needs privileged mode; it is off unless asked for with a reason (CB-006)."),
   /**
    * One organisation webhook for the project instead of a repository webhook: every repository of
    * the organisation can then queue jobs on it. Needs github.ownerType organization.
    */
-  organizationWebhook: z.boolean().default(false),
+  organizationWebhook: z
+    .boolean()
+    .default(false)
+    .describe(
+      "One organisation webhook for the project instead of a repository webhook: every repository of the organisation can then queue jobs on it. Needs github.ownerType organization.",
+    ),
   logRetentionDays: z
     .number()
     .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
@@ -317,7 +371,7 @@ const runner = z.strictObject({
     .default(30),
   timeoutMinutes: z.number().int().min(5).max(2160).default(60),
   /** ECR repositories of this config the runner's jobs may push to. */
-  ecrPush: z.array(z.string()).default([]),
+  ecrPush: z.array(z.string()).default([]).describe("ECR repositories of this config the runner's jobs may push to."),
 });
 
 const imageBuildPushWorkflow = z.strictObject({
@@ -325,13 +379,21 @@ const imageBuildPushWorkflow = z.strictObject({
   /** File name under .github/workflows/. */
   file: z
     .string()
-    .regex(/^[A-Za-z0-9._-]+\.ya?ml$/, { error: "must be a file name ending in .yml or .yaml, without folders" }),
+    .regex(/^[A-Za-z0-9._-]+\.ya?ml$/, { error: "must be a file name ending in .yml or .yaml, without folders" })
+    .describe("File name under .github/workflows/."),
   /** Display name in the Actions tab; defaults to "Build and push <ecrRepository>". */
-  name: z.string().min(1).max(200).optional(),
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Display name in the Actions tab; defaults to "Build and push <ecrRepository>".'),
   /** github-hosted: assumes deployRole through OIDC. codebuild: runs on this repository's runner. */
-  runsOn: z.enum(["github-hosted", "codebuild"]),
+  runsOn: z
+    .enum(["github-hosted", "codebuild"])
+    .describe("github-hosted: assumes deployRole through OIDC. codebuild: runs on this repository's runner."),
   /** Runner label for github-hosted jobs. */
-  githubHostedLabel: z.string().min(1).default("ubuntu-24.04"),
+  githubHostedLabel: z.string().min(1).default("ubuntu-24.04").describe("Runner label for github-hosted jobs."),
   /** Branch and tag filters of the push trigger; GitHub's glob patterns (v*, release/**) are allowed. */
   on: z
     .strictObject({
@@ -340,12 +402,16 @@ const imageBuildPushWorkflow = z.strictObject({
     })
     .refine((o) => o.branches.length + o.tags.length > 0, {
       error: "give at least one branch or tag that triggers the workflow",
-    }),
+    })
+    .describe("Branch and tag filters of the push trigger; GitHub's glob patterns (v*, release/**) are allowed."),
   ecrRepository: z.string(),
   /** Role assumed through OIDC; required for github-hosted, one of this repository's deployRoles. */
-  deployRole: z.string().optional(),
+  deployRole: z
+    .string()
+    .optional()
+    .describe("Role assumed through OIDC; required for github-hosted, one of this repository's deployRoles."),
   /** Job environment; the OIDC subject then becomes environment:<name>. */
-  environment: environmentName.optional(),
+  environment: environmentName.optional().describe("Job environment; the OIDC subject then becomes environment:<name>."),
   dockerfile: z.string().min(1).default("Dockerfile"),
   context: z.string().min(1).default("."),
 });
@@ -360,21 +426,32 @@ const variableName = z
 const repository = z.strictObject({
   name: repositoryName,
   /** Numeric repository id; needed for the immutable subject format. */
-  id: githubId("repository").optional(),
+  id: githubId("repository").optional().describe("Numeric repository id; needed for the immutable subject format."),
   /** Branch the workflow files are committed to. */
-  defaultBranch: exactRefName("branch").default("main"),
+  defaultBranch: exactRefName("branch").default("main").describe("Branch the workflow files are committed to."),
   visibility: z.enum(["private", "internal", "public"]).default("private"),
   /**
    * Subject format GitHub puts in this repository's OIDC tokens: legacy repo:owner/repo:...,
    * immutable repo:owner@OWNER_ID/repo@REPO_ID:... (default for repositories created, renamed or
    * transferred since 2026-07-15), or both while migrating.
    */
-  subjectFormat: z.enum(["legacy", "immutable", "both"]).default("legacy"),
+  subjectFormat: z
+    .enum(["legacy", "immutable", "both"])
+    .default("legacy")
+    .describe(
+      "Subject format GitHub puts in this repository's OIDC tokens: legacy repo:owner/repo:..., immutable repo:owner@OWNER_ID/repo@REPO_ID:... (default for repositories created, renamed or transferred since 2026-07-15), or both while migrating.",
+    ),
   /** Managed authoritatively: anyone not listed here (or in teams) loses access on apply. */
-  collaborators: z.array(collaborator).default([]),
+  collaborators: z
+    .array(collaborator)
+    .default([])
+    .describe("Managed authoritatively: anyone not listed here (or in teams) loses access on apply."),
   teams: z.array(team).default([]),
   /** Extra Actions variables (never secrets). */
-  variables: z.record(variableName, z.string().max(48 * 1024)).default({}),
+  variables: z
+    .record(variableName, z.string().max(48 * 1024))
+    .default({})
+    .describe("Extra Actions variables (never secrets)."),
   ecrRepositories: z.array(ecrRepository).default([]),
   deployRoles: z.array(deployRole).default([]),
   runner: runner.optional(),
@@ -383,12 +460,12 @@ const repository = z.strictObject({
 
 export const PlatformConfigSchema = z.strictObject({
   /** Editors read this; the loader ignores it. */
-  $schema: z.string().optional(),
+  $schema: z.string().optional().describe("Editors read this; the loader ignores it."),
   github: githubSection,
   aws: awsSection,
   oidcProvider: oidcProviderSection.prefault({}),
   /** Needed when a repository has a runner. */
-  codeConnection: codeConnectionSection.optional(),
+  codeConnection: codeConnectionSection.optional().describe("Needed when a repository has a runner."),
   repositories: z.array(repository).min(1, { error: "list at least one repository" }),
 });
 
