@@ -1,0 +1,23 @@
+import type { AppView, Finding, Rule } from "./types";
+
+/** Runs every rule on the resources of its types: one pass, no rule sees a resource twice. */
+export function evaluateRules(view: AppView, rules: readonly Rule[]): Finding[] {
+  const byType = new Map<string, Rule[]>();
+  for (const rule of rules) {
+    for (const type of rule.resourceTypes) byType.set(type, [...(byType.get(type) ?? []), rule]);
+  }
+  const findings: Finding[] = [];
+  for (const resource of view.resources) {
+    for (const rule of byType.get(resource.type) ?? []) {
+      const result = rule.check(resource, view);
+      if (result === undefined) continue;
+      for (const message of typeof result === "string" ? [result] : result) findings.push({ rule, resource, message });
+    }
+  }
+  return findings;
+}
+
+/** `[RULE-ID] <construct path>: what is wrong; why it matters; how to fix it` */
+export function formatFinding(f: Finding): string {
+  return `[${f.rule.id}] ${f.resource.path}: ${f.message}; why: ${f.rule.why}; fix: ${f.rule.fix}`;
+}

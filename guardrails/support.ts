@@ -1,0 +1,186 @@
+/**
+ * Helpers the rules share: reading policy documents and workflows out of synthesized resources.
+ * Everything here is pure and tolerant of malformed input (a rule reports; it never throws).
+ */
+import { parse as parseYaml } from "yaml";
+import { unescapeFromTerraform } from "../workflows/render";
+import type { AppView, SynthResource } from "./types";
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface Statement {
+  readonly Sid?: string;
+  readonly Effect?: string;
+  readonly Principal?: Json;
+  readonly NotPrincipal?: Json;
+  readonly Action?: string | string[];
+  readonly NotAction?: string | string[];
+  readonly Resource?: string | string[];
+  readonly NotResource?: string | string[];
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export function asArray<T>(value: T | readonly T[] | undefined | null): T[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? [...(value as T[])] : [value as T];
+}
+
+/**
+ * A policy attribute as synthesized: plain JSON, or `${jsonencode({...})}` when it holds a
+ * reference. The HCL object inside jsonencode is turned back into JSON, with references kept as
+ * `${...}` strings, so rules read both forms alike.
+ */
+export function parsePolicy(value: unknown): { Statement: Statement[] } | undefined {
+  if (typeof value !== "string") return typeof value === "object" && value !== null ? normalise(value) : undefined;
+  const text = value.trim();
+  try {
+    return normalise(JSON.parse(text));
+  } catch {
+    const m = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(text);
+    if (!m) return undefined;
+    const json = hclObjectToJson(m[1]);
+    if (json === undefined) return undefined;
+    try {
+      return normalise(JSON.parse(json));
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function normalise(doc: unknown): { Statement: Statement[] } | undefined {
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return undefined;
+  const statement = (doc as { Statement?: unknown }).Statement;
+  return { Statement: asArray(statement as Statement | Statement[]).filter((s) => typeof s === "object" && s !== null) };
+}
+
+/** HCL object/tuple syntax as cdktf renders it inside jsonencode -> JSON text. */
+export function hclObjectToJson(hcl: string): string | undefined {
+  let out = "";
+  let i = 0;
+  while (i < hcl.length) {
+    const c = hcl[i];
+    if (c === '"') {
+      // A string literal, copied with its escapes.
+      let j = i + 1;
+      while (j < hcl.length && hcl[j] !== '"') j += hcl[j] === "\\" ? 2 : 1;
+      out += hcl.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === "=") {
+      out += ":";
+      i++;
+    } else if (/[A-Za-z_]/.test(c)) {
+      // A bare reference or expression (e.g. aws_x.name.arn): keep it as an interpolation string.
+      let j = i;
+      while (j < hcl.length && /[A-Za-z0-9_.\-[\]*]/.test(hcl[j])) j++;
+      const word = hcl.slice(i, j);
+      out += word === "true" || word === "false" || word === "null" ? word : JSON.stringify(`\${${word}}`);
+      i = j;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Statements of a role's trust policy, or [] when it cannot be read. */
+export function trustStatements(role: SynthResource): Statement[] {
+  return parsePolicy(role.config.assume_role_policy)?.Statement ?? [];
+}
+
+/** Is this the value of a reference (known only at apply)? */
+export function isReference(value: unknown): boolean {
+  return typeof value === "string" && /^\$\{[\s\S]*\}$/.test(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workflows
+// ---------------------------------------------------------------------------------------------
+
+export const WORKFLOW_DIR = ".github/workflows/";
+
+export interface WorkflowFileView {
+  readonly resource: SynthResource;
+  readonly repository: string;
+  readonly path: string;
+  /** The YAML GitHub will read (Terraform's escaping undone). */
+  readonly text: string;
+  /** Parsed YAML, or undefined when it does not parse. */
+  readonly doc: any;
+}
+
+export function isWorkflowFile(resource: SynthResource): boolean {
+  return resource.type === "github_repository_file" && typeof resource.config.file === "string" && resource.config.file.startsWith(WORKFLOW_DIR);
+}
+
+/** All workflow files of the app, parsed once per synth. */
+export function workflowFiles(app: AppView): readonly WorkflowFileView[] {
+  return app.memo("workflow-files", () =>
+    app
+      .ofType("github_repository_file")
+      .filter(isWorkflowFile)
+      .map((resource) => workflowView(resource)),
+  );
+}
+
+export function workflowOf(app: AppView, resource: SynthResource): WorkflowFileView | undefined {
+  return workflowFiles(app).find((w) => w.resource === resource);
+}
+
+function workflowView(resource: SynthResource): WorkflowFileView {
+  const text = typeof resource.config.content === "string" ? unescapeFromTerraform(resource.config.content) : "";
+  let doc: any;
+  try {
+    doc = parseYaml(text);
+  } catch {
+    doc = undefined;
+  }
+  return { resource, repository: String(resource.config.repository ?? ""), path: String(resource.config.file), text, doc };
+}
+
+export interface JobView {
+  readonly id: string;
+  readonly job: any;
+  readonly steps: any[];
+}
+
+export function jobsOf(doc: any): JobView[] {
+  const jobs = doc?.jobs;
+  if (typeof jobs !== "object" || jobs === null) return [];
+  return Object.entries(jobs).map(([id, job]: [string, any]) => ({ id, job, steps: Array.isArray(job?.steps) ? job.steps : [] }));
+}
+
+/** `owner/repo` of an action reference, without the version. */
+export function actionName(uses: unknown): string | undefined {
+  return typeof uses === "string" ? uses.split("@")[0].toLowerCase() : undefined;
+}
+
+/** Names X of every `vars.X` the text reads. */
+export function variablesRead(text: string): string[] {
+  return [...new Set([...text.matchAll(/\bvars\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))];
+}
+
+/** Actions variables per repository, across the app: repository -> name -> value. */
+export function actionsVariables(app: AppView): ReadonlyMap<string, ReadonlyMap<string, string>> {
+  return app.memo("actions-variables", () => {
+    const map = new Map<string, Map<string, string>>();
+    for (const v of app.ofType("github_actions_variable")) {
+      const repo = String(v.config.repository);
+      if (!map.has(repo)) map.set(repo, new Map());
+      map.get(repo)!.set(String(v.config.variable_name), String(v.config.value));
+    }
+    return map;
+  });
+}
+
+/** Extra data the template's modules attach to a resource under Terraform's "//" comment key. */
+export function platformMetadata(resource: SynthResource): Record<string, any> {
+  return (resource.config["//"] as Record<string, any> | undefined)?.github_actions_platform ?? {};
+}
+
+/** The GitHub owner a stack's github provider manages. */
+export function githubOwner(app: AppView, stack: string): string | undefined {
+  const owner = app.provider(stack, "github")[0]?.owner;
+  return typeof owner === "string" ? owner : undefined;
+}
