@@ -159,7 +159,7 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
     });
 
     if (repo.runner) {
-      needsConnection.push(`repositories[${i}].runner`);
+      if (repo.runner.legacyPersonalToken === undefined) needsConnection.push(`repositories[${i}].runner`);
       if (repo.runner.organizationWebhook && !isOrg) {
         issues.push({
           path: at("runner", "organizationWebhook"),

@@ -3,7 +3,7 @@
  * functions. Both stacks (and the guardrails) call these, so the GitHub side can name an AWS
  * resource without a remote-state reference and each stack can be planned on its own.
  */
-import type { PlatformConfig, RepositoryConfig, SubjectFormat } from "./schema";
+import type { PlatformConfig, RepositoryConfig, RunnerConfig, SubjectFormat } from "./schema";
 
 export const OIDC_HOST = "token.actions.githubusercontent.com";
 export const OIDC_URL = `https://${OIDC_HOST}`;
@@ -163,4 +163,16 @@ export function awsStackName(accountId: string, region: string): string {
 
 export function githubStackName(owner: string): string {
   return `github-${owner.toLowerCase()}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runners
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Can the runner take jobs? Its webhook (and the workflows that target it) are created only then:
+ * a job queued for a runner with no webhook waits forever.
+ */
+export function isRunnerReady(config: Pick<PlatformConfig, "codeConnection">, runner: RunnerConfig): boolean {
+  return runner.legacyPersonalToken !== undefined || config.codeConnection?.status === "available";
 }

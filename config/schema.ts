@@ -372,6 +372,24 @@ const runner = z.strictObject({
   timeoutMinutes: z.number().int().min(5).max(2160).default(60),
   /** ECR repositories of this config the runner's jobs may push to. */
   ecrPush: z.array(z.string()).default([]).describe("ECR repositories of this config the runner's jobs may push to."),
+  /**
+   * Legacy, discouraged: authenticate with a person's GitHub token (kept in Secrets Manager)
+   * instead of the connection. That person must stay admin on every repository the runner
+   * serves (CB-010), or runner registration fails with "GitHub runner JIT configuration unavailable".
+   */
+  legacyPersonalToken: z
+    .strictObject({
+      owner: githubLogin("user").describe("GitHub user whose token it is; must be an admin collaborator of the repository."),
+      secretArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, { error: "must be a Secrets Manager secret ARN" })
+        .describe("Secrets Manager secret holding the token."),
+      reason: reason.describe("Why the runner cannot use the GitHub App connection."),
+    })
+    .optional()
+    .describe(
+      "Legacy, discouraged: a person's GitHub token instead of the connection. That person must stay admin on every repository the runner serves.",
+    ),
 });
 
 const imageBuildPushWorkflow = z.strictObject({
@@ -467,6 +485,22 @@ export const PlatformConfigSchema = z.strictObject({
   /** Needed when a repository has a runner. */
   codeConnection: codeConnectionSection.optional().describe("Needed when a repository has a runner."),
   repositories: z.array(repository).min(1, { error: "list at least one repository" }),
+  guardrails: z
+    .strictObject({
+      /** Accepted findings, each by rule id and construct path (as printed), with a reason. */
+      suppressions: z
+        .array(
+          z.strictObject({
+            rule: z.string().regex(/^[A-Z]+-\d{3}$/, { error: "must be a rule id such as ECR-001 (see the README's rules table)" }),
+            path: z.string().min(1).describe("Construct path, or a prefix of one, as printed in the finding."),
+            reason: reason.describe("Why the finding is accepted; printed with every synth."),
+          }),
+        )
+        .default([])
+        .describe("Accepted guardrail findings, each by rule id and construct path (as printed), with a reason."),
+    })
+    .prefault({})
+    .describe("Guardrail settings."),
 });
 
 export type PlatformConfigInput = z.input<typeof PlatformConfigSchema>;

@@ -174,9 +174,12 @@ export function actionsVariables(app: AppView): ReadonlyMap<string, ReadonlyMap<
   });
 }
 
-/** Extra data the template's modules attach to a resource under Terraform's "//" comment key. */
+/** Key under Terraform's "//" comment block where the stacks record facts for the checks. */
+export const PLATFORM_METADATA_KEY = "github_actions_platform";
+
+/** Extra data the stacks attach to a resource under Terraform's "//" comment key. */
 export function platformMetadata(resource: SynthResource): Record<string, any> {
-  return (resource.config["//"] as Record<string, any> | undefined)?.github_actions_platform ?? {};
+  return (resource.config["//"] as Record<string, any> | undefined)?.[PLATFORM_METADATA_KEY] ?? {};
 }
 
 /** The GitHub owner a stack's github provider manages. */

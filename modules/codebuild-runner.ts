@@ -13,6 +13,9 @@ import {
 } from "../config/derive";
 import { ecrPushStatements, renderPolicy, serviceTrustPolicy, type PolicyStatement } from "./policy-document";
 
+/** Tag naming the person whose token a legacy-token runner uses. */
+export const TOKEN_OWNER_TAG = "GitHubTokenOwner";
+
 /** Source location CodeBuild uses for organisation-scoped runner webhooks. */
 export const ORGANIZATION_WEBHOOK_LOCATION = "CODEBUILD_DEFAULT_WEBHOOK_SOURCE_LOCATION";
 
@@ -28,8 +31,15 @@ export interface CodeBuildRunnerProps {
   readonly scope:
     | { readonly kind: "repository"; readonly owner: string; readonly repository: string }
     | { readonly kind: "organization"; readonly owner: string };
-  /** ARN of the CodeConnections (or CodeStar Connections) connection to GitHub. */
-  readonly connectionArn: string;
+  /**
+   * How the runner authenticates to GitHub: the CodeConnections (or CodeStar Connections)
+   * connection, or (legacy, discouraged) a person's token kept in Secrets Manager. The token's
+   * owner is recorded in the project's GitHubTokenOwner tag, so CB-010 can check that they stay
+   * admin on the repositories the runner serves.
+   */
+  readonly auth:
+    | { readonly kind: "connection"; readonly connectionArn: string }
+    | { readonly kind: "personal-token"; readonly secretArn: string; readonly owner: string };
   /**
    * Create the WORKFLOW_JOB_QUEUED webhook. Only once the connection is AVAILABLE: creating it
    * earlier fails, because CodeBuild registers the webhook through the connection.
@@ -111,12 +121,14 @@ export class CodeBuildRunner extends Construct {
         Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
         Resource: [groupArn, `${groupArn}:*`],
       },
-      {
-        Sid: "UseGitHubConnection",
-        Effect: "Allow",
-        Action: connectionActions(props.connectionArn),
-        Resource: props.connectionArn,
-      },
+      props.auth.kind === "connection"
+        ? {
+            Sid: "UseGitHubConnection",
+            Effect: "Allow",
+            Action: connectionActions(props.auth.connectionArn),
+            Resource: props.auth.connectionArn,
+          }
+        : { Sid: "ReadGitHubToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: props.auth.secretArn },
       ...ecrPushStatements(props.ecrPushRepositoryArns ?? [], false),
     ];
     this.servicePolicy = new IamRolePolicy(this, "ServicePolicy", {
@@ -146,10 +158,13 @@ export class CodeBuildRunner extends Construct {
         location,
         // Pinned on the project: without it CodeBuild falls back to the account's default source
         // credential, which may be a person's token (seed 000).
-        auth: { type: "CODECONNECTIONS", resource: props.connectionArn },
+        auth:
+          props.auth.kind === "connection"
+            ? { type: "CODECONNECTIONS", resource: props.auth.connectionArn }
+            : { type: "SECRETS_MANAGER", resource: props.auth.secretArn },
       },
       logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroupName } },
-      tags: props.tags,
+      tags: props.auth.kind === "personal-token" ? { ...props.tags, [TOKEN_OWNER_TAG]: props.auth.owner } : props.tags,
       // The role must be able to use the connection before CodeBuild validates the source
       // (else OAuthProviderException / "Access denied to connection").
       dependsOn: [this.servicePolicy, this.logGroup],

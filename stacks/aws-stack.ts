@@ -3,6 +3,7 @@ import { Annotations, TerraformOutput, TerraformStack, type ITerraformDependable
 import type { Construct } from "constructs";
 import {
   ecrRepositoryArn,
+  isRunnerReady,
   oidcProviderArn,
   roleArn,
   roleSubjects,
@@ -14,6 +15,7 @@ import { CodeConnection } from "../modules/code-connection";
 import { DeployRole } from "../modules/deploy-role";
 import { EcrRepository } from "../modules/ecr-repository";
 import { GithubOidcProvider } from "../modules/github-oidc-provider";
+import { suppressRule } from "../guardrails/suppressions";
 import { configureStateBackend } from "./backend";
 import { constructId, DEFAULT_TAGS } from "./naming";
 
@@ -79,7 +81,7 @@ export class AwsPlatformStack extends TerraformStack {
     for (const repo of config.repositories) {
       const identity = subjectIdentity(config, repo);
       for (const role of repo.deployRoles) {
-        deployRoles[role.name] = new DeployRole(this, constructId("DeployRole", role.name), {
+        const built = new DeployRole(this, constructId("DeployRole", role.name), {
           roleName: role.name,
           description: role.description ?? `GitHub Actions deploy role for ${config.github.owner}/${repo.name}`,
           oidcProviderArn: providerArn,
@@ -89,6 +91,8 @@ export class AwsPlatformStack extends TerraformStack {
           maxSessionDurationSeconds: role.maxSessionDurationSeconds,
           dependsOn: roleDependencies,
         });
+        for (const w of role.wildcardSubjects) suppressRule(built.resource, "OIDC-013", `${w.pattern}: ${w.reason}`);
+        deployRoles[role.name] = built;
         new TerraformOutput(this, constructId("RoleArn", role.name), {
           value: roleArn(accountId, region, role.name),
           description: `ARN of ${role.name}, also set as an Actions variable on ${repo.name}`,
@@ -100,9 +104,9 @@ export class AwsPlatformStack extends TerraformStack {
     const runners: Record<string, CodeBuildRunner> = {};
     const runnerRepos = config.repositories.filter((r) => r.runner !== undefined);
     const conn = config.codeConnection;
-    if (runnerRepos.length > 0 && conn !== undefined) {
-      let connectionArn: string;
-      let connectionStatus: string | undefined;
+    let connectionArn: string | undefined;
+    let connectionStatus: string | undefined;
+    if (conn !== undefined && runnerRepos.some((r) => r.runner!.legacyPersonalToken === undefined)) {
       if (conn.existingArn !== undefined) {
         connectionArn = conn.existingArn;
       } else {
@@ -116,31 +120,39 @@ export class AwsPlatformStack extends TerraformStack {
       }
       if (conn.status === "pending") {
         Annotations.of(this).addWarning(
-          `Runner webhooks are not created while codeConnection.status is pending.\n${connectionHandshakeSteps(conn.name ?? conn.existingArn ?? "", region, config.github.owner)}`,
+          `Runner webhooks (and the workflows that run on them) are not created while codeConnection.status is pending.\n${connectionHandshakeSteps(conn.name ?? conn.existingArn ?? "", region, config.github.owner)}`,
         );
       }
+    }
 
-      for (const repo of runnerRepos) {
-        const runner = repo.runner!;
-        runners[runner.projectName] = new CodeBuildRunner(this, constructId("Runner", runner.projectName), {
-          projectName: runner.projectName,
-          accountId,
-          region,
-          scope: runner.organizationWebhook
-            ? { kind: "organization", owner: config.github.owner }
-            : { kind: "repository", owner: config.github.owner, repository: repo.name },
-          connectionArn,
-          connectionStatus,
-          createWebhook: conn.status === "available",
-          computeType: runner.computeType,
-          environmentType: runner.environmentType,
-          image: runner.image,
-          privilegedMode: runner.privilegedMode.enabled,
-          timeoutMinutes: runner.timeoutMinutes,
-          logRetentionDays: runner.logRetentionDays,
-          ecrPushRepositoryArns: ecrArns(runner.ecrPush),
-        });
+    for (const repo of runnerRepos) {
+      const runner = repo.runner!;
+      const token = runner.legacyPersonalToken;
+      const built = new CodeBuildRunner(this, constructId("Runner", runner.projectName), {
+        projectName: runner.projectName,
+        accountId,
+        region,
+        scope: runner.organizationWebhook
+          ? { kind: "organization", owner: config.github.owner }
+          : { kind: "repository", owner: config.github.owner, repository: repo.name },
+        // The config validator requires codeConnection for every runner without a legacy token.
+        auth: token ? { kind: "personal-token", secretArn: token.secretArn, owner: token.owner } : { kind: "connection", connectionArn: connectionArn! },
+        connectionStatus: token ? undefined : connectionStatus,
+        createWebhook: isRunnerReady(config, runner),
+        computeType: runner.computeType,
+        environmentType: runner.environmentType,
+        image: runner.image,
+        privilegedMode: runner.privilegedMode.enabled,
+        timeoutMinutes: runner.timeoutMinutes,
+        logRetentionDays: runner.logRetentionDays,
+        ecrPushRepositoryArns: ecrArns(runner.ecrPush),
+      });
+      // Opt-ins written in the config become visible suppressions: synth prints them with their reason.
+      if (runner.privilegedMode.enabled && runner.privilegedMode.reason) {
+        suppressRule(built.project, "CB-006", runner.privilegedMode.reason);
       }
+      if (token) suppressRule(built.project, "CB-003", token.reason);
+      runners[runner.projectName] = built;
     }
     this.runners = runners;
   }

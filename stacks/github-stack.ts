@@ -1,8 +1,10 @@
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import { TerraformStack } from "cdktf";
+import { Annotations, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import {
   ecrRegistry,
+  isRunnerReady,
+  subjectIdentity,
   ecrRepositoryVariable,
   roleArn,
   roleArnVariable,
@@ -10,6 +12,7 @@ import {
   VARIABLE_ECR_REGISTRY,
 } from "../config/derive";
 import type { PlatformConfig, RepositoryConfig, WorkflowConfig } from "../config/schema";
+import { PLATFORM_METADATA_KEY } from "../guardrails/support";
 import { ActionsVariables } from "../modules/actions-variables";
 import { RepositoryAccess } from "../modules/repository-access";
 import { WorkflowFile } from "../modules/workflow-file";
@@ -90,15 +93,31 @@ export class GithubPlatformStack extends TerraformStack {
         repository: repo.name,
         variables: repositoryVariables(config, repo),
       });
+      const identity = subjectIdentity(config, repo);
       repo.workflows.forEach((wf, j) => {
-        workflowFiles.push(
-          new WorkflowFile(this, constructId("Workflow", `${repo.name}-${wf.file}`), {
-            repository: repo.name,
-            branch: repo.defaultBranch,
-            file: wf.file,
-            content: renderWorkflow(workflowModel(repo, wf), { source: `${options.configFile} (repositories[${i}].workflows[${j}])` }),
-          }),
-        );
+        if (wf.runsOn === "codebuild" && repo.runner && !isRunnerReady(config, repo.runner)) {
+          // Its jobs would wait for a runner that has no webhook yet.
+          Annotations.of(this).addWarning(
+            `${repo.name}: ${wf.file} is not committed until codeConnection.status is available (its runner has no webhook yet).`,
+          );
+          return;
+        }
+        const file = new WorkflowFile(this, constructId("Workflow", `${repo.name}-${wf.file}`), {
+          repository: repo.name,
+          branch: repo.defaultBranch,
+          file: wf.file,
+          content: renderWorkflow(workflowModel(repo, wf), { source: `${options.configFile} (repositories[${i}].workflows[${j}])` }),
+        });
+        // The subject format GitHub uses for this repository is a repository setting, not part of
+        // the file: record it where the cross-checks (OIDC-009) read it. Terraform ignores "//".
+        file.resource.addOverride(`//.${PLATFORM_METADATA_KEY}.oidc_subject`, {
+          owner: identity.owner,
+          owner_id: identity.ownerId,
+          repository: identity.repository,
+          repository_id: identity.repositoryId,
+          format: identity.format,
+        });
+        workflowFiles.push(file);
       });
     });
     this.access = access;

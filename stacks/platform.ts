@@ -1,6 +1,7 @@
 import type { App } from "cdktf";
 import { awsStackName, githubStackName } from "../config/derive";
 import type { PlatformConfig } from "../config/schema";
+import { applyGuardrails } from "../guardrails/aspect";
 import { AwsPlatformStack } from "./aws-stack";
 import { GithubPlatformStack } from "./github-stack";
 
@@ -14,8 +15,11 @@ export interface Platform {
  * They share no remote state: names and ARNs that cross over are derived from the config.
  */
 export function buildPlatform(app: App, config: PlatformConfig, configFile = "platform.yaml"): Platform {
-  return {
+  const platform = {
     aws: new AwsPlatformStack(app, awsStackName(config.aws.accountId, config.aws.region), config),
     github: new GithubPlatformStack(app, githubStackName(config.github.owner), config, { configFile }),
   };
+  // Checked together: the cross-side rules need both stacks.
+  applyGuardrails([platform.aws, platform.github], { suppressions: config.guardrails.suppressions });
+  return platform;
 }

@@ -8,7 +8,7 @@ const BASE: CodeBuildRunnerProps = {
   accountId: "000123456789",
   region: "ap-northeast-1",
   scope: { kind: "repository", owner: "Test-User", repository: "techblue-dev" },
-  connectionArn: CONNECTION,
+  auth: { kind: "connection", connectionArn: CONNECTION },
   createWebhook: true,
 };
 
@@ -70,11 +70,32 @@ describe("CodeBuildRunner webhook", () => {
   test("a connection created by this app guards the webhook with a precondition on its status", () => {
     const json = synthJson((scope) => {
       const connection = new CodeConnection(scope, "conn", { name: "techblue-github" });
-      new CodeBuildRunner(scope, "runner", { ...BASE, connectionArn: connection.arn, connectionStatus: connection.status });
+      new CodeBuildRunner(scope, "runner", {
+        ...BASE,
+        auth: { kind: "connection", connectionArn: connection.arn },
+        connectionStatus: connection.status,
+      });
     });
     const [pre] = onlyResource(json, "aws_codebuild_webhook").lifecycle.precondition;
     expect(pre.condition).toMatch(/aws_codeconnections_connection\.\S+\.connection_status == "AVAILABLE"/);
     expect(pre.error_message).toMatch(/Update pending connection/);
+  });
+});
+
+describe("CodeBuildRunner with a person's token (legacy opt-in)", () => {
+  const SECRET = "arn:aws:secretsmanager:ap-northeast-1:000123456789:secret:github-token-AbCdEf";
+  const json = () => synthRunner({ auth: { kind: "personal-token", secretArn: SECRET, owner: "alice" } });
+
+  test("the source reads the token from Secrets Manager and the project names its owner", () => {
+    const project = onlyResource(json(), "aws_codebuild_project");
+    expect(project.source.auth).toEqual({ type: "SECRETS_MANAGER", resource: SECRET });
+    expect(project.tags).toEqual({ GitHubTokenOwner: "alice" });
+  });
+
+  test("the service role may read that one secret and no connection", () => {
+    const policy = JSON.parse(onlyResource(json(), "aws_iam_role_policy").policy);
+    expect(policy.Statement).toContainEqual({ Sid: "ReadGitHubToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: SECRET });
+    expect(JSON.stringify(policy)).not.toContain("codeconnections");
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import type { Rule } from "../types";
 import { CODEBUILD_RULES } from "./codebuild";
+import { CROSS_RULES } from "./cross";
 import { ECR_RULES } from "./ecr";
 import { GITHUB_RULES } from "./github";
 import { IAM_RULES } from "./iam";
@@ -19,4 +20,5 @@ export const ALL_RULES: readonly Rule[] = [
   ...GITHUB_RULES,
   ...WORKFLOWS_RULES,
   ...STATE_RULES,
+  ...CROSS_RULES,
 ];

@@ -1,0 +1,36 @@
+import { githubOwner, jobsOf, workflowOf } from "../../support";
+import type { Rule } from "../../types";
+import { projectOfLabel, runnerProjects, runsOnLabels, servesRepository } from "./runner-labels";
+
+export const CB_011: Rule = {
+  id: "CB-011",
+  title: "Every runs-on: codebuild-<project>-... names a project of this app whose job-queued webhook serves the repository",
+  why: "a job whose label names no such project (renamed, deleted, other repository) waits for a runner until it times out after 24 hours; actionlint skips labels with expressions, so nothing else catches it",
+  fix: "use the workflow the template generates for runsOn: codebuild, or rename the label to codebuild-<runner.projectName>-${{ github.run_id }}-${{ github.run_attempt }}",
+  source: "AWS CodeBuild: Tutorial: Configure a CodeBuild-hosted GitHub Actions runner (runs-on label)",
+  resourceTypes: ["github_repository_file"],
+  check(resource, app) {
+    const wf = workflowOf(app, resource);
+    if (!wf?.doc) return undefined;
+    const owner = githubOwner(app, resource.stack) ?? "";
+    const projects = runnerProjects(app);
+    const problems: string[] = [];
+    for (const { id, job } of jobsOf(wf.doc)) {
+      for (const label of runsOnLabels(job?.["runs-on"])) {
+        const parsed = projectOfLabel(label);
+        if (!parsed) continue;
+        if (parsed.malformed) {
+          problems.push(`job "${id}": ${parsed.malformed}`);
+          continue;
+        }
+        const runner = projects.get(parsed.project!);
+        if (!runner) {
+          problems.push(`job "${id}" runs on CodeBuild project "${parsed.project}", which this app does not define (projects: ${[...projects.keys()].join(", ") || "none"})`);
+        } else if (!servesRepository(runner, owner, wf.repository)) {
+          problems.push(`job "${id}" runs on "${parsed.project}", whose webhook does not deliver WORKFLOW_JOB_QUEUED events of ${owner}/${wf.repository}`);
+        }
+      }
+    }
+    return problems;
+  },
+};

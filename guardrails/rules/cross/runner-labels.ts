@@ -1,0 +1,62 @@
+/** Reading `runs-on: codebuild-<project>-...` labels and the projects they name. */
+import { repositoryUrl } from "../../../config/derive";
+import { ORGANIZATION_WEBHOOK_LOCATION } from "../../../modules/codebuild-runner";
+import { asArray } from "../../support";
+import type { AppView, SynthResource } from "../../types";
+
+export const RUNNER_LABEL_SUFFIX = "-${{ github.run_id }}-${{ github.run_attempt }}";
+
+/** The first runs-on label, from a string, a list, or a { labels } / { group } mapping. */
+export function runsOnLabels(runsOn: unknown): string[] {
+  if (typeof runsOn === "string") return [runsOn];
+  if (Array.isArray(runsOn)) return runsOn.map(String);
+  if (runsOn && typeof runsOn === "object") return asArray((runsOn as { labels?: unknown }).labels).map(String);
+  return [];
+}
+
+/** The CodeBuild project a label names, or undefined when it is no codebuild- label. */
+export function projectOfLabel(label: string): { project?: string; malformed?: string } | undefined {
+  if (!label.startsWith("codebuild-")) return undefined;
+  if (!label.endsWith(RUNNER_LABEL_SUFFIX)) {
+    return { malformed: `runs-on "${label}" is not codebuild-<project>${RUNNER_LABEL_SUFFIX}` };
+  }
+  return { project: label.slice("codebuild-".length, -RUNNER_LABEL_SUFFIX.length) };
+}
+
+export interface RunnerProject {
+  readonly project: SynthResource;
+  readonly webhooks: readonly SynthResource[];
+}
+
+/** CodeBuild projects of the app by name, with the webhooks that point at them. */
+export function runnerProjects(app: AppView): ReadonlyMap<string, RunnerProject> {
+  return app.memo("runner-projects", () => {
+    const map = new Map<string, RunnerProject>();
+    for (const project of app.ofType("aws_codebuild_project")) {
+      const webhooks = app
+        .ofType("aws_codebuild_webhook")
+        .filter((w) => w.stack === project.stack && (app.referenced(w, w.config.project_name) === project || w.config.project_name === project.config.name));
+      map.set(String(project.config.name), { project, webhooks });
+    }
+    return map;
+  });
+}
+
+/** Does a job-queued webhook deliver jobs of owner/repository to this project? */
+export function servesRepository(runner: RunnerProject, owner: string, repository: string): boolean {
+  const location = String(runner.project.config.source?.location ?? "");
+  return runner.webhooks.some((w) => {
+    const queued = asArray(w.config.filter_group).some((g: any) =>
+      asArray(g?.filter).some((f: any) => f?.type === "EVENT" && String(f?.pattern).split(",").includes("WORKFLOW_JOB_QUEUED")),
+    );
+    if (!queued) return false;
+    const scope = w.config.scope_configuration;
+    if (scope && location === ORGANIZATION_WEBHOOK_LOCATION) return String(scope.name).toLowerCase() === owner.toLowerCase();
+    return location.toLowerCase() === repositoryUrl(owner, repository).toLowerCase();
+  });
+}
+
+/** Repositories (owner-less names) a runner project serves, given the repositories the app knows. */
+export function repositoriesServed(runner: RunnerProject, owner: string, known: readonly string[]): string[] {
+  return known.filter((r) => servesRepository(runner, owner, r) || (runner.webhooks.length === 0 && String(runner.project.config.source?.location ?? "").toLowerCase() === repositoryUrl(owner, r).toLowerCase()));
+}

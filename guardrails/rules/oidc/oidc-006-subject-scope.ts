@@ -1,0 +1,23 @@
+import type { Rule } from "../../types";
+import { entriesFor, githubStatements, label, SUB, SUBJECT } from "./github-trust";
+
+export const OIDC_006: Rule = {
+  id: "OIDC-006",
+  title: "Every trusted subject names one repository and a branch, tag, environment or pull_request",
+  why: "repo:org/*, repo:org/repo:* or * let any repository, branch or pull request (including forks) assume the role; checkov passes these and AWS only refuses a policy with no sub at all",
+  fix: "trust exact subjects through deployRoles[].allow; put branch or tag patterns under wildcardSubjects with a reason (the repository part is always exact)",
+  source: "GitHub docs: OIDC subject claims; GUARDRAILS OIDC-006 (checkov CKV_AWS_358 is weaker)",
+  resourceTypes: ["aws_iam_role"],
+  check(role) {
+    return githubStatements(role).flatMap((s, i) =>
+      entriesFor(s, SUB).flatMap((e) =>
+        e.values.flatMap((value) => {
+          const m = SUBJECT.exec(value);
+          if (!m) return [`${label(s, i)} trusts subject "${value}", which is not repo:<owner>/<repo>:<ref:refs/heads/B | ref:refs/tags/T | environment:E | pull_request>`];
+          if (/[*?]/.test(`${m[1]}${m[2] ?? ""}/${m[3]}${m[4] ?? ""}`)) return [`${label(s, i)} trusts subject "${value}" with a wildcard in the owner or repository`];
+          return [];
+        }),
+      ),
+    );
+  },
+};
