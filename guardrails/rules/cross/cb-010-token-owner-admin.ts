@@ -42,7 +42,8 @@ export const CB_010: Rule = {
     return served.flatMap((repo) => {
       const permission = collaborators(app).get(repo)?.users.get(owner.toLowerCase());
       if (permission === "admin") return [];
-      const now = permission === undefined ? "is not a collaborator" : `has permission ${permission}`;
+      const ui: Record<string, string> = { push: "write (push)", pull: "read (pull)" };
+      const now = permission === undefined ? "is not a collaborator" : `has permission ${ui[permission] ?? permission}`;
       return [`the runner registers with ${owner}'s token, but ${owner} ${now} on ${repo}: jobs will fail with "GitHub runner JIT configuration unavailable"`];
     });
   },
