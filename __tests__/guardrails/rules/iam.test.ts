@@ -1,0 +1,407 @@
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamPolicyAttachment } from "@cdktf/provider-aws/lib/iam-policy-attachment";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { TerraformStack } from "cdktf";
+import { IAM_RULES } from "../../../guardrails/rules/iam";
+import { IAM_001 } from "../../../guardrails/rules/iam/iam-001-no-wildcard-actions";
+import { IAM_002 } from "../../../guardrails/rules/iam/iam-002-resource-star-unscoped-only";
+import { IAM_003 } from "../../../guardrails/rules/iam/iam-003-ecr-push-set";
+import { IAM_004 } from "../../../guardrails/rules/iam/iam-004-no-privilege-escalation";
+import { IAM_005 } from "../../../guardrails/rules/iam/iam-005-no-inline-policy-block";
+import { IAM_006 } from "../../../guardrails/rules/iam/iam-006-no-admin-managed-policies";
+import { IAM_007 } from "../../../guardrails/rules/iam/iam-007-codebuild-service-role";
+import type { Finding } from "../../../guardrails/types";
+import { CodeBuildRunner } from "../../../modules/codebuild-runner";
+import { CodeConnection } from "../../../modules/code-connection";
+import { DeployRole } from "../../../modules/deploy-role";
+import { EcrRepository } from "../../../modules/ecr-repository";
+import { exampleFindings, findingsOfStack } from "../helpers";
+
+function summary(findings: readonly Finding[]): [string, string][] {
+  return findings.map((f) => [f.rule.id, f.message]);
+}
+
+const ACCOUNT = "000123456789";
+const REGION = "ap-northeast-1";
+/** The repository ARN of seed 001's inline policy. */
+const SEED_REPOSITORY_ARN = `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/techblue-dev`;
+const PUSH_ACTIONS = ["ecr:CompleteLayerUpload", "ecr:UploadLayerPart", "ecr:InitiateLayerUpload", "ecr:BatchCheckLayerAvailability", "ecr:PutImage"];
+
+/** An identity policy with the given statements, on a role of its own. */
+function rolePolicy(stack: TerraformStack, ...statements: object[]): IamRolePolicy {
+  return new IamRolePolicy(stack, "Policy", {
+    role: "deploy",
+    name: "inline",
+    policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+  });
+}
+
+/** The repository of seed 001, created by the template's module. */
+function seedRepository(stack: TerraformStack): EcrRepository {
+  return new EcrRepository(stack, "Repo", { name: "techblue-dev" });
+}
+
+/** A deploy role as the stack emits it, pushing to the seed repository. */
+function deployRole(stack: TerraformStack): DeployRole {
+  return new DeployRole(stack, "Role", {
+    roleName: "techblue-dev-ecr-push",
+    oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+    subjects: { exact: ["repo:Test-User/techblue-dev:ref:refs/heads/main"], wildcard: [] },
+    ecrPushRepositoryArns: [SEED_REPOSITORY_ARN],
+  });
+}
+
+/** A runner with a connection created in the same stack, as the stack emits it. */
+function runner(stack: TerraformStack): CodeBuildRunner {
+  const connection = new CodeConnection(stack, "Connection", { name: "techblue-github" });
+  return new CodeBuildRunner(stack, "Runner", {
+    projectName: "techblue-dev-runner",
+    accountId: ACCOUNT,
+    region: REGION,
+    scope: { kind: "repository", owner: "Test-User", repository: "techblue-dev" },
+    auth: { kind: "connection", connectionArn: connection.arn },
+    connectionStatus: connection.status,
+    createWebhook: true,
+  });
+}
+
+describe("IAM_RULES", () => {
+  test("the shipped example has no findings", () => {
+    expect(summary(exampleFindings(IAM_RULES))).toEqual([]);
+  });
+
+  test("lists IAM-001 to IAM-007 in id order, each with title, why, fix and source", () => {
+    expect(IAM_RULES.map((r) => r.id)).toEqual(["IAM-001", "IAM-002", "IAM-003", "IAM-004", "IAM-005", "IAM-006", "IAM-007"]);
+    for (const rule of IAM_RULES) {
+      expect([rule.title, rule.why, rule.fix, rule.source].every((s) => s.length > 10)).toBe(true);
+    }
+  });
+});
+
+describe("IAM-001 no wildcard or admin actions", () => {
+  test("accepts the deploy role's ECR push policy", () => {
+    expect(summary(findingsOfStack(IAM_001, (stack) => deployRole(stack)))).toEqual([]);
+  });
+
+  test('rejects "ecr:*"', () => {
+    const findings = findingsOfStack(IAM_001, (stack) => {
+      rolePolicy(stack, { Sid: "Ecr", Effect: "Allow", Action: "ecr:*", Resource: SEED_REPOSITORY_ARN });
+    });
+    expect(summary(findings)).toEqual([["IAM-001", 'statement "Ecr" allows "ecr:*": every action of the service']]);
+  });
+
+  test('rejects "*" in an aws_iam_policy', () => {
+    const findings = findingsOfStack(IAM_001, (stack) => {
+      new IamPolicy(stack, "Admin", { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) });
+    });
+    expect(summary(findings)).toEqual([["IAM-001", 'statement #1 allows "*": every action of every service (administrator access)']]);
+  });
+
+  test("rejects Allow with NotAction", () => {
+    const findings = findingsOfStack(IAM_001, (stack) => {
+      rolePolicy(stack, { Effect: "Allow", NotAction: "iam:*", Resource: "*" });
+    });
+    expect(summary(findings)).toEqual([["IAM-001", 'statement #1 allows every action except NotAction ["iam:*"]']]);
+  });
+
+  test("rejects a wildcard in the deprecated inline_policy block", () => {
+    const findings = findingsOfStack(IAM_001, (stack) => {
+      new IamRole(stack, "Role", {
+        assumeRolePolicy: "{}",
+        inlinePolicy: [{ name: "all", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "ecr:*", Resource: "*" }] }) }],
+      });
+    });
+    expect(summary(findings)).toEqual([["IAM-001", 'inline_policy "all" statement #1 allows "ecr:*": every action of the service']]);
+  });
+
+  test("ignores wildcards in Deny statements", () => {
+    const findings = findingsOfStack(IAM_001, (stack) => {
+      rolePolicy(stack, { Effect: "Deny", Action: "iam:*", Resource: "*" });
+    });
+    expect(summary(findings)).toEqual([]);
+  });
+
+  test("reports a policy it cannot read", () => {
+    const findings = findingsOfStack(IAM_001, (stack) => {
+      new IamRolePolicy(stack, "Policy", { role: "deploy", policy: "${data.aws_iam_policy_document.x.json}" });
+    });
+    expect(summary(findings)).toEqual([["IAM-001", "policy is not a literal policy document the guardrails can read"]]);
+  });
+});
+
+describe("IAM-002 Resource * only for unscoped actions", () => {
+  test('accepts ecr:GetAuthorizationToken on "*" (seed 001)', () => {
+    const findings = findingsOfStack(IAM_002, (stack) => {
+      rolePolicy(stack, { Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" }, { Effect: "Allow", Action: PUSH_ACTIONS, Resource: SEED_REPOSITORY_ARN });
+    });
+    expect(summary(findings)).toEqual([]);
+  });
+
+  test('rejects the push set on "*"', () => {
+    const findings = findingsOfStack(IAM_002, (stack) => {
+      rolePolicy(stack, { Sid: "Push", Effect: "Allow", Action: ["ecr:PutImage", "ecr:UploadLayerPart"], Resource: "*" });
+    });
+    expect(summary(findings)).toEqual([["IAM-002", 'statement "Push" allows "ecr:PutImage", "ecr:UploadLayerPart" on Resource "*"']]);
+  });
+
+  test("rejects NotResource in an Allow statement", () => {
+    const findings = findingsOfStack(IAM_002, (stack) => {
+      rolePolicy(stack, { Effect: "Allow", Action: "ecr:PutImage", NotResource: SEED_REPOSITORY_ARN });
+    });
+    expect(summary(findings)[0][1]).toContain("uses NotResource");
+  });
+});
+
+describe("IAM-003 ECR push set on repositories of this stack", () => {
+  test("accepts the deploy role pushing to a repository of the stack", () => {
+    const findings = findingsOfStack(IAM_003, (stack) => {
+      seedRepository(stack);
+      deployRole(stack);
+    });
+    expect(summary(findings)).toEqual([]);
+  });
+
+  test("accepts a reference to the repository's ARN", () => {
+    const findings = findingsOfStack(IAM_003, (stack) => {
+      const repo = seedRepository(stack);
+      new IamRolePolicy(stack, "Policy", {
+        role: "deploy",
+        policy: `{"Statement":[{"Effect":"Allow","Action":"ecr:PutImage","Resource":"${repo.resource.arn}"}]}`,
+      });
+    });
+    expect(summary(findings)).toEqual([]);
+  });
+
+  test("rejects BatchDeleteImage", () => {
+    const findings = findingsOfStack(IAM_003, (stack) => {
+      seedRepository(stack);
+      rolePolicy(stack, { Effect: "Allow", Action: [...PUSH_ACTIONS, "ecr:BatchDeleteImage"], Resource: SEED_REPOSITORY_ARN });
+    });
+    expect(summary(findings)).toEqual([["IAM-003", 'statement #1 allows the destructive ECR action "ecr:BatchDeleteImage"']]);
+  });
+
+  test("rejects a read action outside the push set", () => {
+    const findings = findingsOfStack(IAM_003, (stack) => {
+      seedRepository(stack);
+      rolePolicy(stack, { Effect: "Allow", Action: "ecr:DescribeImages", Resource: SEED_REPOSITORY_ARN });
+    });
+    expect(summary(findings)).toEqual([["IAM-003", 'statement #1 allows "ecr:DescribeImages", which is not in the ECR push set']]);
+  });
+
+  test("rejects seed 001's policy when the repository is not created in the stack", () => {
+    const findings = findingsOfStack(IAM_003, (stack) => {
+      rolePolicy(stack, { Effect: "Allow", Action: PUSH_ACTIONS, Resource: SEED_REPOSITORY_ARN });
+    });
+    expect(summary(findings)).toEqual([
+      ["IAM-003", `statement #1 grants ECR actions on "${SEED_REPOSITORY_ARN}": no aws_ecr_repository named "techblue-dev" in this stack`],
+    ]);
+  });
+
+  test("rejects a repository wildcard", () => {
+    const findings = findingsOfStack(IAM_003, (stack) => {
+      seedRepository(stack);
+      rolePolicy(stack, { Effect: "Allow", Action: PUSH_ACTIONS, Resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/*` });
+    });
+    expect(summary(findings)[0][1]).toContain('no aws_ecr_repository named "*"');
+  });
+
+  test("rejects a same-named repository in another account", () => {
+    const findings = findingsOfStack(IAM_003, (stack) => {
+      new AwsProvider(stack, "aws", { region: REGION, allowedAccountIds: [ACCOUNT] });
+      seedRepository(stack);
+      rolePolicy(stack, { Effect: "Allow", Action: PUSH_ACTIONS, Resource: `arn:aws:ecr:${REGION}:999999999999:repository/techblue-dev` });
+    });
+    expect(summary(findings)[0][1]).toContain("outside this stack's account and region");
+  });
+});
+
+describe("IAM-004 no privilege escalation", () => {
+  test("accepts iam:PassRole on a named role", () => {
+    const findings = findingsOfStack(IAM_004, (stack) => {
+      rolePolicy(stack, { Effect: "Allow", Action: "iam:PassRole", Resource: `arn:aws:iam::${ACCOUNT}:role/app-task` });
+    });
+    expect(summary(findings)).toEqual([]);
+  });
+
+  test('rejects iam:PassRole on "*"', () => {
+    const findings = findingsOfStack(IAM_004, (stack) => {
+      rolePolicy(stack, { Effect: "Allow", Action: "iam:PassRole", Resource: "*" });
+    });
+    expect(summary(findings)).toEqual([["IAM-004", 'statement #1 allows "iam:PassRole" (iam:PassRole) on "*"']]);
+  });
+
+  test("rejects iam:PutRolePolicy", () => {
+    const findings = findingsOfStack(IAM_004, (stack) => {
+      rolePolicy(stack, { Effect: "Allow", Action: "iam:PutRolePolicy", Resource: `arn:aws:iam::${ACCOUNT}:role/deploy` });
+    });
+    expect(summary(findings)).toEqual([["IAM-004", 'statement #1 allows "iam:PutRolePolicy", which lets the principal grant itself permissions']]);
+  });
+
+  test("rejects a wildcard that covers iam:CreatePolicyVersion", () => {
+    const findings = findingsOfStack(IAM_004, (stack) => {
+      rolePolicy(stack, { Effect: "Allow", Action: "iam:Create*", Resource: `arn:aws:iam::${ACCOUNT}:policy/x` });
+    });
+    expect(summary(findings)[0][1]).toContain('"iam:Create*", which lets the principal grant itself permissions');
+  });
+
+  test('rejects sts:AssumeRole on "*"', () => {
+    const findings = findingsOfStack(IAM_004, (stack) => {
+      rolePolicy(stack, { Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" });
+    });
+    expect(summary(findings)).toEqual([["IAM-004", 'statement #1 allows "sts:AssumeRole" (sts:AssumeRole) on "*"']]);
+  });
+});
+
+describe("IAM-005 no inline_policy block", () => {
+  test("accepts the deploy role (aws_iam_role_policy resources)", () => {
+    expect(summary(findingsOfStack(IAM_005, (stack) => deployRole(stack)))).toEqual([]);
+  });
+
+  test("rejects an inline_policy block on aws_iam_role", () => {
+    const findings = findingsOfStack(IAM_005, (stack) => {
+      new IamRole(stack, "Role", {
+        name: "deploy",
+        assumeRolePolicy: "{}",
+        inlinePolicy: [{ name: "ecr-push", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "ecr:PutImage", Resource: SEED_REPOSITORY_ARN }] }) }],
+      });
+    });
+    expect(summary(findings)).toEqual([["IAM-005", 'role "deploy" has an inline_policy block ("ecr-push")']]);
+  });
+});
+
+describe("IAM-006 no admin managed policies", () => {
+  test("accepts a read-only managed policy", () => {
+    const findings = findingsOfStack(IAM_006, (stack) => {
+      new IamRolePolicyAttachment(stack, "Attach", { role: "deploy", policyArn: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly" });
+    });
+    expect(summary(findings)).toEqual([]);
+  });
+
+  test("accepts the deploy role's empty exclusive attachments", () => {
+    expect(summary(findingsOfStack(IAM_006, (stack) => deployRole(stack)))).toEqual([]);
+  });
+
+  test("rejects AdministratorAccess attached to a role", () => {
+    const findings = findingsOfStack(IAM_006, (stack) => {
+      new IamRolePolicyAttachment(stack, "Attach", { role: "deploy", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+    });
+    expect(summary(findings)).toEqual([["IAM-006", 'attaches the managed policy "arn:aws:iam::aws:policy/AdministratorAccess"']]);
+  });
+
+  test("rejects AmazonEC2ContainerRegistryFullAccess through aws_iam_policy_attachment", () => {
+    const findings = findingsOfStack(IAM_006, (stack) => {
+      new IamPolicyAttachment(stack, "Attach", { name: "ecr", roles: ["deploy"], policyArn: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryFullAccess" });
+    });
+    expect(summary(findings)[0][1]).toContain("AmazonEC2ContainerRegistryFullAccess");
+  });
+
+  test("rejects PowerUserAccess in the exclusive attachments", () => {
+    const findings = findingsOfStack(IAM_006, (stack) => {
+      const exclusive = deployRole(stack).node.findChild("ManagedPoliciesExclusive") as IamRolePolicyAttachmentsExclusive;
+      exclusive.addOverride("policy_arns", ["arn:aws:iam::aws:policy/PowerUserAccess"]);
+    });
+    expect(summary(findings)).toEqual([["IAM-006", 'attaches the managed policy "arn:aws:iam::aws:policy/PowerUserAccess"']]);
+  });
+
+  test("rejects IAMFullAccess in managed_policy_arns", () => {
+    const findings = findingsOfStack(IAM_006, (stack) => {
+      new IamRole(stack, "Role", { assumeRolePolicy: "{}", managedPolicyArns: ["arn:aws:iam::aws:policy/IAMFullAccess"] });
+    });
+    expect(summary(findings)).toEqual([["IAM-006", 'attaches the managed policy "arn:aws:iam::aws:policy/IAMFullAccess"']]);
+  });
+});
+
+describe("IAM-007 CodeBuild service role", () => {
+  test("accepts the runner's role and policy", () => {
+    expect(summary(findingsOfStack(IAM_007, (stack) => runner(stack)))).toEqual([]);
+  });
+
+  test("rejects a trust policy without aws:SourceAccount", () => {
+    const findings = findingsOfStack(IAM_007, (stack) => {
+      runner(stack).serviceRole.addOverride(
+        "assume_role_policy",
+        JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "codebuild.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+      );
+    });
+    expect(summary(findings)).toEqual([
+      ["IAM-007", "trust statement #1 has no StringEquals aws:SourceAccount condition (confused deputy: any account's CodeBuild could use the role)"],
+    ]);
+  });
+
+  test("rejects a trust policy that also trusts another service", () => {
+    const findings = findingsOfStack(IAM_007, (stack) => {
+      runner(stack).serviceRole.addOverride(
+        "assume_role_policy",
+        JSON.stringify({
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: ["codebuild.amazonaws.com", "ec2.amazonaws.com"] },
+              Action: "sts:AssumeRole",
+              Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+            },
+          ],
+        }),
+      );
+    });
+    expect(summary(findings)).toEqual([["IAM-007", 'trust statement #1 also trusts "ec2.amazonaws.com"']]);
+  });
+
+  test("rejects a trust policy that also trusts an AWS account", () => {
+    const findings = findingsOfStack(IAM_007, (stack) => {
+      runner(stack).serviceRole.addOverride(
+        "assume_role_policy",
+        JSON.stringify({
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "codebuild.amazonaws.com", AWS: "arn:aws:iam::999999999999:root" },
+              Action: "sts:AssumeRole",
+              Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+            },
+          ],
+        }),
+      );
+    });
+    expect(summary(findings)).toEqual([["IAM-007", 'trust statement #1 also trusts AWS "arn:aws:iam::999999999999:root"']]);
+  });
+
+  test('rejects logs actions on "*"', () => {
+    const findings = findingsOfStack(IAM_007, (stack) => {
+      const r = runner(stack);
+      new IamRolePolicy(stack, "Logs", {
+        role: r.serviceRole.name,
+        policy: JSON.stringify({ Statement: [{ Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" }] }),
+      });
+    });
+    expect(summary(findings)).toEqual([
+      ["IAM-007", 'statement "Logs" grants logs actions on "*", not the log group of project "techblue-dev-runner" ("/aws/codebuild/techblue-dev-runner")'],
+    ]);
+  });
+
+  test("rejects logs actions on another project's log group", () => {
+    const findings = findingsOfStack(IAM_007, (stack) => {
+      const r = runner(stack);
+      new IamRolePolicy(stack, "Logs", {
+        role: r.serviceRole.name,
+        policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "logs:PutLogEvents", Resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/codebuild/other:*` }] }),
+      });
+    });
+    expect(summary(findings)[0][1]).toContain("log-group:/aws/codebuild/other:*");
+  });
+
+  test('rejects connection actions on "*"', () => {
+    const findings = findingsOfStack(IAM_007, (stack) => {
+      const r = runner(stack);
+      new IamRolePolicy(stack, "Conn", {
+        role: r.serviceRole.name,
+        policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "codeconnections:UseConnection", Resource: "*" }] }),
+      });
+    });
+    expect(summary(findings)[0]).toEqual(["IAM-007", expect.stringContaining('statement #1 grants "codeconnections:UseConnection" on "*", not the connection in source.auth')]);
+  });
+});

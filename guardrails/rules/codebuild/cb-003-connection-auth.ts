@@ -1,0 +1,46 @@
+// The legacy opt-in tag naming the person whose token the project uses (CB-010 checks them).
+import { TOKEN_OWNER_TAG } from "../../../modules/codebuild-runner";
+import { isReference } from "../../support";
+import type { Rule } from "../../types";
+import { block, isRunnerProject, sourceAuth } from "./projects";
+
+const CONNECTION_ARN = /^arn:[^:]+:(codeconnections|codestar-connections):[^:]+:\d{12}:connection\/[A-Za-z0-9-]+$/;
+
+function projectProblem(config: Readonly<Record<string, any>>, auth: Record<string, any> | undefined): string | undefined {
+  if (auth === undefined) {
+    return "source.auth is not set: CodeBuild falls back to the account's default source credential, whoever's token that is";
+  }
+  if (auth.type === "CODECONNECTIONS") {
+    const arn = auth.resource;
+    return (typeof arn === "string" && (CONNECTION_ARN.test(arn) || isReference(arn)))
+      ? undefined
+      : `source.auth.resource ${JSON.stringify(arn ?? "not set")} is not a connection ARN`;
+  }
+  if (auth.type === "SECRETS_MANAGER") {
+    const tags = block(config.tags) ?? {};
+    return typeof tags[TOKEN_OWNER_TAG] === "string" && tags[TOKEN_OWNER_TAG] !== ""
+      ? undefined
+      : `source.auth.type is "SECRETS_MANAGER" (a person's token) but the project lacks the tag ${TOKEN_OWNER_TAG} naming that person, so CB-010 cannot check they stay admin`;
+  }
+  return `source.auth.type is ${JSON.stringify(auth.type)}, not "CODECONNECTIONS"`;
+}
+
+export const CB_003: Rule = {
+  id: "CB-003",
+  title: "Runner projects authenticate to GitHub through a CodeConnections connection pinned on the project; no account-wide token credentials",
+  why:
+    "An account-wide source credential (personal access token, OAuth, basic auth) silently becomes every project's GitHub identity: runners then register as that person, and lowering them from admin to write breaks every build with \"GitHub runner JIT configuration unavailable: ResourceNotFoundException\" (seed 000).",
+  fix: "Set codeConnection in platform.yaml (the template pins source.auth { type = CODECONNECTIONS } on every runner) and delete the aws_codebuild_source_credential; a personal token only through the legacy opt-in, tagged GitHubTokenOwner.",
+  source: "AWS CodeBuild user guide: GitHub App connections, access tokens; incident seed 000 (runner identity tied to a person)",
+  resourceTypes: ["aws_codebuild_project", "aws_codebuild_source_credential"],
+  check(resource, app) {
+    if (resource.type === "aws_codebuild_source_credential") {
+      const type = resource.config.auth_type;
+      return type === "CODECONNECTIONS"
+        ? undefined
+        : `aws_codebuild_source_credential with auth_type ${JSON.stringify(type)} for ${JSON.stringify(resource.config.server_type)} becomes the default GitHub identity of every project in the account`;
+    }
+    if (!isRunnerProject(app, resource)) return undefined;
+    return projectProblem(resource.config, sourceAuth(resource));
+  },
+};

@@ -1,0 +1,68 @@
+import { hclObjectToJson } from "../../support";
+import type { AppView, Rule, SynthResource } from "../../types";
+
+interface LifecycleRule {
+  rulePriority?: unknown;
+  selection?: { tagStatus?: unknown };
+  action?: { type?: unknown };
+}
+
+function lifecyclePoliciesOf(app: AppView, repository: SynthResource): SynthResource[] {
+  return app
+    .ofType("aws_ecr_lifecycle_policy")
+    .filter((p) => p.stack === repository.stack)
+    .filter((p) => app.referenced(p, p.config.repository) === repository || p.config.repository === repository.config.name);
+}
+
+/** The rules of a lifecycle policy (plain JSON or `${jsonencode(...)}`), or undefined when unreadable. */
+function rulesOf(policy: unknown): LifecycleRule[] | undefined {
+  if (typeof policy !== "string") return undefined;
+  const m = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(policy.trim());
+  try {
+    const doc = JSON.parse(m ? (hclObjectToJson(m[1]) ?? "") : policy);
+    return Array.isArray(doc?.rules) ? doc.rules.filter((r: unknown) => typeof r === "object" && r !== null) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function ruleProblems(rules: LifecycleRule[]): string[] {
+  const problems: string[] = [];
+  if (rules.length === 0) return ["the lifecycle policy has no rules"];
+  const priorities = rules.map((r) => r.rulePriority);
+  for (const p of new Set(priorities)) {
+    const n = priorities.filter((x) => x === p).length;
+    if (n > 1) problems.push(`rulePriority ${JSON.stringify(p)} is used by ${n} rules`);
+  }
+  if (!rules.some((r) => r.selection?.tagStatus === "untagged" && r.action?.type === "expire")) {
+    problems.push('no rule expires untagged images (selection.tagStatus "untagged", action.type "expire")');
+  }
+  const any = rules.filter((r) => r.selection?.tagStatus === "any");
+  if (any.length > 1) problems.push(`${any.length} rules have tagStatus "any" (at most one may)`);
+  const numeric = priorities.filter((p): p is number => typeof p === "number");
+  const highest = Math.max(...numeric);
+  for (const r of numeric.length > 0 ? any : []) {
+    if (r.rulePriority !== highest) problems.push(`the tagStatus "any" rule has rulePriority ${JSON.stringify(r.rulePriority)}, but ${highest} is higher`);
+  }
+  return problems;
+}
+
+export const ECR_005: Rule = {
+  id: "ECR-005",
+  title: "Every ECR repository has a valid lifecycle policy that expires untagged images",
+  why:
+    'Without one, untagged layers from re-pushed tags and failed builds pile up and are billed forever; ECR rejects a policy whose priorities repeat or whose tagStatus "any" rule does not have the highest rulePriority ("must have the highest value for rulePriority and be evaluated last").',
+  fix: "Set lifecycle.untaggedExpireDays (and keepLastImages) on the repository in platform.yaml; the template writes the aws_ecr_lifecycle_policy.",
+  source: "AWS ECR user guide: lifecycle policies and lifecycle policy properties (rulePriority, tagStatus)",
+  resourceTypes: ["aws_ecr_repository"],
+  check(resource, app) {
+    const policies = lifecyclePoliciesOf(app, resource);
+    const name = String(resource.config.name ?? resource.name);
+    if (policies.length === 0) return `no aws_ecr_lifecycle_policy references repository "${name}"`;
+    if (policies.length > 1) return `${policies.length} aws_ecr_lifecycle_policy resources reference repository "${name}" (each apply overwrites the other)`;
+    const rules = rulesOf(policies[0].config.policy);
+    if (rules === undefined) return `the lifecycle policy of "${name}" does not parse as a document with a "rules" list`;
+    const problems = ruleProblems(rules).map((p) => `lifecycle policy of "${name}": ${p}`);
+    return problems.length > 0 ? problems : undefined;
+  },
+};
