@@ -47,6 +47,7 @@ function findingsFor(stack: TerraformStack, rules: readonly Rule[]): readonly Fi
 export class GuardrailsAspect implements IAspect {
   private readonly rules: readonly Rule[];
   private readonly suppressions: readonly PathSuppression[];
+  private readonly annotated = new WeakSet<IConstruct>();
 
   constructor(options: GuardrailsOptions = {}) {
     this.rules = options.rules ?? ALL_RULES;
@@ -54,7 +55,10 @@ export class GuardrailsAspect implements IAspect {
   }
 
   visit(node: IConstruct): void {
-    if (!TerraformStack.isStack(node)) return;
+    // CDKTF forgets which Aspects ran between synth passes (synthOrExit runs them before
+    // app.synth()): annotate each stack once.
+    if (!TerraformStack.isStack(node) || this.annotated.has(node)) return;
+    this.annotated.add(node);
     const stack = node;
     const stackName = stack.node.id;
     const byPath = new Map(stack.node.findAll().map((c) => [c.node.path, c] as const));

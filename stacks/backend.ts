@@ -1,17 +1,15 @@
-import { Annotations, LocalBackend, S3Backend, type TerraformStack } from "cdktf";
+import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { PlatformConfig } from "../config/schema";
 
 /**
  * Remote state in S3 with native lock files (ST-001), one key per stack. Without a stateBackend
  * in the config, state goes to a local file (terraform.<stack>.tfstate in the project folder),
- * and synth says so.
+ * and synth warns (ST-001).
  */
 export function configureStateBackend(stack: TerraformStack, stackName: string, aws: PlatformConfig["aws"]): void {
   const backend = aws.stateBackend;
   if (backend === undefined) {
-    Annotations.of(stack).addWarning(
-      `State for ${stackName} stays in a local file (terraform.${stackName}.tfstate): fine for trying the template, not for a team. Set aws.stateBackend in platform.yaml for real use.`,
-    );
+    // Synth says so through the guardrail ST-001 (a warning).
     // Relative to cdktf.out/stacks/<stack>/, where terraform runs: the project folder. (CDKTF's
     // default writes the same place as an absolute path, which differs on every machine.)
     new LocalBackend(stack, { path: `../../../terraform.${stackName}.tfstate` });

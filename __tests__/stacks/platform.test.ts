@@ -143,10 +143,14 @@ describe("the example platform.yaml", () => {
     }
   });
 
-  test("without a state backend, state is local and synth warns about it", () => {
+  test("without a state backend, state is local and synth warns about it (ST-001)", () => {
     expect(aws.terraform?.backend).toEqual({ local: { path: "../../../terraform.aws-000123456789-ap-northeast-1.tfstate" } });
-    const warnings = platform.aws.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
-    expect(warnings).toEqual([expect.stringContaining("stays in a local file")]);
+    const warnings = platform.aws.node
+      .findAll()
+      .flatMap((c) => c.node.metadata)
+      .filter((m) => m.type === "@cdktf/warn")
+      .map((m) => String(m.data));
+    expect(warnings.filter((w) => w.includes("[ST-001]"))).toEqual([expect.stringContaining("keeps its state in a local file")]);
   });
 });
 
