@@ -1,0 +1,861 @@
+/**
+ * The repository's benchmark: `npm run bench [-- --quick] [-- --sizes 1,10,100] [-- --no-test]`.
+ *
+ * Measures, each in child processes so that every figure includes what a user waits for:
+ *   1. the app synth (`node --require sucrase/register/ts main.ts`, the app of cdktf.json) of the
+ *      example and of generated configs, with peak RSS and time per resource, plus the in-process
+ *      phases of the example and of the largest size (tools/bench-phases.ts);
+ *   2. `npx cdktf synth` of the example against its floor: the same CLI running precompiled JS;
+ *   3. `npx tsc --noEmit` and `npm test`;
+ *   4. the anchor a user would otherwise start from: the app run with `npx ts-node main.ts`.
+ *
+ * Writes Markdown to stdout and bench-results/latest.md, raw figures to bench-results/latest.json.
+ * Progress goes to stderr. Generated configs and every outdir live in one temp folder, removed at
+ * the end, on failure and on SIGINT/SIGTERM. A failed child prints its stderr and the bench exits 1.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { stringify } from "yaml";
+import type { PlatformConfigInput } from "../config/schema";
+import type { PhaseTimings } from "./bench-phases";
+
+const ROOT = resolve(__dirname, "..");
+const EXAMPLE_CONFIG = join(ROOT, "platform.yaml");
+const RESULTS_DIR = join(ROOT, "bench-results");
+const GNU_TIME = "/usr/bin/time";
+const DEFAULT_SIZES = [1, 10, 100, 300] as const;
+const CHILD_TIMEOUT_MS = 10 * 60 * 1000;
+const MiB = 1024; // maxRSS figures are in KiB
+
+// ---------------------------------------------------------------------------------------------
+// Options
+// ---------------------------------------------------------------------------------------------
+
+interface Options {
+  readonly quick: boolean;
+  readonly sizes: readonly number[];
+  readonly test: boolean;
+}
+
+interface Iterations {
+  /** Unmeasured runs before each app synth series. */
+  readonly warmups: number;
+  /** Measured app synth runs per config (median reported). */
+  readonly appRuns: number;
+  /** Measured runs of the slower commands: CLI synth, floor, tsc, ts-node anchor, phases. */
+  readonly commandRuns: number;
+}
+
+const USAGE = `Usage: npm run bench [-- --quick] [-- --sizes 1,10,100,300] [-- --no-test]
+  --quick        fewer iterations (3 app runs, 1 run of each command)
+  --sizes LIST   generated config sizes, in repositories (default ${DEFAULT_SIZES.join(",")})
+  --no-test      skip npm test`;
+
+class UsageError extends Error {}
+
+function parseSizes(value: string | undefined): number[] {
+  const sizes = (value ?? "").split(",").map((s) => Number(s.trim()));
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 999)) {
+    throw new UsageError(`--sizes needs a comma-separated list of whole numbers from 1 to 999 (got "${value ?? ""}")`);
+  }
+  return [...new Set(sizes)].sort((a, b) => a - b);
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  let quick = false;
+  let test = true;
+  let sizes: readonly number[] = DEFAULT_SIZES;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--quick") quick = true;
+    else if (arg === "--no-test") test = false;
+    else if (arg === "--sizes") sizes = parseSizes(argv[++i]);
+    else if (arg.startsWith("--sizes=")) sizes = parseSizes(arg.slice("--sizes=".length));
+    else throw new UsageError(`unknown argument "${arg}"`);
+  }
+  return { quick, sizes, test };
+}
+
+function iterationsFor(options: Options): Iterations {
+  return options.quick ? { warmups: 1, appRuns: 3, commandRuns: 1 } : { warmups: 1, appRuns: 5, commandRuns: 3 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+// ---------------------------------------------------------------------------------------------
+
+interface Command {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+interface ChildResult {
+  readonly wallMs: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+class ChildFailure extends Error {
+  constructor(readonly command: string, readonly detail: string, readonly output: string) {
+    super(`${command} ${detail}`);
+    this.name = "ChildFailure";
+  }
+}
+
+/** The child running now, so that a signal can end it (and its own children) before cleanup. */
+let runningChild: ChildProcess | undefined;
+
+function commandLine(command: Command): string {
+  return [command.file, ...command.args].join(" ");
+}
+
+/** Environment of every child: ours, without the variables the bench sets per run. */
+function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
+  delete env.PLATFORM_CONFIG;
+  delete env.CDKTF_OUTDIR;
+  delete env.TS_NODE_TRANSPILE_ONLY;
+  return { ...env, ...extra };
+}
+
+/** Runs a command to completion; its wall time spans spawn to exit. Rejects on a non-zero exit. */
+function runChild(command: Command): Promise<ChildResult> {
+  return new Promise((resolvePromise, reject) => {
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    const start = process.hrtime.bigint();
+    // Own process group, so that a signal to the bench can end the whole tree (npx, cdktf, node).
+    const child = spawn(command.file, command.args, { cwd: command.cwd, env: command.env, detached: true });
+    runningChild = child;
+    const timer = setTimeout(() => killTree(child), CHILD_TIMEOUT_MS);
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      runningChild = undefined;
+      reject(new ChildFailure(commandLine(command), `could not start: ${error.message}`, ""));
+    });
+    child.on("close", (code, signal) => {
+      const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+      clearTimeout(timer);
+      runningChild = undefined;
+      const result = { wallMs, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") };
+      if (code === 0) resolvePromise(result);
+      else
+        reject(
+          new ChildFailure(
+            commandLine(command),
+            signal ? `ended by ${signal}` : `exited with ${String(code)}`,
+            failureOutput(result)
+          )
+        );
+    });
+  });
+}
+
+/** The child's stderr, and the end of its stdout too: tsc and jest print their errors there. */
+function failureOutput(result: ChildResult): string {
+  const stdoutTail = result.stdout.trimEnd().split("\n").slice(-40).join("\n");
+  return stdoutTail ? `${result.stderr.trimEnd()}\n--- end of stdout ---\n${stdoutTail}` : result.stderr;
+}
+
+function killTree(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+}
+
+async function runSeries(command: Command, warmups: number, runs: number, before?: () => void): Promise<number[]> {
+  for (let i = 0; i < warmups; i++) {
+    before?.();
+    await runChild(command);
+  }
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    before?.();
+    samples.push((await runChild(command)).wallMs);
+  }
+  return samples;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics and machine
+// ---------------------------------------------------------------------------------------------
+
+interface Series {
+  readonly samplesMs: readonly number[];
+  readonly medianMs: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function series(samplesMs: readonly number[]): Series {
+  return { samplesMs, medianMs: median(samplesMs), minMs: Math.min(...samplesMs), maxMs: Math.max(...samplesMs) };
+}
+
+interface Machine {
+  readonly cores: number;
+  readonly cpuModel: string;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly platform: string;
+  readonly loadAverage1m: number;
+  readonly usageSource: string;
+}
+
+function machine(usageSource: string): Machine {
+  const cpuList = cpus();
+  return {
+    cores: cpuList.length,
+    cpuModel: cpuList[0]?.model.trim() ?? "unknown",
+    memoryGiB: totalmem() / 1024 ** 3,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverage1m: loadavg()[0],
+    usageSource,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configs
+// ---------------------------------------------------------------------------------------------
+
+type RepositoryInput = PlatformConfigInput["repositories"][number];
+
+/** 3 collaborators, one ECR repository, a deploy role and a CodeBuild runner pushing to it, two workflows. */
+function generatedRepository(index: number): RepositoryInput {
+  const name = `service-${String(index).padStart(3, "0")}`;
+  const role = `${name}-ecr-push`;
+  return {
+    name,
+    collaborators: [
+      { username: "alice", permission: "admin" },
+      { username: "bob", permission: "write" },
+      { username: "carol", permission: "read" },
+    ],
+    ecrRepositories: [{ name }],
+    deployRoles: [{ name: role, allow: { branches: ["main"] }, ecrPush: [name] }],
+    runner: {
+      projectName: `${name}-runner`,
+      privilegedMode: { enabled: true, reason: "docker build needs the Docker daemon inside the build container" },
+      ecrPush: [name],
+    },
+    workflows: [
+      {
+        type: "image-build-push",
+        file: "ecr-push.yml",
+        runsOn: "github-hosted",
+        on: { branches: ["main"] },
+        ecrRepository: name,
+        deployRole: role,
+      },
+      {
+        type: "image-build-push",
+        file: "ecr-push-codebuild.yml",
+        runsOn: "codebuild",
+        on: { tags: ["v*"] },
+        ecrRepository: name,
+      },
+    ],
+  };
+}
+
+function generatedConfig(repositories: number): PlatformConfigInput {
+  return {
+    github: { owner: "bench-org", ownerType: "organization" },
+    aws: { accountId: "000123456789", region: "ap-northeast-1" },
+    codeConnection: { name: "bench-github", status: "available" },
+    repositories: Array.from({ length: repositories }, (_, i) => generatedRepository(i + 1)),
+  };
+}
+
+function writeGeneratedConfig(dir: string, repositories: number): string {
+  const file = join(dir, `platform-${repositories}.yaml`);
+  writeFileSync(file, stringify(generatedConfig(repositories)));
+  return file;
+}
+
+/** Resources in every cdk.tf.json the synth wrote (data sources and providers not counted). */
+function countResources(outdir: string): number {
+  const stacksDir = join(outdir, "stacks");
+  let count = 0;
+  for (const stack of readdirSync(stacksDir)) {
+    const json = JSON.parse(readFileSync(join(stacksDir, stack, "cdk.tf.json"), "utf8")) as {
+      resource?: Record<string, Record<string, unknown>>;
+    };
+    for (const byName of Object.values(json.resource ?? {})) count += Object.keys(byName).length;
+  }
+  return count;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. App synth
+// ---------------------------------------------------------------------------------------------
+
+interface AppSynth extends Series {
+  readonly config: string;
+  readonly repositories: number | undefined;
+  readonly resources: number;
+  readonly cpuMedianMs: number;
+  /** The highest of the measured runs. */
+  readonly peakRssKiB: number;
+  readonly msPerResource: number;
+}
+
+/** What one app run used, as its probe wrote it. */
+interface Usage {
+  readonly maxRssKiB: number;
+  /** User + system CPU time: less disturbed than wall time by other work on a shared machine. */
+  readonly cpuMs: number;
+}
+
+interface UsageProbe {
+  readonly source: string;
+  /** The app command of cdktf.json, wrapped so that its usage ends up in `usageFile`. */
+  command(usageFile: string): { file: string; args: string[] };
+  read(usageFile: string): Usage;
+}
+
+const APP_ARGS = ["--require", "sucrase/register/ts", "main.ts"];
+
+const gnuTimeProbe: UsageProbe = {
+  source: "/usr/bin/time -v",
+  command: (usageFile) => ({ file: GNU_TIME, args: ["-v", "-o", usageFile, process.execPath, ...APP_ARGS] }),
+  read: (usageFile) => {
+    const text = readFileSync(usageFile, "utf8");
+    const field = (label: string): number => {
+      const value = Number(new RegExp(`${label}: ([\\d.]+)`).exec(text)?.[1]);
+      if (!Number.isFinite(value)) throw new Error(`no "${label}" in ${usageFile}:\n${text}`);
+      return value;
+    };
+    const cpuSeconds = field("User time \\(seconds\\)") + field("System time \\(seconds\\)");
+    return { maxRssKiB: field("Maximum resident set size \\(kbytes\\)"), cpuMs: cpuSeconds * 1000 };
+  },
+};
+
+/** Without GNU time: the app itself, required from -e, writes process.resourceUsage() at exit. */
+const resourceUsageProbe: UsageProbe = {
+  source: "process.resourceUsage() in the child",
+  command: (usageFile) => ({
+    file: process.execPath,
+    args: [
+      "--require",
+      "sucrase/register/ts",
+      "-e",
+      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(
+        usageFile
+      )}, JSON.stringify(process.resourceUsage())));` + `require(${JSON.stringify(join(ROOT, "main.ts"))});`,
+    ],
+  }),
+  read: (usageFile) => {
+    const usage = JSON.parse(readFileSync(usageFile, "utf8")) as NodeJS.ResourceUsage;
+    return { maxRssKiB: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 };
+  },
+};
+
+/** /usr/bin/time -v where it is GNU time; otherwise the app's own process.resourceUsage(). */
+async function usageProbe(tmp: string): Promise<UsageProbe> {
+  if (!existsSync(GNU_TIME)) return resourceUsageProbe;
+  const probeFile = join(tmp, "time-probe.txt");
+  const works = await runChild({ file: GNU_TIME, args: ["-v", "-o", probeFile, "true"], cwd: tmp, env: childEnv() }).then(
+    () => readFileSync(probeFile, "utf8").includes("Maximum resident set size"),
+    () => false
+  );
+  return works ? gnuTimeProbe : resourceUsageProbe;
+}
+
+async function measureAppSynth(
+  label: string,
+  repositories: number | undefined,
+  configFile: string,
+  workDir: string,
+  probe: UsageProbe,
+  iterations: Iterations
+): Promise<AppSynth> {
+  mkdirSync(workDir, { recursive: true });
+  const outdir = join(workDir, "cdktf.out");
+  const usageFile = join(workDir, "usage.txt");
+  const { file, args } = probe.command(usageFile);
+  const command: Command = { file, args, cwd: ROOT, env: childEnv({ PLATFORM_CONFIG: configFile, CDKTF_OUTDIR: outdir }) };
+  const fresh = (): void => rmSync(outdir, { recursive: true, force: true });
+  await runSeries(command, iterations.warmups, 0, fresh);
+  const samples: number[] = [];
+  const usages: Usage[] = [];
+  for (let i = 0; i < iterations.appRuns; i++) {
+    fresh();
+    samples.push((await runChild(command)).wallMs);
+    usages.push(probe.read(usageFile));
+  }
+  const stats = series(samples);
+  const resources = countResources(outdir);
+  return {
+    ...stats,
+    config: label,
+    repositories,
+    resources,
+    cpuMedianMs: median(usages.map((u) => u.cpuMs)),
+    peakRssKiB: Math.max(...usages.map((u) => u.maxRssKiB)),
+    msPerResource: stats.medianMs / resources,
+  };
+}
+
+interface Phases {
+  readonly config: string;
+  readonly runs: readonly PhaseTimings[];
+  readonly median: PhaseTimings;
+  /** Wall time seen by the parent (spawn to exit), median. */
+  readonly wallMs: number;
+}
+
+async function measurePhases(config: string, configFile: string, workDir: string, runs: number): Promise<Phases> {
+  const outdir = join(workDir, "cdktf.out");
+  const command: Command = {
+    file: process.execPath,
+    args: ["--require", "sucrase/register/ts", join("tools", "bench-phases.ts")],
+    cwd: ROOT,
+    env: childEnv({ PLATFORM_CONFIG: configFile, CDKTF_OUTDIR: outdir }),
+  };
+  const timings: PhaseTimings[] = [];
+  const walls: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    rmSync(outdir, { recursive: true, force: true });
+    const result = await runChild(command);
+    timings.push(JSON.parse(result.stdout.trim().split("\n").pop() ?? "") as PhaseTimings);
+    walls.push(result.wallMs);
+  }
+  const pick = (key: keyof PhaseTimings): number => median(timings.map((t) => t[key]));
+  const medianTimings: PhaseTimings = {
+    startupMs: pick("startupMs"),
+    moduleLoadMs: pick("moduleLoadMs"),
+    configLoadMs: pick("configLoadMs"),
+    constructBuildMs: pick("constructBuildMs"),
+    guardrailsMs: pick("guardrailsMs"),
+    synthMs: pick("synthMs"),
+    inProcessMs: pick("inProcessMs"),
+  };
+  return { config, runs: timings, median: medianTimings, wallMs: median(walls) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2-4. CLI, toolchain, anchor
+// ---------------------------------------------------------------------------------------------
+
+interface CommandTiming extends Series {
+  readonly command: string;
+  readonly note?: string;
+}
+
+function timing(command: string, samplesMs: readonly number[], note?: string): CommandTiming {
+  return { ...series(samplesMs), command, note };
+}
+
+function npx(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Command {
+  // --no: never download a package that is not installed (the bench uses the pinned ones only).
+  // --: without it, npm reads the command's own options (tsc's --outDir) as its config.
+  return { file: "npx", args: ["--no", "--", ...args], cwd, env };
+}
+
+/** Fails when a synth did not write the example's resources. */
+function expectResources(outdir: string, expected: number, what: string): void {
+  const found = countResources(outdir);
+  if (found !== expected) throw new Error(`${what} wrote ${found} resources, the app synth of the example ${expected}`);
+}
+
+async function measureCliSynth(workDir: string, runs: number, exampleResources: number): Promise<CommandTiming> {
+  const outdir = join(workDir, "cli.out");
+  const command = npx(["cdktf", "synth", "--output", outdir], ROOT, childEnv());
+  const samples = await runSeries(command, 0, runs, () => rmSync(outdir, { recursive: true, force: true }));
+  expectResources(outdir, exampleResources, "npx cdktf synth");
+  return timing("npx cdktf synth", samples, "example, CHECKPOINT_DISABLE=1, --output in a temp folder");
+}
+
+/** A cdktf project whose app is the precompiled JavaScript of this one, in a temp folder. */
+async function prepareFloor(workDir: string): Promise<{ dir: string; compileMs: number }> {
+  const dir = join(workDir, "floor");
+  const dist = join(dir, "dist");
+  mkdirSync(dir, { recursive: true });
+  const compile = await runChild(npx(["tsc", "--outDir", dist, "--noEmit", "false", "--incremental", "false"], ROOT, childEnv()));
+  // dist/main.js resolves cdktf, the providers, yaml and zod from the project's node_modules.
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  copyFileSync(EXAMPLE_CONFIG, join(dir, "platform.yaml"));
+  const cdktfJson = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")) as Record<string, unknown>;
+  writeFileSync(join(dir, "cdktf.json"), JSON.stringify({ ...cdktfJson, app: `node ${join(dist, "main.js")}` }, null, 2));
+  return { dir, compileMs: compile.wallMs };
+}
+
+async function measureFloor(workDir: string, runs: number, exampleResources: number): Promise<CommandTiming> {
+  const { dir, compileMs } = await prepareFloor(workDir);
+  const outdir = join(dir, "cdktf.out");
+  const command = npx(["cdktf", "synth", "--output", outdir], dir, childEnv());
+  const samples = await runSeries(command, 0, runs, () => rmSync(outdir, { recursive: true, force: true }));
+  expectResources(outdir, exampleResources, "the floor's cdktf synth");
+  return timing(
+    "floor: npx cdktf synth, app = node dist/main.js",
+    samples,
+    `precompiled with tsc in ${(compileMs / 1000).toFixed(1)} s`
+  );
+}
+
+async function measureTypecheck(runs: number): Promise<CommandTiming> {
+  const samples = await runSeries(npx(["tsc", "--noEmit"], ROOT, childEnv()), 0, runs);
+  return timing("npx tsc --noEmit", samples, "incremental, as configured in tsconfig.json");
+}
+
+async function measureTests(): Promise<CommandTiming> {
+  const result = await runChild({ file: "npm", args: ["test"], cwd: ROOT, env: childEnv() });
+  const summary = /jest: .*$/m.exec(result.stdout)?.[0];
+  return timing("npm test", [result.wallMs], summary);
+}
+
+async function measureAnchor(workDir: string, runs: number, exampleResources: number): Promise<CommandTiming> {
+  const outdir = join(workDir, "anchor.out");
+  const env = childEnv({ PLATFORM_CONFIG: EXAMPLE_CONFIG, CDKTF_OUTDIR: outdir });
+  const samples = await runSeries(npx(["ts-node", "main.ts"], ROOT, env), 0, runs, () =>
+    rmSync(outdir, { recursive: true, force: true })
+  );
+  expectResources(outdir, exampleResources, "npx ts-node main.ts");
+  return timing("anchor: npx ts-node main.ts", samples, "example; ts-node type-checks at start-up (cdktf init's default)");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets
+// ---------------------------------------------------------------------------------------------
+
+interface Target {
+  readonly target: string;
+  readonly measured: string;
+  /** undefined: not measured in this run (size left out, --no-test). */
+  readonly pass: boolean | undefined;
+}
+
+interface Results {
+  readonly date: string;
+  readonly options: Options;
+  readonly iterations: Iterations;
+  readonly machine: Machine;
+  readonly loadAverage1mAtEnd: number;
+  readonly appSynth: readonly AppSynth[];
+  readonly phases: readonly Phases[];
+  readonly cliSynth: CommandTiming;
+  readonly floor: CommandTiming;
+  readonly typecheck: CommandTiming;
+  readonly test: CommandTiming | undefined;
+  readonly anchor: CommandTiming;
+}
+
+const seconds = (ms: number): string => (ms / 1000).toFixed(2);
+const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
+
+function target(name: string, measured: string | undefined, pass: boolean | undefined): Target {
+  return { target: name, measured: measured ?? "not measured", pass: measured === undefined ? undefined : pass };
+}
+
+function evaluateTargets(r: Results): Target[] {
+  const example = r.appSynth[0];
+  const bySize = (n: number): AppSynth | undefined => r.appSynth.find((a) => a.repositories === n);
+  const at10 = bySize(10);
+  const at100 = bySize(100);
+  const at300 = bySize(300);
+  const cliToFloor = r.cliSynth.medianMs / r.floor.medianMs;
+  const anchorSpeedup = r.anchor.medianMs / example.medianMs;
+  return [
+    target("App synth of the example < 0.5 s", `${seconds(example.medianMs)} s`, example.medianMs < 500),
+    target("`npx cdktf synth` < 3.5 s", `${seconds(r.cliSynth.medianMs)} s`, r.cliSynth.medianMs < 3500),
+    target("`npm test` < 60 s", r.test && `${seconds(r.test.medianMs)} s`, r.test !== undefined && r.test.medianMs < 60_000),
+    target("`tsc --noEmit` < 5 s", `${seconds(r.typecheck.medianMs)} s`, r.typecheck.medianMs < 5000),
+    target("100 repositories < 3 s", at100 && `${seconds(at100.medianMs)} s`, at100 !== undefined && at100.medianMs < 3000),
+    target(
+      "100 repositories < 400 MiB",
+      at100 && `${(at100.peakRssKiB / MiB).toFixed(0)} MiB`,
+      at100 !== undefined && at100.peakRssKiB < 400 * MiB
+    ),
+    target(
+      "Time per resource at 300 within 1.5x of at 10",
+      at10 &&
+        at300 &&
+        `${at300.msPerResource.toFixed(2)} vs ${at10.msPerResource.toFixed(2)} ms (${ratio(
+          at300.msPerResource,
+          at10.msPerResource
+        )})`,
+      at10 !== undefined && at300 !== undefined && at300.msPerResource <= 1.5 * at10.msPerResource
+    ),
+    target("`cdktf synth` <= 1.3x the floor", ratio(r.cliSynth.medianMs, r.floor.medianMs), cliToFloor <= 1.3),
+    target(">= 4x faster than the ts-node anchor", `${anchorSpeedup.toFixed(2)}x faster`, anchorSpeedup >= 4),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+const range = (s: Series): string => `${seconds(s.minMs)}–${seconds(s.maxMs)}`;
+
+function machineSection(r: Results): string {
+  const m = r.machine;
+  const mode = r.options.quick ? "quick" : "full";
+  return [
+    `# Benchmark, ${r.date}`,
+    "",
+    `Machine: ${m.cores} cores, ${m.cpuModel}, ${m.memoryGiB.toFixed(1)} GiB memory, node ${m.node}, ${m.platform}; ` +
+      `load average (1 min) ${m.loadAverage1m.toFixed(2)} at start, ${r.loadAverage1mAtEnd.toFixed(2)} at end.`,
+    `Mode: ${mode}: app synth median of ${r.iterations.appRuns} after ${r.iterations.warmups} warm-up; ` +
+      `other commands median of ${r.iterations.commandRuns}. Wall times from spawn to exit (process.hrtime.bigint()); ` +
+      `peak RSS and CPU time from ${m.usageSource}.`,
+  ].join("\n");
+}
+
+/** Extra time per extra resource against the previous generated size: the fixed start-up cancels out. */
+function marginalMsPerResource(sized: readonly AppSynth[], index: number): string {
+  const previous = sized[index - 1];
+  const current = sized[index];
+  if (previous === undefined || current.resources === previous.resources) return "—";
+  return ((current.medianMs - previous.medianMs) / (current.resources - previous.resources)).toFixed(2);
+}
+
+function appSynthSection(r: Results): string {
+  const sized = r.appSynth.filter((a) => a.repositories !== undefined);
+  const rows = r.appSynth.map((a) => [
+    a.config,
+    a.repositories === undefined ? "1" : String(a.repositories),
+    String(a.resources),
+    seconds(a.medianMs),
+    range(a),
+    seconds(a.cpuMedianMs),
+    (a.peakRssKiB / MiB).toFixed(0),
+    a.msPerResource.toFixed(2),
+    a.repositories === undefined ? "—" : marginalMsPerResource(sized, sized.indexOf(a)),
+  ]);
+  const header = [
+    "Config",
+    "Repositories",
+    "Resources",
+    "Median (s)",
+    "Min–max (s)",
+    "CPU user+sys (s)",
+    "Peak RSS (MiB)",
+    "ms / resource",
+  ];
+  return [
+    "## 1. App synth: `node --require sucrase/register/ts main.ts` (child process per run)",
+    "",
+    table([...header, "Marginal ms / resource (vs previous size)"], rows),
+    "",
+    "ms / resource is the median wall time over the resources written, start-up included; the marginal column is " +
+      "the extra time per extra resource from the previous generated size.",
+  ].join("\n");
+}
+
+function phasesSection(phases: readonly Phases[]): string {
+  const rows: [string, (p: Phases) => number][] = [
+    ["node start-up + sucrase hook", (p) => p.median.startupMs],
+    ["module loading (cdktf, providers, zod, yaml, project)", (p) => p.median.moduleLoadMs],
+    ["config load + validate", (p) => p.median.configLoadMs],
+    ["construct building (buildPlatform)", (p) => p.median.constructBuildMs],
+    ["guardrail aspects (synthOrExit, before app.synth())", (p) => p.median.guardrailsMs],
+    ["app.synth()", (p) => p.median.synthMs],
+    ["process exit (wall − in-process)", (p) => p.wallMs - p.median.inProcessMs],
+    ["**wall (parent's view)**", (p) => p.wallMs],
+  ];
+  const cell = (p: Phases, ms: number): string => `${ms.toFixed(0)} (${((100 * ms) / p.wallMs).toFixed(0)} %)`;
+  const runs = phases.map((p) => p.runs.length).join("/");
+  return [
+    `### In-process phases (\`tools/bench-phases.ts\`, performance.now(), median of ${runs})`,
+    "",
+    table(
+      ["Phase", ...phases.map((p) => `${p.config}: ms (share of wall)`)],
+      rows.map(([name, value]) => [name, ...phases.map((p) => cell(p, value(p)))])
+    ),
+  ].join("\n");
+}
+
+function commandsSection(r: Results, example: AppSynth): string {
+  const app = timing("app: node --require sucrase/register/ts main.ts", example.samplesMs, "example, from section 1");
+  const rows = [r.cliSynth, r.floor, r.typecheck, ...(r.test ? [r.test] : []), r.anchor, app].map((c) => [
+    `\`${c.command}\``,
+    String(c.samplesMs.length),
+    seconds(c.medianMs),
+    range(c),
+    c.note ?? "",
+  ]);
+  return [
+    "## 2-4. CLI, toolchain and anchor",
+    "",
+    table(["Command", "Runs", "Median (s)", "Min–max (s)", "Note"], rows),
+    "",
+    `\`cdktf synth\` / floor: ${ratio(r.cliSynth.medianMs, r.floor.medianMs)}; ` +
+      `ts-node anchor / app: ${ratio(r.anchor.medianMs, example.medianMs)}.`,
+  ].join("\n");
+}
+
+function targetsSection(targets: readonly Target[]): string {
+  const verdict = (t: Target): string => (t.pass === undefined ? "n/a" : t.pass ? "pass" : "**miss**");
+  return [
+    "## Targets",
+    "",
+    table(
+      ["Target", "Measured", "Result"],
+      targets.map((t) => [t.target, t.measured, verdict(t)])
+    ),
+  ].join("\n");
+}
+
+function markdown(r: Results, targets: readonly Target[]): string {
+  return [
+    machineSection(r),
+    appSynthSection(r),
+    phasesSection(r.phases),
+    commandsSection(r, r.appSynth[0]),
+    targetsSection(targets),
+  ].join("\n\n");
+}
+
+function writeResults(r: Results, targets: readonly Target[], md: string): void {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, "latest.md"), `${md}\n`);
+  writeFileSync(join(RESULTS_DIR, "latest.json"), `${JSON.stringify({ ...r, targets }, null, 2)}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------
+
+function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+async function measureAll(options: Options, tmp: string): Promise<Results> {
+  const iterations = iterationsFor(options);
+  const probe = await usageProbe(tmp);
+  const startMachine = machine(probe.source);
+  const appSynth: AppSynth[] = [];
+
+  log(`app synth of the example (${iterations.appRuns} runs after ${iterations.warmups} warm-up)`);
+  appSynth.push(
+    await measureAppSynth("example (platform.yaml)", undefined, EXAMPLE_CONFIG, join(tmp, "example"), probe, iterations)
+  );
+  const configs = new Map<number, string>();
+  for (const size of options.sizes) {
+    log(`app synth of ${size} generated repositories`);
+    const dir = join(tmp, `size-${size}`);
+    mkdirSync(dir, { recursive: true });
+    configs.set(size, writeGeneratedConfig(dir, size));
+    appSynth.push(await measureAppSynth(`generated`, size, configs.get(size) ?? "", dir, probe, iterations));
+  }
+  const largest = options.sizes[options.sizes.length - 1];
+  log(`in-process phases of the example and at ${largest} repositories`);
+  const phases = [
+    await measurePhases("example", EXAMPLE_CONFIG, join(tmp, "example"), iterations.commandRuns),
+    await measurePhases(
+      `${largest} repositories`,
+      configs.get(largest) ?? "",
+      join(tmp, `size-${largest}`),
+      iterations.commandRuns
+    ),
+  ];
+
+  const exampleResources = appSynth[0].resources;
+  log("npx cdktf synth of the example");
+  const cliSynth = await measureCliSynth(tmp, iterations.commandRuns, exampleResources);
+  log("floor: tsc to JavaScript, then npx cdktf synth of it");
+  const floor = await measureFloor(tmp, iterations.commandRuns, exampleResources);
+  log("npx tsc --noEmit");
+  const typecheck = await measureTypecheck(iterations.commandRuns);
+  let test: CommandTiming | undefined;
+  if (options.test) {
+    log("npm test");
+    test = await measureTests();
+  }
+  log("anchor: npx ts-node main.ts");
+  const anchor = await measureAnchor(tmp, iterations.commandRuns, exampleResources);
+
+  return {
+    date: new Date().toISOString(),
+    options,
+    iterations,
+    machine: startMachine,
+    loadAverage1mAtEnd: loadavg()[0],
+    appSynth,
+    phases,
+    cliSynth,
+    floor,
+    typecheck,
+    test,
+    anchor,
+  };
+}
+
+function reportFailure(error: unknown): void {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n${USAGE}\n`);
+  } else if (error instanceof ChildFailure) {
+    process.stderr.write(`bench: failed: ${error.message}\n${error.output}\n`);
+  } else {
+    process.stderr.write(`bench: failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  }
+}
+
+/** On SIGINT/SIGTERM: end the running child's process group, remove the temp folder, exit. */
+function cleanUpOnSignals(tmp: string): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      if (runningChild) killTree(runningChild);
+      rmSync(tmp, { recursive: true, force: true });
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    });
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const tmp = mkdtempSync(join(tmpdir(), "platform-bench-"));
+  cleanUpOnSignals(tmp);
+  try {
+    const options = parseOptions(argv);
+    const results = await measureAll(options, tmp);
+    const targets = evaluateTargets(results);
+    const md = markdown(results, targets);
+    writeResults(results, targets, md);
+    process.stdout.write(`${md}\n`);
+    return 0;
+  } catch (error) {
+    reportFailure(error);
+    return 1;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
