@@ -10,11 +10,34 @@ interface StackTerraform {
 
 const REFERENCE = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\.[^}]*)?\}$/;
 
+interface Prepared {
+  readonly constructs: number;
+  readonly terraform: unknown;
+}
+
+// Resolving every token is the most expensive part of synth; the guardrails have just done it.
+const prepared = new WeakMap<TerraformStack, Prepared>();
+
+/**
+ * The Terraform the guardrails resolved for this stack, handed over once to the synth that
+ * follows them (see PlatformStack.toTerraform), or undefined when the tree has changed since.
+ */
+export function takePreparedTerraform(stack: TerraformStack): unknown {
+  const entry = prepared.get(stack);
+  prepared.delete(stack);
+  return entry && entry.constructs === stack.node.findAll().length ? entry.terraform : undefined;
+}
+
+export interface AppViewOptions {
+  /** Keep each stack's resolved Terraform for the synth that follows (the Aspect does). */
+  readonly handOffToSynth?: boolean;
+}
+
 /**
  * Builds the view from each stack's resolved Terraform (`toTerraform()`), i.e. exactly what synth
  * writes, once for the whole app: the cross-side checks need both stacks at once.
  */
-export function buildAppView(stacks: readonly TerraformStack[]): AppView {
+export function buildAppView(stacks: readonly TerraformStack[], options: AppViewOptions = {}): AppView {
   const resources: SynthResource[] = [];
   const byType = new Map<string, SynthResource[]>();
   const byRef = new Map<string, SynthResource>();
@@ -25,6 +48,7 @@ export function buildAppView(stacks: readonly TerraformStack[]): AppView {
   for (const stack of stacks) {
     const stackName = stack.node.id;
     const tf = stack.toTerraform() as StackTerraform;
+    if (options.handOffToSynth) prepared.set(stack, { constructs: stack.node.findAll().length, terraform: tf });
     providers.set(stackName, tf.provider ?? {});
     backends.set(stackName, tf.terraform?.backend);
     for (const [type, byName] of Object.entries(tf.resource ?? {})) {
@@ -32,7 +56,9 @@ export function buildAppView(stacks: readonly TerraformStack[]): AppView {
         const path = (config["//"] as { metadata?: { path?: string } } | undefined)?.metadata?.path ?? `${stackName}/${name}`;
         const resource: SynthResource = { stack: stackName, type, name, path, config };
         resources.push(resource);
-        byType.set(type, [...(byType.get(type) ?? []), resource]);
+        const ofType = byType.get(type);
+        if (ofType) ofType.push(resource);
+        else byType.set(type, [resource]);
         byRef.set(`${stackName}|${type}.${name}`, resource);
       }
     }

@@ -34,7 +34,7 @@ function findingsFor(stack: TerraformStack, rules: readonly Rule[]): readonly Fi
   const size = root.node.findAll().length;
   const cached = runs.get(root);
   if (cached && cached.size === size) return cached.findings;
-  const findings = evaluateRules(buildAppView(stacksOf(stack)), rules);
+  const findings = evaluateRules(buildAppView(stacksOf(stack), { handOffToSynth: true }), rules);
   runs.set(root, { size, findings });
   return findings;
 }

@@ -4,7 +4,11 @@ import type { AppView, Finding, Rule } from "./types";
 export function evaluateRules(view: AppView, rules: readonly Rule[]): Finding[] {
   const byType = new Map<string, Rule[]>();
   for (const rule of rules) {
-    for (const type of rule.resourceTypes) byType.set(type, [...(byType.get(type) ?? []), rule]);
+    for (const type of rule.resourceTypes) {
+      const list = byType.get(type);
+      if (list) list.push(rule);
+      else byType.set(type, [rule]);
+    }
   }
   const findings: Finding[] = [];
   for (const resource of view.resources) {

@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Annotations, TerraformOutput, TerraformStack, type ITerraformDependable } from "cdktf";
+import { Annotations, TerraformOutput, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import {
   ecrRepositoryArn,
@@ -17,6 +17,7 @@ import { EcrRepository } from "../modules/ecr-repository";
 import { GithubOidcProvider } from "../modules/github-oidc-provider";
 import { suppressRule } from "../guardrails/suppressions";
 import { configureStateBackend } from "./backend";
+import { PlatformStack } from "./platform-stack";
 import { constructId, DEFAULT_TAGS } from "./naming";
 
 /** The console step that turns a PENDING connection AVAILABLE; printed by synth while pending. */
@@ -34,7 +35,7 @@ export function connectionHandshakeSteps(connectionName: string, region: string,
  * Everything on the AWS side of one account and region: the OIDC provider, ECR repositories,
  * deploy roles, the GitHub connection and the CodeBuild runners.
  */
-export class AwsPlatformStack extends TerraformStack {
+export class AwsPlatformStack extends PlatformStack {
   readonly oidcProvider?: GithubOidcProvider;
   readonly connection?: CodeConnection;
   readonly ecrRepositories: Readonly<Record<string, EcrRepository>>;

@@ -1,5 +1,5 @@
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import { Annotations, TerraformStack } from "cdktf";
+import { Annotations } from "cdktf";
 import type { Construct } from "constructs";
 import {
   ecrRegistry,
@@ -20,6 +20,7 @@ import { imageBuildPushWorkflow } from "../workflows/image-build-push";
 import type { Workflow } from "../workflows/model";
 import { renderWorkflow } from "../workflows/render";
 import { configureStateBackend } from "./backend";
+import { PlatformStack } from "./platform-stack";
 import { constructId } from "./naming";
 
 export interface GithubPlatformStackOptions {
@@ -66,7 +67,7 @@ export function workflowModel(repo: RepositoryConfig, wf: WorkflowConfig): Workf
  * Everything on the GitHub side of one owner: who has access to each repository, the Actions
  * variables its workflows read, and the workflow files themselves.
  */
-export class GithubPlatformStack extends TerraformStack {
+export class GithubPlatformStack extends PlatformStack {
   readonly access: Readonly<Record<string, RepositoryAccess>>;
   readonly variables: Readonly<Record<string, ActionsVariables>>;
   readonly workflowFiles: readonly WorkflowFile[];

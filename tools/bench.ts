@@ -283,7 +283,7 @@ function generatedRepository(index: number): RepositoryInput {
   };
 }
 
-function generatedConfig(repositories: number): PlatformConfigInput {
+export function generatedConfig(repositories: number): PlatformConfigInput {
   return {
     github: { owner: "bench-org", ownerType: "organization" },
     aws: { accountId: "000123456789", region: "ap-northeast-1" },
@@ -856,6 +856,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-void main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

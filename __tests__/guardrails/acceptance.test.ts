@@ -3,7 +3,7 @@
  * known-bad change (a config edit or a small stack edit) fails synth with the named rule, exactly
  * as `cdktf synth` would report it (error annotations from the Aspects on every stack).
  */
-import { Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { errorAnnotations } from "../../guardrails/report";
 import { ecrPushStatements, githubOidcTrustPolicy } from "../../modules/policy-document";
@@ -175,4 +175,13 @@ describe("suppressions", () => {
 test("Testing.synth does not fail on findings, which is why these tests read annotations", () => {
   const { platform } = examplePlatform((d) => (d.repositories[0].ecrRepositories[0].tagMutability = "MUTABLE"));
   expect(() => Testing.synth(platform.aws)).not.toThrow();
+});
+
+test("synth writes the Terraform the guardrails checked (handed over, not resolved again)", () => {
+  const { app, platform } = examplePlatform();
+  app.synth();
+  const written = JSON.parse(require("node:fs").readFileSync(`${app.outdir}/stacks/${platform.aws.node.id}/cdk.tf.json`, "utf8"));
+  // A fresh resolve, bypassing the hand-over.
+  const fresh = JSON.parse(JSON.stringify(TerraformStack.prototype.toTerraform.call(platform.aws)));
+  expect(written.resource).toEqual(fresh.resource);
 });

@@ -30,8 +30,23 @@ export function projectOfWebhook(app: AppView, webhook: SynthResource): SynthRes
   return sameStack(app, "aws_codebuild_project", webhook.stack).find((p) => p.config.name === name);
 }
 
+/** Groups `items` by the resource `keyOf` maps each to, once per synth (no scan per lookup). */
+function indexBy(app: AppView, memoKey: string, items: () => readonly SynthResource[], keyOf: (r: SynthResource) => SynthResource | undefined) {
+  return app.memo(memoKey, () => {
+    const map = new Map<SynthResource, SynthResource[]>();
+    for (const item of items()) {
+      const key = keyOf(item);
+      if (key === undefined) continue;
+      const list = map.get(key);
+      if (list) list.push(item);
+      else map.set(key, [item]);
+    }
+    return map;
+  });
+}
+
 export function webhooksOf(app: AppView, project: SynthResource): SynthResource[] {
-  return sameStack(app, "aws_codebuild_webhook", project.stack).filter((w) => projectOfWebhook(app, w) === project);
+  return indexBy(app, "codebuild:webhooks-by-project", () => app.ofType("aws_codebuild_webhook"), (w) => projectOfWebhook(app, w)).get(project) ?? [];
 }
 
 /** The aws_iam_role of this stack the project runs as, by reference or by the ARN's role name. */
@@ -44,7 +59,7 @@ export function serviceRoleOf(app: AppView, project: SynthResource): SynthResour
 }
 
 export function projectsOfRole(app: AppView, role: SynthResource): SynthResource[] {
-  return sameStack(app, "aws_codebuild_project", role.stack).filter((p) => serviceRoleOf(app, p) === role);
+  return indexBy(app, "codebuild:projects-by-role", () => app.ofType("aws_codebuild_project"), (p) => serviceRoleOf(app, p)).get(role) ?? [];
 }
 
 /** The aws_iam_role of an aws_iam_role_policy (its `role` is a reference or a role name). */
@@ -56,7 +71,7 @@ export function roleOfPolicy(app: AppView, policy: SynthResource): SynthResource
 }
 
 export function policiesOfRole(app: AppView, role: SynthResource): SynthResource[] {
-  return sameStack(app, "aws_iam_role_policy", role.stack).filter((p) => roleOfPolicy(app, p) === role);
+  return indexBy(app, "codebuild:policies-by-role", () => app.ofType("aws_iam_role_policy"), (p) => roleOfPolicy(app, p)).get(role) ?? [];
 }
 
 /** The project's `source.auth` block. */

@@ -33,7 +33,7 @@ export const CB_010: Rule = {
     const runner = runnerProjects(app).get(String(project.config.name));
     if (!runner) return undefined;
     const known = [...collaborators(app).keys()];
-    const githubOwnerName = known.map((r) => ownerOfGithubSide(app, r)).find((o) => o !== undefined) ?? "";
+    const githubOwnerName = app.memo("cb-010:owner", () => known.map((r) => ownerOfGithubSide(app, r)).find((o) => o !== undefined) ?? "");
     const served = repositoriesServed(runner, githubOwnerName, known);
     const location = String(project.config.source?.location ?? "");
     if (served.length === 0) {

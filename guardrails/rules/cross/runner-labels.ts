@@ -2,6 +2,7 @@
 import { repositoryUrl } from "../../../config/derive";
 import { ORGANIZATION_WEBHOOK_LOCATION } from "../../../modules/codebuild-runner";
 import { asArray } from "../../support";
+import { webhooksOf } from "../codebuild/projects";
 import type { AppView, SynthResource } from "../../types";
 
 export const RUNNER_LABEL_SUFFIX = "-${{ github.run_id }}-${{ github.run_attempt }}";
@@ -33,10 +34,7 @@ export function runnerProjects(app: AppView): ReadonlyMap<string, RunnerProject>
   return app.memo("runner-projects", () => {
     const map = new Map<string, RunnerProject>();
     for (const project of app.ofType("aws_codebuild_project")) {
-      const webhooks = app
-        .ofType("aws_codebuild_webhook")
-        .filter((w) => w.stack === project.stack && (app.referenced(w, w.config.project_name) === project || w.config.project_name === project.config.name));
-      map.set(String(project.config.name), { project, webhooks });
+      map.set(String(project.config.name), { project, webhooks: webhooksOf(app, project) });
     }
     return map;
   });
@@ -56,7 +54,14 @@ export function servesRepository(runner: RunnerProject, owner: string, repositor
   });
 }
 
-/** Repositories (owner-less names) a runner project serves, given the repositories the app knows. */
+/**
+ * Repositories (names without the owner) a runner project serves, among those the app knows: the
+ * one in its source location, or all of them for an organisation webhook of that owner.
+ */
 export function repositoriesServed(runner: RunnerProject, owner: string, known: readonly string[]): string[] {
-  return known.filter((r) => servesRepository(runner, owner, r) || (runner.webhooks.length === 0 && String(runner.project.config.source?.location ?? "").toLowerCase() === repositoryUrl(owner, r).toLowerCase()));
+  const location = String(runner.project.config.source?.location ?? "");
+  if (location === ORGANIZATION_WEBHOOK_LOCATION) return known.filter((r) => servesRepository(runner, owner, r));
+  const m = /^https:\/\/github\.com\/([^/]+)\/([^/]+?)(?:\.git)?$/i.exec(location);
+  if (!m || m[1].toLowerCase() !== owner.toLowerCase()) return [];
+  return known.filter((r) => r.toLowerCase() === m[2].toLowerCase());
 }

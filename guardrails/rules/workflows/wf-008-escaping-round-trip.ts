@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import { isWorkflowFile } from "../../support";
+import { isWorkflowFile, workflowOf } from "../../support";
 import type { Rule } from "../../types";
 import { escapeForTerraform, unescapeFromTerraform } from "../../../workflows/render";
 import { isMapping, lineOf } from "./common";
@@ -14,7 +14,7 @@ export const WF_008: Rule = {
   fix: "build workflow files with the WorkflowFile module (it escapes the rendered YAML); an override of content must escape ${ as $${ and %{ as %%{",
   source: "Terraform docs: String templates (interpolation, directives, $${ and %%{ escapes); GitHub docs: Workflow syntax",
   resourceTypes: ["github_repository_file"],
-  check(resource) {
+  check(resource, app) {
     if (!isWorkflowFile(resource)) return undefined;
     const content = resource.config.content;
     if (typeof content !== "string") return `content is ${JSON.stringify(content)}, not text`;
@@ -24,11 +24,14 @@ export const WF_008: Rule = {
         .map((m) => `line ${lineOf(content, m.index ?? 0)}: ${JSON.stringify(content.slice(m.index, (m.index ?? 0) + 24))}`);
       return `content holds unescaped Terraform template sequences (${found.join("; ") || "re-escaping does not give the content back"})`;
     }
-    let doc: unknown;
-    try {
-      doc = parse(unescapeFromTerraform(content));
-    } catch (e) {
-      return `content does not parse as YAML: ${String((e as Error).message).split("\n")[0]}`;
+    // The shared parse (once per synth); parse again only to quote the error.
+    const doc = workflowOf(app, resource)?.doc;
+    if (doc === undefined) {
+      try {
+        parse(unescapeFromTerraform(content));
+      } catch (e) {
+        return `content does not parse as YAML: ${String((e as Error).message).split("\n")[0]}`;
+      }
     }
     return isMapping(doc) ? undefined : `content is YAML but not a mapping (a workflow needs on: and jobs:)`;
   },
