@@ -49,10 +49,8 @@ function parsePolicyText(value: string): { Statement: Statement[] } | undefined 
   } catch {
     const m = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(text);
     if (!m) return undefined;
-    const json = hclObjectToJson(m[1]);
-    if (json === undefined) return undefined;
     try {
-      return normalise(JSON.parse(json));
+      return normalise(JSON.parse(hclObjectToJson(m[1])));
     } catch {
       return undefined;
     }
@@ -66,7 +64,7 @@ function normalise(doc: unknown): { Statement: Statement[] } | undefined {
 }
 
 /** HCL object/tuple syntax as cdktf renders it inside jsonencode -> JSON text. */
-export function hclObjectToJson(hcl: string): string | undefined {
+export function hclObjectToJson(hcl: string): string {
   let out = "";
   let i = 0;
   while (i < hcl.length) {

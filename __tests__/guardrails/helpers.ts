@@ -42,14 +42,3 @@ export function exampleFindings(rules: readonly Rule[], editStacks?: (platform: 
   editStacks?.(platform);
   return findings([platform.aws, platform.github], rules);
 }
-
-/** Error annotations that the guardrails put on an app's constructs (what `cdktf synth` prints). */
-export function guardrailErrors(stacks: readonly TerraformStack[]): string[] {
-  return stacks.flatMap((s) =>
-    s.node
-      .findAll()
-      .flatMap((c) => c.node.metadata)
-      .filter((m) => m.type === "@cdktf/error")
-      .map((m) => String(m.data)),
-  );
-}

@@ -5,24 +5,11 @@ import { join } from "node:path";
 import { App, Fn, TerraformStack } from "cdktf";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { WorkflowFile } from "../../modules/workflow-file";
-import { imageBuildPushWorkflow } from "../../workflows/image-build-push";
-import { renderWorkflow, unescapeFromTerraform } from "../../workflows/render";
+import { unescapeFromTerraform } from "../../workflows/render";
 import { onlyResource, removeTestOutdir, synthJson } from "../helpers/synth";
 
-const common = { ecrRepositoryVariable: "ECR_REPOSITORY_APP", regionVariable: "AWS_REGION", dockerfile: "Dockerfile", context: "." };
-const githubHostedYaml = renderWorkflow(
-  imageBuildPushWorkflow({
-    ...common,
-    name: "Build and push app",
-    triggers: { branches: ["main"], tags: [] },
-    runner: { kind: "github-hosted", label: "ubuntu-24.04", roleArnVariable: "AWS_ROLE_ARN_APP_PUSH" },
-  }),
-  { source: "platform.yaml" },
-);
-const codebuildYaml = renderWorkflow(
-  imageBuildPushWorkflow({ ...common, name: "Build on CodeBuild", triggers: { branches: [], tags: ["v*"] }, runner: { kind: "codebuild", projectName: "app-runner" } }),
-  { source: "platform.yaml" },
-);
+import { CODEBUILD_YAML as codebuildYaml, GITHUB_HOSTED_YAML as githubHostedYaml } from "../helpers/workflows";
+
 // A workflow exercising every character sequence Terraform treats specially.
 const trickyYaml = `${githubHostedYaml}# literal %{ if x } and $\${ and 100% and $HOME\n`;
 

@@ -12,26 +12,11 @@ import { WF_008 } from "../../../guardrails/rules/workflows/wf-008-escaping-roun
 import { WF_009 } from "../../../guardrails/rules/workflows/wf-009-owned-overwrite";
 import type { Finding, Rule } from "../../../guardrails/types";
 import { WorkflowFile } from "../../../modules/workflow-file";
-import { imageBuildPushWorkflow } from "../../../workflows/image-build-push";
-import { escapeForTerraform, GENERATED_MARKER, renderWorkflow } from "../../../workflows/render";
+import { escapeForTerraform, GENERATED_MARKER } from "../../../workflows/render";
 import { exampleFindings, findingsOfStack } from "../helpers";
 
-const common = { ecrRepositoryVariable: "ECR_REPOSITORY_APP", regionVariable: "AWS_REGION", dockerfile: "Dockerfile", context: "." };
-/** Generated workflow on a GitHub-hosted runner: assumes a role through OIDC. */
-const HOSTED = renderWorkflow(
-  imageBuildPushWorkflow({
-    ...common,
-    name: "Build and push app",
-    triggers: { branches: ["main"], tags: [] },
-    runner: { kind: "github-hosted", label: "ubuntu-24.04", roleArnVariable: "AWS_ROLE_ARN_APP_PUSH" },
-  }),
-  { source: "platform.yaml" },
-);
-/** Generated workflow on the CodeBuild runner: no role, no id-token. */
-const CODEBUILD = renderWorkflow(
-  imageBuildPushWorkflow({ ...common, name: "Build on CodeBuild", triggers: { branches: [], tags: ["v*"] }, runner: { kind: "codebuild", projectName: "app-runner" } }),
-  { source: "platform.yaml" },
-);
+import { CODEBUILD_YAML as CODEBUILD, GITHUB_HOSTED_YAML as HOSTED } from "../../helpers/workflows";
+
 const JOB = "build-and-push";
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 
