@@ -6,6 +6,7 @@
 import {
   ecrRepositoryVariable,
   roleArnVariable,
+  SELF_VARIABLES,
   VARIABLE_AWS_REGION,
   VARIABLE_ECR_REGISTRY,
 } from "./derive";
@@ -217,11 +218,67 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
     });
   });
 
+  issues.push(...selfIssues(config, roles.map(({ item, path }) => ({ name: item.name, path }))));
+
   if (needsConnection.length > 0 && config.codeConnection === undefined) {
     issues.push({
       path: ["codeConnection"],
       message: `required by ${needsConnection.join(", ")}: runners authenticate to GitHub through a CodeConnections GitHub App connection (add codeConnection: { name: <new connection name> } or { existingArn: ... })`,
     });
+  }
+  return issues;
+}
+
+/** The template's own CI identity: needs shared state, distinct role names and the ids its subjects carry. */
+function selfIssues(config: PlatformConfig, deployRoles: { name: string; path: (string | number)[] }[]): ConfigIssue[] {
+  const self = config.self;
+  if (self === undefined) return [];
+  const issues: ConfigIssue[] = [];
+  if (config.aws.stateBackend === undefined) {
+    issues.push({
+      path: ["self"],
+      message:
+        "needs aws.stateBackend: the plan and deploy workflows run on fresh checkouts, so local state files would make every plan start from nothing (add aws.stateBackend with an existing S3 bucket, or remove self)",
+    });
+  }
+  if (self.planRoleName.toLowerCase() === self.deployRoleName.toLowerCase()) {
+    issues.push({ path: ["self", "deployRoleName"], message: `must differ from self.planRoleName ("${self.planRoleName}"): plans are read-only, deploys are not` });
+  }
+  for (const key of ["planRoleName", "deployRoleName"] as const) {
+    const clash = deployRoles.find((r) => r.name.toLowerCase() === self[key].toLowerCase());
+    if (clash) {
+      issues.push({ path: ["self", key], message: `"${self[key]}" is already a deploy role at ${formatPath(clash.path)}; IAM role names are unique per account: choose another name` });
+    }
+  }
+  if (self.subjectFormat !== "legacy") {
+    if (config.github.ownerId === undefined) {
+      issues.push({
+        path: ["github", "ownerId"],
+        message: `required because self uses subjectFormat ${self.subjectFormat}: immutable subjects carry the owner's numeric id (find it with: gh api users/${config.github.owner} --jq .id)`,
+      });
+    }
+    if (self.id === undefined) {
+      issues.push({
+        path: ["self", "id"],
+        message: `required because subjectFormat is ${self.subjectFormat}: immutable subjects carry the repository's numeric id (find it with: gh api repos/${config.github.owner}/${self.repository} --jq .id)`,
+      });
+    }
+  }
+  const listed = config.repositories.findIndex((r) => r.name.toLowerCase() === self.repository.toLowerCase());
+  if (listed >= 0) {
+    const repo = config.repositories[listed];
+    if (repo.subjectFormat !== self.subjectFormat || repo.id !== self.id) {
+      issues.push({
+        path: ["self", "subjectFormat"],
+        message: `${self.repository} is also repositories[${listed}]: give both the same subjectFormat and id (GitHub uses one format per repository)`,
+      });
+    }
+    const reserved = new Set<string>(Object.values(SELF_VARIABLES));
+    for (const name of Object.keys(repo.variables)) {
+      if (reserved.has(name.toUpperCase())) {
+        issues.push({ path: ["repositories", listed, "variables", name], message: `"${name}" is set by the template for its own workflows (self); choose another name` });
+      }
+    }
   }
   return issues;
 }

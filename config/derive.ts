@@ -3,7 +3,7 @@
  * functions. Both stacks (and the guardrails) call these, so the GitHub side can name an AWS
  * resource without a remote-state reference and each stack can be planned on its own.
  */
-import type { PlatformConfig, RepositoryConfig, RunnerConfig, SubjectFormat } from "./schema";
+import type { PlatformConfig, RepositoryConfig, RunnerConfig, SelfConfig, SubjectFormat } from "./schema";
 
 export const OIDC_HOST = "token.actions.githubusercontent.com";
 export const OIDC_URL = `https://${OIDC_HOST}`;
@@ -105,6 +105,17 @@ export function subjectIdentity(config: Pick<PlatformConfig, "github">, repo: Re
   };
 }
 
+/** The repository holding this template, as its plan and deploy jobs' tokens name it. */
+export function selfSubjectIdentity(config: Pick<PlatformConfig, "github">, self: SelfConfig): SubjectIdentity {
+  return {
+    owner: config.github.owner,
+    ownerId: config.github.ownerId,
+    repository: self.repository,
+    repositoryId: self.id,
+    format: self.subjectFormat,
+  };
+}
+
 export interface RoleSubjects {
   /** Matched with StringEquals. */
   readonly exact: string[];
@@ -144,6 +155,26 @@ export function upperSnake(name: string): string {
 
 export const VARIABLE_AWS_REGION = "AWS_REGION";
 export const VARIABLE_ECR_REGISTRY = "ECR_REGISTRY";
+
+/**
+ * Variables the template's own plan and deploy workflows read (.github/workflows/plan.yml and
+ * deploy.yml). Plan values are repository variables; deploy values live on the deploy
+ * environment, so only the job that passed its protection rules sees them.
+ */
+export const SELF_VARIABLES = {
+  planRoleArn: "PLATFORM_PLAN_ROLE_ARN",
+  planAppId: "PLATFORM_PLAN_APP_ID",
+  planAppInstallationId: "PLATFORM_PLAN_APP_INSTALLATION_ID",
+  deployRoleArn: "PLATFORM_DEPLOY_ROLE_ARN",
+  deployAppId: "PLATFORM_DEPLOY_APP_ID",
+  deployAppInstallationId: "PLATFORM_DEPLOY_APP_INSTALLATION_ID",
+} as const;
+
+/** Secrets the same workflows read; set by a person once (README: bootstrap), never by Terraform. */
+export const SELF_SECRETS = {
+  planAppPrivateKey: "PLATFORM_PLAN_APP_PRIVATE_KEY",
+  deployAppPrivateKey: "PLATFORM_DEPLOY_APP_PRIVATE_KEY",
+} as const;
 
 export function roleArnVariable(roleName: string): string {
   return `AWS_ROLE_ARN_${upperSnake(roleName)}`;

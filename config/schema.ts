@@ -476,6 +476,55 @@ const repository = z.strictObject({
   workflows: z.array(workflow).default([]),
 });
 
+/** A GitHub App installation the template's own workflows mint short-lived tokens from. */
+const githubApp = (what: string) =>
+  z
+    .strictObject({
+      appId: githubId("GitHub App").describe("The App's numeric id (App settings > General > App ID)."),
+      installationId: githubId("installation").describe(
+        "The numeric id of the App's installation on github.owner (the number at the end of the installation's settings URL).",
+      ),
+    })
+    .describe(what);
+
+/**
+ * The repository that holds this template, and the identities its own plan and deploy workflows
+ * use. Plans run with read-only credentials on pull requests; applies run from the default branch
+ * in a protected environment. Neither identity is a person.
+ */
+const selfSection = z
+  .strictObject({
+    /** Repository (under github.owner) that holds this template and its .github/workflows. */
+    repository: repositoryName.describe("Repository (under github.owner) that holds this template and its .github/workflows."),
+    /** Numeric repository id; needed for the immutable subject format. */
+    id: githubId("repository").optional().describe("Numeric repository id; needed for the immutable subject format."),
+    subjectFormat: z
+      .enum(["legacy", "immutable", "both"])
+      .default("legacy")
+      .describe("Subject format GitHub puts in this repository's OIDC tokens (see repositories[].subjectFormat)."),
+    /** The only branch the deploy environment accepts deployments from. */
+    defaultBranch: exactRefName("branch").default("main").describe("The only branch the deploy environment accepts deployments from."),
+    /** GitHub environment the deploy job runs in; the deploy role trusts only its subject. */
+    environment: environmentName
+      .default("production")
+      .describe("GitHub environment the deploy job runs in; the deploy role trusts only its subject."),
+    /** User ids and team ids (numbers) who must approve each deployment; strongly recommended. */
+    reviewers: z
+      .strictObject({
+        users: z.array(githubId("user")).default([]),
+        teams: z.array(githubId("team")).default([]),
+      })
+      .prefault({})
+      .describe("User ids and team ids (numbers, not names) who must approve each deployment; strongly recommended."),
+    planRoleName: iamName.default("github-actions-platform-plan").describe("IAM role the plan workflow assumes (read-only)."),
+    deployRoleName: iamName.default("github-actions-platform-deploy").describe("IAM role the deploy workflow assumes."),
+    planApp: githubApp("GitHub App with read-only permissions; the plan workflow mints its token (secret PLATFORM_PLAN_APP_PRIVATE_KEY)."),
+    deployApp: githubApp(
+      "GitHub App with write permissions; only the deploy job mints its token (environment secret PLATFORM_DEPLOY_APP_PRIVATE_KEY).",
+    ),
+  })
+  .describe("The repository holding this template, and the plan/deploy identities of its own workflows.");
+
 export const PlatformConfigSchema = z.strictObject({
   /** Editors read this; the loader ignores it. */
   $schema: z.string().optional().describe("Editors read this; the loader ignores it."),
@@ -485,6 +534,8 @@ export const PlatformConfigSchema = z.strictObject({
   /** Needed when a repository has a runner. */
   codeConnection: codeConnectionSection.optional().describe("Needed when a repository has a runner."),
   repositories: z.array(repository).min(1, { error: "list at least one repository" }),
+  /** The repository holding this template: its plan and deploy workflows' roles, variables and environment. */
+  self: selfSection.optional(),
   guardrails: z
     .strictObject({
       /** Accepted findings, each by rule id and construct path (as printed), with a reason. */
@@ -511,3 +562,4 @@ export type DeployRoleConfig = RepositoryConfig["deployRoles"][number];
 export type RunnerConfig = NonNullable<RepositoryConfig["runner"]>;
 export type WorkflowConfig = RepositoryConfig["workflows"][number];
 export type SubjectFormat = RepositoryConfig["subjectFormat"];
+export type SelfConfig = NonNullable<PlatformConfig["self"]>;

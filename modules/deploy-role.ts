@@ -5,7 +5,7 @@ import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-r
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { RoleSubjects } from "../config/derive";
-import { ecrPushStatements, githubOidcTrustPolicy, renderPolicy } from "./policy-document";
+import { ecrPushStatements, githubOidcTrustPolicy, renderPolicy, type PolicyDocument } from "./policy-document";
 
 export interface DeployRoleProps {
   /** IAM role name; workflows read its ARN from an Actions variable derived from it. */
@@ -35,6 +35,11 @@ export interface DeployRoleProps {
   readonly dependsOn?: ITerraformDependable[];
   /** @default - none besides the provider's default tags */
   readonly tags?: Record<string, string>;
+  /**
+   * Further inline policies by name (the template's own plan and deploy roles use these).
+   * @default - none
+   */
+  readonly inlinePolicies?: Readonly<Record<string, PolicyDocument>>;
 }
 
 export const ECR_PUSH_POLICY_NAME = "ecr-push";
@@ -47,6 +52,8 @@ export const ECR_PUSH_POLICY_NAME = "ecr-push";
 export class DeployRole extends Construct {
   readonly resource: IamRole;
   readonly ecrPushPolicy?: IamRolePolicy;
+  /** The inlinePolicies, by name. */
+  readonly inlinePolicies: Readonly<Record<string, IamRolePolicy>>;
 
   constructor(scope: Construct, id: string, props: DeployRoleProps) {
     super(scope, id);
@@ -70,10 +77,23 @@ export class DeployRole extends Construct {
       policyNames.push(ECR_PUSH_POLICY_NAME);
     }
 
+    const inlinePolicies: Record<string, IamRolePolicy> = {};
+    for (const [name, document] of Object.entries(props.inlinePolicies ?? {})) {
+      if (name === ECR_PUSH_POLICY_NAME) throw new Error(`inline policy name "${name}" is reserved for the ECR push policy`);
+      inlinePolicies[name] = new IamRolePolicy(this, `Policy-${name}`, {
+        role: this.resource.name,
+        name,
+        policy: renderPolicy(document),
+      });
+      policyNames.push(name);
+    }
+    this.inlinePolicies = inlinePolicies;
+
+    const policies = [...(this.ecrPushPolicy ? [this.ecrPushPolicy] : []), ...Object.values(inlinePolicies)];
     new IamRolePoliciesExclusive(this, "InlinePoliciesExclusive", {
       roleName: this.resource.name,
       policyNames,
-      dependsOn: this.ecrPushPolicy ? [this.ecrPushPolicy] : undefined,
+      dependsOn: policies.length > 0 ? policies : undefined,
     });
     // No managed policies at all (IAM-006): AdministratorAccess attached by hand would otherwise
     // stay invisible to every review of this repository.

@@ -7,11 +7,13 @@ import {
   oidcProviderArn,
   roleArn,
   roleSubjects,
+  selfSubjectIdentity,
   subjectIdentity,
 } from "../config/derive";
 import type { PlatformConfig } from "../config/schema";
 import { CodeBuildRunner } from "../modules/codebuild-runner";
 import { CodeConnection } from "../modules/code-connection";
+import { deployPolicy, planPolicy } from "../modules/ci-policies";
 import { DeployRole } from "../modules/deploy-role";
 import { EcrRepository } from "../modules/ecr-repository";
 import { GithubOidcProvider } from "../modules/github-oidc-provider";
@@ -41,6 +43,8 @@ export class AwsPlatformStack extends PlatformStack {
   readonly ecrRepositories: Readonly<Record<string, EcrRepository>>;
   readonly deployRoles: Readonly<Record<string, DeployRole>>;
   readonly runners: Readonly<Record<string, CodeBuildRunner>>;
+  /** The template's own plan and deploy roles (config `self`). */
+  readonly ciRoles?: { readonly plan: DeployRole; readonly deploy: DeployRole };
 
   constructor(scope: Construct, stackName: string, config: PlatformConfig) {
     super(scope, stackName);
@@ -102,6 +106,10 @@ export class AwsPlatformStack extends PlatformStack {
     }
     this.deployRoles = deployRoles;
 
+    if (config.self !== undefined && config.aws.stateBackend !== undefined) {
+      this.ciRoles = this.ciRolesFor(config, config.self, config.aws.stateBackend, providerArn, roleDependencies);
+    }
+
     const runners: Record<string, CodeBuildRunner> = {};
     const runnerRepos = config.repositories.filter((r) => r.runner !== undefined);
     const conn = config.codeConnection;
@@ -156,5 +164,60 @@ export class AwsPlatformStack extends PlatformStack {
       runners[runner.projectName] = built;
     }
     this.runners = runners;
+  }
+
+  /**
+   * The identities of this template's own workflows: plans on pull requests of the self
+   * repository (read-only), applies from its protected environment (everything the stack manages).
+   */
+  private ciRolesFor(
+    config: PlatformConfig,
+    self: NonNullable<PlatformConfig["self"]>,
+    state: NonNullable<PlatformConfig["aws"]["stateBackend"]>,
+    providerArn: string,
+    dependsOn: ITerraformDependable[],
+  ): { plan: DeployRole; deploy: DeployRole } {
+    const { accountId, region } = config.aws;
+    const identity = selfSubjectIdentity(config, self);
+    const scope = { accountId, region, oidcProviderArn: providerArn, stateBucket: state.bucket, stateKeyPrefix: state.keyPrefix };
+    const none = { branches: [], tags: [], environments: [], pullRequest: false };
+    const repo = `${config.github.owner}/${self.repository}`;
+
+    const plan = new DeployRole(this, "PlatformPlanRole", {
+      roleName: self.planRoleName,
+      description: `Read-only plans of this platform from pull requests of ${repo}`,
+      oidcProviderArn: providerArn,
+      subjects: roleSubjects(identity, { ...none, pullRequest: true }, []),
+      inlinePolicies: { "platform-plan": planPolicy(scope) },
+      dependsOn,
+    });
+    suppressRule(
+      plan,
+      "IAM-003",
+      "the plan role reads every ECR repository's settings (Describe/Get/List only) so terraform plan can compare them; it cannot push or change images",
+    );
+
+    const deploy = new DeployRole(this, "PlatformDeployRole", {
+      roleName: self.deployRoleName,
+      description: `Applies this platform from the ${self.environment} environment of ${repo}`,
+      oidcProviderArn: providerArn,
+      subjects: roleSubjects(identity, { ...none, environments: [self.environment] }, []),
+      inlinePolicies: { "platform-deploy": deployPolicy(scope) },
+      dependsOn,
+    });
+    const deployReason = `the deploy role is what cdktf deploy runs as: it must create and change the roles, ECR repositories and runners this stack manages; only jobs in the protected ${self.environment} environment of ${repo} can assume it`;
+    suppressRule(deploy, "IAM-003", deployReason);
+    suppressRule(deploy, "IAM-004", deployReason);
+
+    for (const [id, role, what] of [
+      ["PlatformPlanRoleArn", self.planRoleName, "plan"],
+      ["PlatformDeployRoleArn", self.deployRoleName, "deploy"],
+    ] as const) {
+      new TerraformOutput(this, id, {
+        value: roleArn(accountId, region, role),
+        description: `ARN of the ${what} role of ${repo}'s own workflows, also set as an Actions variable there`,
+      });
+    }
+    return { plan, deploy };
   }
 }

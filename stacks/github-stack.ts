@@ -8,12 +8,14 @@ import {
   ecrRepositoryVariable,
   roleArn,
   roleArnVariable,
+  SELF_VARIABLES,
   VARIABLE_AWS_REGION,
   VARIABLE_ECR_REGISTRY,
 } from "../config/derive";
-import type { PlatformConfig, RepositoryConfig, WorkflowConfig } from "../config/schema";
+import type { PlatformConfig, RepositoryConfig, SelfConfig, WorkflowConfig } from "../config/schema";
 import { PLATFORM_METADATA_KEY } from "../guardrails/support";
 import { ActionsVariables } from "../modules/actions-variables";
+import { DeployEnvironment } from "../modules/deploy-environment";
 import { RepositoryAccess } from "../modules/repository-access";
 import { WorkflowFile } from "../modules/workflow-file";
 import { imageBuildPushWorkflow } from "../workflows/image-build-push";
@@ -46,6 +48,27 @@ export function repositoryVariables(config: PlatformConfig, repo: RepositoryConf
   return variables;
 }
 
+/** Repository variables the template's own plan workflow reads (deploy values live on the environment). */
+export function selfRepositoryVariables(config: PlatformConfig, self: SelfConfig): Record<string, string> {
+  const { accountId, region } = config.aws;
+  return {
+    [VARIABLE_AWS_REGION]: region,
+    [SELF_VARIABLES.planRoleArn]: roleArn(accountId, region, self.planRoleName),
+    [SELF_VARIABLES.planAppId]: String(self.planApp.appId),
+    [SELF_VARIABLES.planAppInstallationId]: String(self.planApp.installationId),
+  };
+}
+
+/** Variables of the deploy environment: only the job that passed its protection rules reads them. */
+export function selfEnvironmentVariables(config: PlatformConfig, self: SelfConfig): Record<string, string> {
+  const { accountId, region } = config.aws;
+  return {
+    [SELF_VARIABLES.deployRoleArn]: roleArn(accountId, region, self.deployRoleName),
+    [SELF_VARIABLES.deployAppId]: String(self.deployApp.appId),
+    [SELF_VARIABLES.deployAppInstallationId]: String(self.deployApp.installationId),
+  };
+}
+
 /** The typed workflow model for one configured workflow. */
 export function workflowModel(repo: RepositoryConfig, wf: WorkflowConfig): Workflow {
   return imageBuildPushWorkflow({
@@ -71,6 +94,8 @@ export class GithubPlatformStack extends PlatformStack {
   readonly access: Readonly<Record<string, RepositoryAccess>>;
   readonly variables: Readonly<Record<string, ActionsVariables>>;
   readonly workflowFiles: readonly WorkflowFile[];
+  /** The deploy environment of the repository holding this template (config `self`). */
+  readonly deployEnvironment?: DeployEnvironment;
 
   constructor(scope: Construct, stackName: string, config: PlatformConfig, options: GithubPlatformStackOptions) {
     super(scope, stackName);
@@ -81,6 +106,8 @@ export class GithubPlatformStack extends PlatformStack {
     const access: Record<string, RepositoryAccess> = {};
     const variables: Record<string, ActionsVariables> = {};
     const workflowFiles: WorkflowFile[] = [];
+    const self = config.self;
+    const selfKey = self?.repository.toLowerCase();
     config.repositories.forEach((repo, i) => {
       // An empty list would remove everyone but the owner's admins; no lists means access is not managed here.
       if (repo.collaborators.length + repo.teams.length > 0) {
@@ -92,7 +119,11 @@ export class GithubPlatformStack extends PlatformStack {
       }
       variables[repo.name] = new ActionsVariables(this, constructId("Variables", repo.name), {
         repository: repo.name,
-        variables: repositoryVariables(config, repo),
+        variables: {
+          ...repositoryVariables(config, repo),
+          // The repository holding this template may also be managed like any other: one set of variables.
+          ...(self && repo.name.toLowerCase() === selfKey ? selfRepositoryVariables(config, self) : {}),
+        },
       });
       const identity = subjectIdentity(config, repo);
       repo.workflows.forEach((wf, j) => {
@@ -121,6 +152,21 @@ export class GithubPlatformStack extends PlatformStack {
         workflowFiles.push(file);
       });
     });
+    if (self !== undefined) {
+      if (!config.repositories.some((r) => r.name.toLowerCase() === selfKey)) {
+        variables[self.repository] = new ActionsVariables(this, constructId("Variables", self.repository), {
+          repository: self.repository,
+          variables: selfRepositoryVariables(config, self),
+        });
+      }
+      this.deployEnvironment = new DeployEnvironment(this, "PlatformDeployEnvironment", {
+        repository: self.repository,
+        environment: self.environment,
+        branch: self.defaultBranch,
+        reviewers: self.reviewers,
+        variables: selfEnvironmentVariables(config, self),
+      });
+    }
     this.access = access;
     this.variables = variables;
     this.workflowFiles = workflowFiles;
