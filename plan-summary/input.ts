@@ -1,0 +1,30 @@
+/** Reading the CLI's inputs: `<dir>/<stack>.json` (terraform show -json) and the optional `<dir>/<stack>.txt` beside it. */
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { parsePlan, PlanInputError } from "./plan";
+import type { StackInput } from "./summary";
+
+export function stackName(file: string): string {
+  return basename(file).replace(/\.json$/i, "");
+}
+
+export function readStackInput(file: string): StackInput {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new PlanInputError(`${file}: ${code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a folder, not a plan file" : `cannot read it (${code ?? String(e)})`}`);
+  }
+  const stack = stackName(file);
+  const textFile = join(dirname(file), `${stack}.txt`);
+  let planText: string | undefined;
+  if (existsSync(textFile)) {
+    try {
+      planText = readFileSync(textFile, "utf8");
+    } catch (e) {
+      throw new PlanInputError(`${textFile}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
+  }
+  return { plan: parsePlan(text, stack, file), planText };
+}
