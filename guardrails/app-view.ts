@@ -19,13 +19,72 @@ interface Prepared {
 const prepared = new WeakMap<TerraformStack, Prepared>();
 
 /**
+ * cdktf's own module that TerraformStack.toTerraform() resolves every element through: the one
+ * object whose `resolve` it reads at each call (cdktf 0.21, pinned;
+ * __tests__/tools/synth-shortcuts.test.ts fails if that changes).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cdktfTokens: { resolve: typeof import("cdktf/lib/_tokens").resolve } = require("cdktf/lib/_tokens");
+
+const constructCount = (stack: TerraformStack): number => stack.node.findAll().length;
+
+/** The handed-over Terraform, when the stack's tree is as it was when it was resolved. */
+function unchangedSincePrepared(stack: TerraformStack): Prepared | undefined {
+  const entry = prepared.get(stack);
+  return entry && entry.constructs === constructCount(stack) ? entry : undefined;
+}
+
+/**
  * The Terraform the guardrails resolved for this stack, handed over once to the synth that
  * follows them (see PlatformStack.toTerraform), or undefined when the tree has changed since.
  */
 export function takePreparedTerraform(stack: TerraformStack): unknown {
-  const entry = prepared.get(stack);
+  const entry = unchangedSincePrepared(stack);
   prepared.delete(stack);
-  return entry && entry.constructs === stack.node.findAll().length ? entry.terraform : undefined;
+  return entry?.terraform;
+}
+
+/**
+ * `stack.toTerraform()` resolved as app.synth() prepares a stack (`preparing`: the pass in which
+ * cross-stack references create their outputs and remote state), so that one resolve pass does
+ * the work of two: app.synth() first prepares every stack (ensureBackendExists, then every
+ * element's toTerraform() resolved with preparing = true), then resolves all of it again in
+ * toTerraform(). Preparing changes the result only through those cross-stack constructs; when
+ * the pass adds any, the stack is resolved again as synth would.
+ */
+function resolvePrepared(stack: TerraformStack): { terraform: StackTerraform; constructs: number } {
+  const constructs = constructCount(stack);
+  // cdktf's TerraformStack.toTerraform() calls this module's resolve() for every element: make
+  // those calls preparing ones, for the duration of this call only.
+  const resolve = cdktfTokens.resolve;
+  cdktfTokens.resolve = (scope, obj) => resolve(scope, obj, true);
+  let terraform: StackTerraform;
+  try {
+    terraform = stack.toTerraform() as StackTerraform;
+  } finally {
+    cdktfTokens.resolve = resolve;
+  }
+  const after = constructCount(stack);
+  if (after === constructs) {
+    // app.synth() will prepare this stack again first: with nothing changed since, that second
+    // pass finds nothing new, so it is skipped (once). A stack without a backend is left to it:
+    // preparing adds cdktf's default one.
+    if (terraform.terraform?.backend !== undefined) skipNextPrepare(stack);
+    return { terraform, constructs };
+  }
+  return { terraform: stack.toTerraform() as StackTerraform, constructs: after };
+}
+
+/** The next prepareStack() of this stack does nothing if the stack is unchanged since it was resolved. */
+function skipNextPrepare(stack: TerraformStack): void {
+  Object.defineProperty(stack, "prepareStack", {
+    configurable: true,
+    writable: true,
+    value: function prepareUnlessPrepared(this: TerraformStack): void {
+      delete (this as { prepareStack?: unknown }).prepareStack;
+      if (unchangedSincePrepared(this) === undefined) this.prepareStack();
+    },
+  });
 }
 
 export interface AppViewOptions {
@@ -44,11 +103,19 @@ export function buildAppView(stacks: readonly TerraformStack[], options: AppView
   const providers = new Map<string, Record<string, Record<string, any>[]>>();
   const backends = new Map<string, Record<string, any> | undefined>();
   const memos = new Map<string, unknown>();
+  // `type.name` a reference string points at (null: not a reference); rules ask about the same ones often.
+  const targets = new Map<string, string | null>();
 
   for (const stack of stacks) {
     const stackName = stack.node.id;
-    const tf = stack.toTerraform() as StackTerraform;
-    if (options.handOffToSynth) prepared.set(stack, { constructs: stack.node.findAll().length, terraform: tf });
+    let tf: StackTerraform;
+    if (options.handOffToSynth) {
+      const { terraform, constructs } = resolvePrepared(stack);
+      prepared.set(stack, { constructs, terraform });
+      tf = terraform;
+    } else {
+      tf = stack.toTerraform() as StackTerraform;
+    }
     providers.set(stackName, tf.provider ?? {});
     backends.set(stackName, tf.terraform?.backend);
     for (const [type, byName] of Object.entries(tf.resource ?? {})) {
@@ -69,8 +136,13 @@ export function buildAppView(stacks: readonly TerraformStack[], options: AppView
     ofType: (type) => byType.get(type) ?? [],
     referenced(from, reference) {
       if (typeof reference !== "string") return undefined;
-      const m = REFERENCE.exec(reference) ?? /^([a-z0-9_]+)\.([A-Za-z0-9_-]+)$/.exec(reference);
-      return m ? byRef.get(`${from.stack}|${m[1]}.${m[2]}`) : undefined;
+      let target = targets.get(reference);
+      if (target === undefined) {
+        const m = REFERENCE.exec(reference) ?? /^([a-z0-9_]+)\.([A-Za-z0-9_-]+)$/.exec(reference);
+        target = m ? `${m[1]}.${m[2]}` : null;
+        targets.set(reference, target);
+      }
+      return target === null ? undefined : byRef.get(`${from.stack}|${target}`);
     },
     provider: (stack, name) => providers.get(stack)?.[name] ?? [],
     backend: (stack) => backends.get(stack),

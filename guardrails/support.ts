@@ -2,7 +2,7 @@
  * Helpers the rules share: reading policy documents and workflows out of synthesized resources.
  * Everything here is pure and tolerant of malformed input (a rule reports; it never throws).
  */
-import { JSON_SCHEMA, load as loadYaml } from "js-yaml";
+import type * as JsYaml from "js-yaml";
 import { unescapeFromTerraform } from "../workflows/render";
 import type { AppView, SynthResource } from "./types";
 
@@ -44,16 +44,13 @@ export function parsePolicy(value: unknown): { Statement: Statement[] } | undefi
 
 function parsePolicyText(value: string): { Statement: Statement[] } | undefined {
   const text = value.trim();
+  // `${jsonencode(...)}` is never JSON: read it as HCL without a failed JSON.parse first (each
+  // failure builds a SyntaxError, and most policies with a reference come this way).
+  const m = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(text);
   try {
-    return normalise(JSON.parse(text));
+    return normalise(JSON.parse(m ? hclObjectToJson(m[1]) : text));
   } catch {
-    const m = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(text);
-    if (!m) return undefined;
-    try {
-      return normalise(JSON.parse(hclObjectToJson(m[1])));
-    } catch {
-      return undefined;
-    }
+    return undefined;
   }
 }
 
@@ -63,34 +60,41 @@ function normalise(doc: unknown): { Statement: Statement[] } | undefined {
   return { Statement: asArray(statement as Statement | Statement[]).filter((s) => typeof s === "object" && s !== null) };
 }
 
+const isWordStart = (code: number): boolean => (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95; // A-Z a-z _
+// A-Z a-z _ 0-9 . - [ ] *
+const isWordPart = (code: number): boolean =>
+  isWordStart(code) || (code >= 48 && code <= 57) || code === 46 || code === 45 || code === 91 || code === 93 || code === 42;
+
 /** HCL object/tuple syntax as cdktf renders it inside jsonencode -> JSON text. */
 export function hclObjectToJson(hcl: string): string {
-  let out = "";
+  // Runs of text that stay as they are (punctuation, numbers, string literals) are copied in one slice.
+  const parts: string[] = [];
+  let copied = 0;
   let i = 0;
   while (i < hcl.length) {
-    const c = hcl[i];
-    if (c === '"') {
-      // A string literal, copied with its escapes.
+    const code = hcl.charCodeAt(i);
+    if (code === 34) {
+      // A string literal ("), kept with its escapes.
       let j = i + 1;
-      while (j < hcl.length && hcl[j] !== '"') j += hcl[j] === "\\" ? 2 : 1;
-      out += hcl.slice(i, j + 1);
+      while (j < hcl.length && hcl.charCodeAt(j) !== 34) j += hcl.charCodeAt(j) === 92 ? 2 : 1;
       i = j + 1;
-    } else if (c === "=") {
-      out += ":";
-      i++;
-    } else if (/[A-Za-z_]/.test(c)) {
+    } else if (code === 61) {
+      // = -> :
+      parts.push(hcl.slice(copied, i), ":");
+      copied = ++i;
+    } else if (isWordStart(code)) {
       // A bare reference or expression (e.g. aws_x.name.arn): keep it as an interpolation string.
       let j = i;
-      while (j < hcl.length && /[A-Za-z0-9_.\-[\]*]/.test(hcl[j])) j++;
+      while (j < hcl.length && isWordPart(hcl.charCodeAt(j))) j++;
       const word = hcl.slice(i, j);
-      out += word === "true" || word === "false" || word === "null" ? word : JSON.stringify(`\${${word}}`);
-      i = j;
+      parts.push(hcl.slice(copied, i), word === "true" || word === "false" || word === "null" ? word : JSON.stringify(`\${${word}}`));
+      copied = i = j;
     } else {
-      out += c;
       i++;
     }
   }
-  return out;
+  parts.push(hcl.slice(copied));
+  return parts.join("");
 }
 
 /** Statements of a role's trust policy, or [] when it cannot be read. */
@@ -137,13 +141,23 @@ export function workflowOf(app: AppView, resource: SynthResource): WorkflowFileV
   return app.memo("workflow-by-resource", () => new Map(workflowFiles(app).map((w) => [w.resource, w] as const))).get(resource);
 }
 
+let jsYamlModule: typeof JsYaml | undefined;
+
+/** js-yaml, loaded with the first workflow file: a config without workflows never needs it. */
+function jsYaml(): typeof JsYaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  jsYamlModule ??= require("js-yaml") as typeof JsYaml;
+  return jsYamlModule;
+}
+
 function workflowView(resource: SynthResource): WorkflowFileView {
   const text = typeof resource.config.content === "string" ? unescapeFromTerraform(resource.config.content) : "";
   let doc: any;
   try {
     // js-yaml: 6-8x faster than the yaml package here, which matters with hundreds of workflows
     // (the config loader keeps yaml for its line numbers). JSON_SCHEMA reads on: as a key, not true.
-    doc = loadYaml(text, { schema: JSON_SCHEMA });
+    const yaml = jsYaml();
+    doc = yaml.load(text, { schema: yaml.JSON_SCHEMA });
   } catch {
     doc = undefined;
   }
@@ -156,10 +170,18 @@ export interface JobView {
   readonly steps: any[];
 }
 
-export function jobsOf(doc: any): JobView[] {
+// Most workflow rules list the jobs of the same parsed documents: list each once.
+const jobsByDoc = new WeakMap<object, readonly JobView[]>();
+
+export function jobsOf(doc: any): readonly JobView[] {
   const jobs = doc?.jobs;
   if (typeof jobs !== "object" || jobs === null) return [];
-  return Object.entries(jobs).map(([id, job]: [string, any]) => ({ id, job, steps: Array.isArray(job?.steps) ? job.steps : [] }));
+  let list = jobsByDoc.get(jobs);
+  if (list === undefined) {
+    list = Object.entries(jobs).map(([id, job]: [string, any]) => ({ id, job, steps: Array.isArray(job?.steps) ? job.steps : [] }));
+    jobsByDoc.set(jobs, list);
+  }
+  return list;
 }
 
 /** `owner/repo` of an action reference, without the version. */

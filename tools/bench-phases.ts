@@ -1,67 +1,133 @@
 /**
- * Child script of tools/bench.ts: does what main.ts does (load the config named by
- * PLATFORM_CONFIG, buildPlatform, synthOrExit: the guardrail aspects, then app.synth() into
- * CDKTF_OUTDIR), timing each phase with performance.now(), and prints the timings as one JSON
- * line on stdout. Keep it in step with main.ts.
+ * Child script of tools/bench.ts: runs main.ts itself (the config named by PLATFORM_CONFIG,
+ * written to CDKTF_OUTDIR) with timers around its steps, and prints the timings as one JSON line
+ * on stdout. Nothing of main.ts is copied here: the timers wrap the functions it calls.
  *
- * Run as `node --require sucrase/register/ts tools/bench-phases.ts`. Modules are loaded with
- * require() inside main() so that loading them is timed as its own phase.
+ * Run with the app's start-up hook: `node --require ./tools/register.js tools/bench-phases.ts`.
+ * BENCH_GUARDRAILS=off runs the same app with the guardrail aspect doing nothing: plain cdktf
+ * synth of the same constructs, for the with/without comparison. BENCH_CLOCK=cpu times with the
+ * process's CPU time instead of the wall clock (steadier on a busy machine; startupMs is then the
+ * CPU time before this script ran).
  */
-import { performance } from "node:perf_hooks";
+import { performance as wallClock } from "node:perf_hooks";
+
+const performance =
+  process.env.BENCH_CLOCK === "cpu"
+    ? {
+        now(): number {
+          const { user, system } = process.cpuUsage();
+          return (user + system) / 1000;
+        },
+      }
+    : wallClock;
 
 /** Milliseconds spent in each phase, in the order they run. */
 export interface PhaseTimings {
-  /** Node start-up, sucrase's hook and compiling this file: performance.now() counts from process start. */
+  /** Node start-up and the start-up hook: performance.now() counts from process start. */
   readonly startupMs: number;
-  /** Loading cdktf, the providers' deep paths, zod, yaml and the project's modules. */
+  /** Loading main.ts's modules: cdktf, the providers' deep paths, zod, yaml, the project. */
   readonly moduleLoadMs: number;
   /** Reading, parsing and validating the config (loadConfigOrExit). */
   readonly configLoadMs: number;
   /** new App() and buildPlatform(). */
   readonly constructBuildMs: number;
-  /** synthOrExit() before app.synth(): the guardrail aspects and their findings. */
-  readonly guardrailsMs: number;
-  /** app.synth(): validation, resolving tokens and writing cdk.tf.json. */
+  /** synthOrExit() before app.synth(): the aspects (the guardrails resolve each stack there, for synth to reuse). */
+  readonly aspectsMs: number;
+  /** app.synth(): preparing, validating and writing cdk.tf.json. */
   readonly synthMs: number;
+  /** aspectsMs + synthMs: what cdktf calls synthesis, from the constructs to the files. */
+  readonly synthPhaseMs: number;
+  /**
+   * The guardrails' own work, part of aspectsMs: rules and cross-checks, the indexed view, the
+   * workflow parse, annotations. It excludes resolving the stacks' Terraform, which synth would do
+   * anyway and reuses (0 with BENCH_GUARDRAILS=off).
+   */
+  readonly guardrailsMs: number;
   /** From process start to the end of synthOrExit(). */
   readonly inProcessMs: number;
 }
 
+type Fn = (...args: any[]) => any;
+
+/** Replaces `owner[name]` with a wrapper calling `around(original, this, args)`. */
+function wrap<T extends object>(owner: T, name: keyof T & string, around: (original: Fn, self: unknown, args: unknown[]) => unknown): void {
+  const original = owner[name] as unknown as Fn;
+  (owner as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
+    return around(original, this, args);
+  };
+}
+
 function main(): void {
   const started = performance.now();
-  const { App } = require("cdktf") as typeof import("cdktf");
-  const { configPathFromEnv, loadConfigOrExit } = require("../config/load") as typeof import("../config/load");
-  const { buildPlatform } = require("../stacks/platform") as typeof import("../stacks/platform");
-  const { synthOrExit } = require("../guardrails/report") as typeof import("../guardrails/report");
-  const loaded = performance.now();
+  const marks = { configStart: 0, configEnd: 0, synthOrExitStart: 0, synthStart: 0, synthEnd: 0, end: 0 };
+  let visitMs = 0;
+  let resolveInVisitMs = 0;
+  let inVisit = false;
 
-  const configFile = configPathFromEnv();
-  const config = loadConfigOrExit(configFile);
-  const validated = performance.now();
-
-  const app = new App();
-  buildPlatform(app, config, configFile);
-  const built = performance.now();
-
-  // synthOrExit runs the aspects, then calls app.synth(): time that call on its own.
-  let synthMs = 0;
-  const synth = app.synth.bind(app);
-  app.synth = (): void => {
-    const start = performance.now();
-    synth();
-    synthMs = performance.now() - start;
+  const timedCall = (original: Fn, self: unknown, args: unknown[], before: () => void, after: () => void): unknown => {
+    before();
+    try {
+      return original.apply(self, args);
+    } finally {
+      after();
+    }
   };
-  synthOrExit(app);
-  const synthesized = performance.now();
 
+  // Loads most of what main.ts imports (timed as module loading all the same). Module exports are
+  // read at each call (CommonJS interop), so wrapping them reaches main.ts's calls.
+  const load = require("../config/load") as Record<string, Fn>;
+  const report = require("../guardrails/report") as Record<string, Fn>;
+  const { App, TerraformStack } = require("cdktf") as typeof import("cdktf");
+  const { GuardrailsAspect } = require("../guardrails/aspect") as typeof import("../guardrails/aspect");
+
+  wrap(load, "loadConfigOrExit", (original, self, args) =>
+    timedCall(original, self, args, () => (marks.configStart = performance.now()), () => (marks.configEnd = performance.now()))
+  );
+  wrap(report, "synthOrExit", (original, self, args) =>
+    timedCall(original, self, args, () => (marks.synthOrExitStart = performance.now()), () => (marks.end = performance.now()))
+  );
+  wrap(App.prototype, "synth", (original, self, args) =>
+    timedCall(original, self, args, () => (marks.synthStart = performance.now()), () => (marks.synthEnd = performance.now()))
+  );
+  if (process.env.BENCH_GUARDRAILS === "off") {
+    GuardrailsAspect.prototype.visit = () => undefined;
+  } else {
+    wrap(GuardrailsAspect.prototype, "visit", (original, self, args) => {
+      const start = performance.now();
+      inVisit = true;
+      try {
+        return original.apply(self, args);
+      } finally {
+        inVisit = false;
+        visitMs += performance.now() - start;
+      }
+    });
+    wrap(TerraformStack.prototype, "toTerraform", (original, self, args) => {
+      if (!inVisit) return original.apply(self, args);
+      const start = performance.now();
+      try {
+        return original.apply(self, args);
+      } finally {
+        resolveInVisitMs += performance.now() - start;
+      }
+    });
+  }
+
+  require("../main");
+
+  const aspectsMs = marks.synthStart - marks.synthOrExitStart;
+  const synthMs = marks.synthEnd - marks.synthStart;
   const timings: PhaseTimings = {
     startupMs: started,
-    moduleLoadMs: loaded - started,
-    configLoadMs: validated - loaded,
-    constructBuildMs: built - validated,
-    guardrailsMs: synthesized - built - synthMs,
+    // The modules required above, main.ts's other imports, its body up to loadConfigOrExit.
+    moduleLoadMs: marks.configStart - started,
+    configLoadMs: marks.configEnd - marks.configStart,
+    constructBuildMs: marks.synthOrExitStart - marks.configEnd,
+    aspectsMs,
     synthMs,
-    inProcessMs: synthesized,
+    synthPhaseMs: aspectsMs + synthMs,
+    guardrailsMs: visitMs - resolveInVisitMs,
+    inProcessMs: marks.end,
   };
   process.stdout.write(`${JSON.stringify(timings)}\n`);
 }

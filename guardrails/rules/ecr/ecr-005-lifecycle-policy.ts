@@ -7,11 +7,30 @@ interface LifecycleRule {
   action?: { type?: unknown };
 }
 
-function lifecyclePoliciesOf(app: AppView, repository: SynthResource): SynthResource[] {
-  return app
-    .ofType("aws_ecr_lifecycle_policy")
-    .filter((p) => p.stack === repository.stack)
-    .filter((p) => app.referenced(p, p.config.repository) === repository || p.config.repository === repository.config.name);
+/**
+ * The lifecycle policies of the repository's stack that reference it or name it. Indexed once per
+ * synth: scanning every policy for every repository grew with the square of the repositories.
+ */
+function lifecyclePoliciesOf(app: AppView, repository: SynthResource): readonly SynthResource[] {
+  const byRepository = app.memo("ECR-005/policies-by-repository", () => {
+    // Per stack, by the value of `name` (compared as ===, like config.repository === name).
+    const byName = new Map<string, Map<unknown, SynthResource[]>>();
+    for (const r of app.ofType("aws_ecr_repository")) {
+      const ofStack = byName.get(r.stack) ?? new Map<unknown, SynthResource[]>();
+      byName.set(r.stack, ofStack);
+      ofStack.set(r.config.name, [...(ofStack.get(r.config.name) ?? []), r]);
+    }
+    const map = new Map<SynthResource, SynthResource[]>();
+    for (const p of app.ofType("aws_ecr_lifecycle_policy")) {
+      const referenced = app.referenced(p, p.config.repository);
+      const named = byName.get(p.stack)?.get(p.config.repository) ?? [];
+      for (const r of new Set([...(referenced?.type === "aws_ecr_repository" ? [referenced] : []), ...named])) {
+        map.set(r, [...(map.get(r) ?? []), p]);
+      }
+    }
+    return map;
+  });
+  return byRepository.get(repository) ?? [];
 }
 
 /** The rules of a lifecycle policy (plain JSON or `${jsonencode(...)}`), or undefined when unreadable. */

@@ -30,11 +30,16 @@ export const IAM_003: Rule = {
   source: "AWS ECR user guide: pushing an image (required IAM permissions); GitHub docs: configuring OpenID Connect in AWS",
   resourceTypes: POLICY_RESOURCE_TYPES,
   check(resource, app) {
-    const repositoryNames = new Set(
-      app
-        .ofType("aws_ecr_repository")
-        .filter((r) => r.stack === resource.stack)
-        .map((r) => r.config.name),
+    // Once per stack, not per policy (that grew with the square of the repositories).
+    const repositoryNames = app.memo(
+      `IAM-003/repository-names:${resource.stack}`,
+      () =>
+        new Set(
+          app
+            .ofType("aws_ecr_repository")
+            .filter((r) => r.stack === resource.stack)
+            .map((r) => r.config.name),
+        ),
     );
     const { regions, accounts } = stackAwsScope(app.provider(resource.stack, "aws"));
     const problems: string[] = [];

@@ -28,13 +28,27 @@ export function policiesOf(resource: SynthResource): PolicyView[] {
   return [{ where: "policy", statements: parsePolicy(resource.config.policy)?.Statement }];
 }
 
+// Five IAM rules read the allow statements of each policy resource: derive them once per resource
+// (and again should its policy attributes be replaced).
+const allowStatementsOf = new WeakMap<SynthResource, { policy: unknown; inline: unknown; list: readonly AllowStatement[] }>();
+
+export interface AllowStatement {
+  readonly label: string;
+  readonly statement: Statement;
+}
+
 /** Allow statements of every readable policy of the resource, with a label for messages. */
-export function allowStatements(resource: SynthResource): { label: string; statement: Statement }[] {
-  return policiesOf(resource).flatMap((p) =>
+export function allowStatements(resource: SynthResource): readonly AllowStatement[] {
+  const { policy, inline_policy: inline } = resource.config;
+  const cached = allowStatementsOf.get(resource);
+  if (cached && cached.policy === policy && cached.inline === inline) return cached.list;
+  const list = policiesOf(resource).flatMap((p) =>
     (p.statements ?? [])
       .map((statement, i) => ({ label: statementLabel(p.where, statement, i), statement }))
       .filter(({ statement }) => statement.Effect === "Allow"),
   );
+  allowStatementsOf.set(resource, { policy, inline, list });
+  return list;
 }
 
 export function statementLabel(where: string, statement: Statement, index: number): string {
@@ -54,10 +68,20 @@ export function isWildcardPattern(value: string): boolean {
   return /[*?]/.test(value);
 }
 
+// The same few patterns are matched for every statement: compile each once (no g flag: stateless).
+const globs = new Map<string, RegExp>();
+
 /** IAM glob (`*`, `?`) as a regular expression; actions are case-insensitive, resources are not. */
 export function globRegExp(pattern: string, caseInsensitive: boolean): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${body}$`, caseInsensitive ? "i" : "");
+  const key = `${caseInsensitive ? "i" : "-"}${pattern}`;
+  let regExp = globs.get(key);
+  if (regExp === undefined) {
+    const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    regExp = new RegExp(`^${body}$`, caseInsensitive ? "i" : "");
+    if (globs.size > 10_000) globs.clear();
+    globs.set(key, regExp);
+  }
+  return regExp;
 }
 
 /** Does the action pattern of a statement (e.g. `iam:Put*`) cover this concrete action? */

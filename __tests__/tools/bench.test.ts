@@ -1,0 +1,42 @@
+/**
+ * tools/bench.ts: it runs cdktf.json's own app command, and its generated configs stay valid as
+ * the schema changes (a bench that fails on its own input measures nothing).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { parseConfig } from "../../config/load";
+import { appCommand, generatedConfig } from "../../tools/bench";
+
+describe("tools/bench", () => {
+  test("measures the app command of cdktf.json, split into node options and script", () => {
+    expect(appCommand()).toEqual({
+      text: "node --require ./tools/register.js main.ts",
+      nodeOptions: ["--require", "./tools/register.js"],
+      script: "main.ts",
+    });
+  });
+
+  test("an app command that is not node [options] <script> is refused, plainly", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bench-app-"));
+    try {
+      writeFileSync(join(dir, "cdktf.json"), JSON.stringify({ app: "npx ts-node main.ts" }));
+      expect(() => appCommand(dir)).toThrow(/node \[options\] <script>.*npx ts-node main\.ts/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test.each([1, 10])("the generated config of %i repositories is valid, each with collaborators, ECR, a deploy role, a runner and two workflows", (n) => {
+    const config = parseConfig(stringify(generatedConfig(n)), `platform-${n}.yaml`);
+    expect(config.repositories).toHaveLength(n);
+    for (const repo of config.repositories) {
+      expect(repo.collaborators.length).toBeGreaterThan(0);
+      expect(repo.ecrRepositories).toHaveLength(1);
+      expect(repo.deployRoles).toHaveLength(1);
+      expect(repo.runner).toBeDefined();
+      expect(repo.workflows).toHaveLength(2);
+    }
+  });
+});

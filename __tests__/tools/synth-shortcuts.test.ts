@@ -1,0 +1,159 @@
+/**
+ * The synth shortcuts lean on cdktf 0.21 internals (the version is pinned); these tests fail
+ * first if an upgrade moves them, and prove the shortcuts change no synthesized file:
+ *   - guardrails/app-view.ts resolves each stack once, as a "preparing" pass, hands the result to
+ *     synth and skips synth's own preparing pass (cdktf/lib/_tokens.resolve, prepareStack);
+ *   - tools/stack-traces.ts records no stack trace per token and annotation
+ *     (cdktf/lib/tokens/private/stack-trace.captureStackTrace, App stackTraces).
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { App, Fn, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { applyGuardrails } from "../../guardrails/aspect";
+import { synthOrExit } from "../../guardrails/report";
+import { PlatformStack } from "../../stacks/platform-stack";
+
+const TRUST = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "codebuild.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
+
+type Options = { readonly guardrails: boolean; readonly crossStack: boolean; readonly backend: boolean };
+
+/** Two stacks; the second may use the first's role ARN (a cross-stack reference). */
+function buildApp(outdir: string, options: Options): App {
+  const app = new App({ outdir });
+  const first = new PlatformStack(app, "first");
+  const second = new PlatformStack(app, "second");
+  for (const stack of [first, second]) {
+    new AwsProvider(stack, "aws", { region: "ap-northeast-1" });
+    if (options.backend) new LocalBackend(stack, { path: `terraform.${stack.node.id}.tfstate` });
+  }
+  const role = new IamRole(first, "Role", { name: "first-role", assumeRolePolicy: TRUST });
+  new IamPolicy(second, "Policy", {
+    name: "second-policy",
+    policy: Fn.jsonencode({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: options.crossStack ? role.arn : "arn:aws:iam::000123456789:role/x" }],
+    }),
+  });
+  new TerraformOutput(first, "RoleName", { value: role.name });
+  if (options.guardrails) applyGuardrails([first, second], { rules: [] });
+  return app;
+}
+
+function synthesized(outdir: string): Record<string, string> {
+  const dir = join(outdir, "stacks");
+  return Object.fromEntries(readdirSync(dir).map((s) => [s, readFileSync(join(dir, s, "cdk.tf.json"), "utf8")]));
+}
+
+describe("synth shortcuts", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "synth-shortcuts-"));
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cases: [string, Options][] = [
+    ["separate stacks", { guardrails: true, crossStack: false, backend: true }],
+    ["a cross-stack reference (preparing adds an output and remote state)", { guardrails: true, crossStack: true, backend: true }],
+    ["stacks without a backend (preparing adds cdktf's default one)", { guardrails: true, crossStack: false, backend: false }],
+    ["both", { guardrails: true, crossStack: true, backend: false }],
+  ];
+
+  test.each(cases)("synthOrExit with the guardrails writes what plain app.synth() writes: %s", (_, options) => {
+    const plain = buildApp(join(dir, "plain"), { ...options, guardrails: false });
+    plain.synth();
+    const guarded = buildApp(join(dir, "guarded"), options);
+    synthOrExit(guarded);
+    const expected = synthesized(join(dir, "plain"));
+    expect(Object.keys(expected).sort()).toEqual(["first", "second"]);
+    expect(synthesized(join(dir, "guarded"))).toEqual(expected);
+    if (options.crossStack) expect(expected.second).toContain("terraform_remote_state");
+  });
+
+  test("one preparing pass: app.synth() skips its own for stacks the guardrails prepared, unchanged since", () => {
+    const prepare = jest.spyOn(TerraformStack.prototype, "prepareStack");
+    const tokens = require("cdktf/lib/_tokens") as { resolve: (scope: unknown, obj: unknown, preparing?: boolean) => unknown };
+    const preparing: boolean[] = [];
+    const resolve = tokens.resolve;
+    tokens.resolve = (scope, obj, flag) => {
+      preparing.push(flag === true);
+      return resolve(scope, obj, flag);
+    };
+    try {
+      synthOrExit(buildApp(join(dir, "guarded"), { guardrails: true, crossStack: false, backend: true }));
+    } finally {
+      tokens.resolve = resolve;
+    }
+    expect(prepare).not.toHaveBeenCalled();
+    // TerraformStack.toTerraform() went through the module's resolve, as preparing calls.
+    expect(preparing.length).toBeGreaterThan(0);
+    expect(preparing.every(Boolean)).toBe(true);
+  });
+
+  test("a stack changed after the guardrails ran is prepared and resolved again by synth", () => {
+    const app = buildApp(join(dir, "changed"), { guardrails: true, crossStack: false, backend: true });
+    const stacks = app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c));
+    // What synthOrExit does before app.synth(), then a change to the tree.
+    const { invokeAspects } = require("cdktf/lib/synthesize/synthesizer") as { invokeAspects: (s: TerraformStack) => void };
+    stacks.forEach((s) => invokeAspects(s));
+    new IamRole(stacks[1], "Late", { name: "late-role", assumeRolePolicy: TRUST });
+    const prepare = jest.spyOn(TerraformStack.prototype, "prepareStack");
+    app.synth();
+    expect(prepare).toHaveBeenCalledTimes(1); // the changed stack only
+    expect(synthesized(join(dir, "changed")).second).toContain("late-role");
+  });
+
+  test("cdktf's token stack traces: one module function every token calls, which withoutStackTraces replaces", () => {
+    const traces = require("cdktf/lib/tokens/private/stack-trace") as { captureStackTrace: () => string[] };
+    const original = traces.captureStackTrace;
+    let calls = 0;
+    traces.captureStackTrace = () => {
+      calls++;
+      return [];
+    };
+    try {
+      const app = new App({ outdir: join(dir, "traces") });
+      const stack = new TerraformStack(app, "s");
+      new AwsProvider(stack, "aws", { region: "ap-northeast-1" });
+      const role = new IamRole(stack, "Role", { name: "r", assumeRolePolicy: TRUST });
+      void role.arn; // a reference: an Intrinsic token
+      expect(calls).toBeGreaterThan(0);
+    } finally {
+      traces.captureStackTrace = original;
+    }
+  });
+
+  test("withoutStackTraces: no trace in the tokens or annotations; PLATFORM_STACK_TRACES=1 keeps them", () => {
+    const traces = require("cdktf/lib/tokens/private/stack-trace") as { captureStackTrace: () => string[] };
+    const original = traces.captureStackTrace;
+    const saved = process.env.PLATFORM_STACK_TRACES;
+    try {
+      const { withoutStackTraces } = require("../../tools/stack-traces") as typeof import("../../tools/stack-traces");
+      process.env.PLATFORM_STACK_TRACES = "1";
+      expect(withoutStackTraces()).toEqual({});
+      expect(traces.captureStackTrace).toBe(original);
+      delete process.env.PLATFORM_STACK_TRACES;
+      const options = withoutStackTraces();
+      expect(options).toEqual({ stackTraces: false });
+      expect(traces.captureStackTrace()).toEqual([]);
+      const app = new App({ outdir: join(dir, "annotations"), ...options });
+      const stack = new TerraformStack(app, "s");
+      const { Annotations } = require("cdktf") as typeof import("cdktf");
+      Annotations.of(stack).addWarning("w");
+      expect(stack.node.metadata.find((m) => m.type === "@cdktf/warn")?.trace).toBeUndefined();
+    } finally {
+      traces.captureStackTrace = original;
+      if (saved === undefined) delete process.env.PLATFORM_STACK_TRACES;
+      else process.env.PLATFORM_STACK_TRACES = saved;
+    }
+  });
+});
