@@ -85,7 +85,15 @@ export function hclObjectToJson(hcl: string): string {
     } else if (isWordStart(code)) {
       // A bare reference or expression (e.g. aws_x.name.arn): keep it as an interpolation string.
       let j = i;
-      while (j < hcl.length && isWordPart(hcl.charCodeAt(j))) j++;
+      // Index brackets belong to the word (aws_x.y[0].arn); a ']' with no '[' of its own closes
+      // the list the word sits in ([aws_x.y.arn]).
+      let depth = 0;
+      while (j < hcl.length && isWordPart(hcl.charCodeAt(j))) {
+        const c = hcl.charCodeAt(j);
+        if (c === 91) depth++;
+        else if (c === 93 && depth-- === 0) break;
+        j++;
+      }
       const word = hcl.slice(i, j);
       parts.push(hcl.slice(copied, i), word === "true" || word === "false" || word === "null" ? word : JSON.stringify(`\${${word}}`));
       copied = i = j;
