@@ -18,6 +18,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { offlineAwsStack } from "../helpers/terraform-offline";
 
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 export const FIXTURES = join(__dirname, "fixtures");
@@ -123,19 +124,7 @@ function synthAws(ws: Workspace, name: string, config: string, options: { dropPr
   const dir = join(outdir, "stacks", stack);
   const file = join(dir, "cdk.tf.json");
   const json = JSON.parse(readFileSync(file, "utf8"));
-  // The recipe of __tests__/terraform/aws-plan.test.ts: the mirror may hold another major version
-  // than the pinned one, and no account can be looked up.
-  json.terraform.required_providers.aws = { source: "hashicorp/aws", version: ">= 5.70" };
-  json.terraform.backend = { local: { path: "terraform.tfstate" } };
-  const provider = json.provider.aws[0];
-  delete provider.allowed_account_ids;
-  Object.assign(provider, {
-    access_key: "mock",
-    secret_key: "mock",
-    skip_credentials_validation: true,
-    skip_requesting_account_id: true,
-    skip_metadata_api_check: true,
-  });
+  offlineAwsStack(json, "terraform.tfstate");
   if (options.dropPreventDestroy) {
     for (const byName of Object.values(json.resource as Record<string, Record<string, any>>)) {
       for (const resource of Object.values(byName)) delete resource.lifecycle?.prevent_destroy;

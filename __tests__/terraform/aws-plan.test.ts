@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { loadConfig } from "../../config/load";
 import { AwsPlatformStack } from "../../stacks/aws-stack";
+import { offlineAwsStack } from "../helpers/terraform-offline";
 
 const mirror = process.env.TF_PROVIDER_MIRROR;
 const hasTerraform = spawnSync("terraform", ["version"], { stdio: "ignore" }).status === 0;
@@ -38,18 +39,7 @@ suite(`terraform validate and offline plan of the AWS stack${skipReason ? ` (${s
     synthesized = Object.entries(json.resource as Record<string, object>)
       .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
       .sort();
-    // The mirror may hold another major version than the pinned one; the resources used exist in both.
-    json.terraform.required_providers.aws = { source: "hashicorp/aws", version: ">= 5.70" };
-    json.terraform.backend = { local: { path: join(outdir, "test.tfstate") } };
-    const provider = json.provider.aws[0];
-    delete provider.allowed_account_ids; // needs a real account lookup
-    Object.assign(provider, {
-      access_key: "mock",
-      secret_key: "mock",
-      skip_credentials_validation: true,
-      skip_requesting_account_id: true,
-      skip_metadata_api_check: true,
-    });
+    offlineAwsStack(json, join(outdir, "test.tfstate"));
     writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json));
     const env = { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
     execFileSync("terraform", ["init", "-input=false", "-no-color", `-plugin-dir=${mirror}`], { cwd: dir, env, stdio: "pipe" });
