@@ -4,37 +4,16 @@
  * apply (it holds an ARN AWS assigns) is read from the configuration's jsonencode text instead,
  * with the unknown parts named.
  */
+import { OIDC_HOST } from "../config/derive";
 import { asArray, parsePolicy, type Statement } from "../guardrails/support";
 import { afterValue, configText, referenceOf, type Change } from "./plan";
 
-/**
- * A policy from the configuration's `${jsonencode(...)}` text. guardrails' reader takes a `]`
- * right after a bare reference (`[aws_x.y.arn]`) as part of the reference; a space before such
- * brackets (outside string literals) lets it read the list.
- */
+/** A policy from the configuration's `${jsonencode(...)}` text (guardrails' reader handles both forms). */
 export function parseConfigPolicy(text: string | undefined): ReturnType<typeof parsePolicy> {
-  if (text === undefined) return undefined;
-  const direct = parsePolicy(text);
-  if (direct !== undefined) return direct;
-  let out = "";
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      if (ch === "\\") {
-        out += ch + (text[i + 1] ?? "");
-        i++;
-        continue;
-      }
-      if (ch === '"') inString = false;
-    } else if (ch === '"') inString = true;
-    else if (ch === "]" && /[A-Za-z0-9_-]/.test(text[i - 1] ?? "")) out += " ";
-    out += ch;
-  }
-  return parsePolicy(out);
+  return text === undefined ? undefined : parsePolicy(text);
 }
 
-export const OIDC_HOST = "token.actions.githubusercontent.com";
+// As in modules/policy-document, without loading cdktf into this tool.
 const SUB_KEY = `${OIDC_HOST}:sub`;
 const AUD_KEY = `${OIDC_HOST}:aud`;
 
