@@ -525,6 +525,35 @@ const selfSection = z
   })
   .describe("The repository holding this template, and the plan/deploy identities of its own workflows.");
 
+/**
+ * Changes the deploy gate (`npm run plan:check`) refuses unless they are named here: the ones that
+ * lose access or data. Without an entry, a repository or ECR repository that leaves the config is
+ * released (Terraform forgets it; access, files and images stay) instead of deleted.
+ */
+export const INTENDED_CHANGE_KINDS = [
+  "delete-repository-access",
+  "delete-ecr-repository",
+  "delete-oidc-provider",
+  "delete-connection",
+  "remove-last-admin",
+] as const;
+export type IntendedChangeKind = (typeof INTENDED_CHANGE_KINDS)[number];
+
+const intendedChange = z.strictObject({
+  change: z
+    .enum(INTENDED_CHANGE_KINDS)
+    .describe(
+      "delete-repository-access (a repository's access list, variables and workflow files), delete-ecr-repository, delete-oidc-provider, delete-connection, or remove-last-admin.",
+    ),
+  /** The repository, ECR repository or connection the change is about; not used for delete-oidc-provider. */
+  name: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The repository, ECR repository or connection name the change is about; not used for delete-oidc-provider."),
+  reason: reason.describe("Why losing this access or data is intended; printed with every synth and plan check."),
+});
+
 export const PlatformConfigSchema = z.strictObject({
   /** Editors read this; the loader ignores it. */
   $schema: z.string().optional().describe("Editors read this; the loader ignores it."),
@@ -536,6 +565,11 @@ export const PlatformConfigSchema = z.strictObject({
   repositories: z.array(repository).min(1, { error: "list at least one repository" }),
   /** The repository holding this template: its plan and deploy workflows' roles, variables and environment. */
   self: selfSection.optional(),
+  /** Deletions the deploy gate lets through; everything else that loses access or data is refused. */
+  intendedChanges: z
+    .array(intendedChange)
+    .default([])
+    .describe("Deletions the deploy gate (npm run plan:check) lets through; everything else that loses access or data is refused."),
   guardrails: z
     .strictObject({
       /** Accepted findings, each by rule id and construct path (as printed), with a reason. */
@@ -563,3 +597,4 @@ export type RunnerConfig = NonNullable<RepositoryConfig["runner"]>;
 export type WorkflowConfig = RepositoryConfig["workflows"][number];
 export type SubjectFormat = RepositoryConfig["subjectFormat"];
 export type SelfConfig = NonNullable<PlatformConfig["self"]>;
+export type IntendedChange = PlatformConfig["intendedChanges"][number];
