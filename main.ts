@@ -10,6 +10,6 @@ const config = loadConfigOrExit(configFile);
 
 // No stack trace per token and annotation: no output depends on them (see tools/stack-traces.ts).
 const app = new App(withoutStackTraces());
-buildPlatform(app, config, configFile);
+buildPlatform(app, config);
 // Guardrail findings fail synth (cdktf synth prints them itself); nothing is written then.
 synthOrExit(app);

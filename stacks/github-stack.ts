@@ -25,11 +25,6 @@ import { configureStateBackend } from "./backend";
 import { PlatformStack } from "./platform-stack";
 import { constructId } from "./naming";
 
-export interface GithubPlatformStackOptions {
-  /** Config file name, quoted in generated workflow headers. */
-  readonly configFile: string;
-}
-
 /** Values of the Actions variables a repository's workflows read; everything derived from config. */
 export function repositoryVariables(config: PlatformConfig, repo: RepositoryConfig): Record<string, string> {
   const { accountId, region } = config.aws;
@@ -69,6 +64,11 @@ export function selfEnvironmentVariables(config: PlatformConfig, self: SelfConfi
   };
 }
 
+/** The header's "generated from": names, never the config's path or list positions. */
+export function workflowSource(repository: string, file: string): string {
+  return `the platform config (repository ${repository}, workflow ${file})`;
+}
+
 /** The typed workflow model for one configured workflow. */
 export function workflowModel(repo: RepositoryConfig, wf: WorkflowConfig): Workflow {
   return imageBuildPushWorkflow({
@@ -97,7 +97,7 @@ export class GithubPlatformStack extends PlatformStack {
   /** The deploy environment of the repository holding this template (config `self`). */
   readonly deployEnvironment?: DeployEnvironment;
 
-  constructor(scope: Construct, stackName: string, config: PlatformConfig, options: GithubPlatformStackOptions) {
+  constructor(scope: Construct, stackName: string, config: PlatformConfig) {
     super(scope, stackName);
     // Credentials come from the environment (GITHUB_TOKEN or GITHUB_APP_* variables), never from code.
     new GithubProvider(this, "github", { owner: config.github.owner });
@@ -108,7 +108,7 @@ export class GithubPlatformStack extends PlatformStack {
     const workflowFiles: WorkflowFile[] = [];
     const self = config.self;
     const selfKey = self?.repository.toLowerCase();
-    config.repositories.forEach((repo, i) => {
+    config.repositories.forEach((repo) => {
       // An empty list would remove everyone but the owner's admins; no lists means access is not managed here.
       if (repo.collaborators.length + repo.teams.length > 0) {
         access[repo.name] = new RepositoryAccess(this, constructId("Access", repo.name), {
@@ -126,7 +126,7 @@ export class GithubPlatformStack extends PlatformStack {
         },
       });
       const identity = subjectIdentity(config, repo);
-      repo.workflows.forEach((wf, j) => {
+      repo.workflows.forEach((wf) => {
         if (wf.runsOn === "codebuild" && repo.runner && !isRunnerReady(config, repo.runner)) {
           // Its jobs would wait for a runner that has no webhook yet.
           Annotations.of(this).addWarning(
@@ -138,7 +138,7 @@ export class GithubPlatformStack extends PlatformStack {
           repository: repo.name,
           branch: repo.defaultBranch,
           file: wf.file,
-          content: renderWorkflow(workflowModel(repo, wf), { source: `${options.configFile} (repositories[${i}].workflows[${j}])` }),
+          content: renderWorkflow(workflowModel(repo, wf), { source: workflowSource(repo.name, wf.file) }),
         });
         // The subject format GitHub uses for this repository is a repository setting, not part of
         // the file: record it where the cross-checks (OIDC-009) read it. Terraform ignores "//".

@@ -14,10 +14,10 @@ export interface Platform {
  * One stack per state and credential boundary: the AWS account and region, and the GitHub owner.
  * They share no remote state: names and ARNs that cross over are derived from the config.
  */
-export function buildPlatform(app: App, config: PlatformConfig, configFile = "platform.yaml"): Platform {
+export function buildPlatform(app: App, config: PlatformConfig): Platform {
   const platform = {
     aws: new AwsPlatformStack(app, awsStackName(config.aws.accountId, config.aws.region), config),
-    github: new GithubPlatformStack(app, githubStackName(config.github.owner), config, { configFile }),
+    github: new GithubPlatformStack(app, githubStackName(config.github.owner), config),
   };
   // Checked together: the cross-side rules need both stacks.
   applyGuardrails([platform.aws, platform.github], { suppressions: config.guardrails.suppressions });

@@ -4,6 +4,7 @@
  * the next run reads it without writing; a changed source (even of the same length) is compiled
  * again; a damaged, unwritable or disabled cache only costs time.
  */
+import { EXAMPLE_PATH } from "../helpers/example";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,7 +49,7 @@ describe("tools/register.js", () => {
   });
 
   test("from an empty cache: the example synthesizes as with sucrase/register/ts; the second run reads the cache and writes nothing", () => {
-    const env = { PLATFORM_CONFIG: join(ROOT, "platform.yaml") };
+    const env = { PLATFORM_CONFIG: EXAMPLE_PATH };
     const reference = run(["--require", SUCRASE, "main.ts"], { ...env, CDKTF_OUTDIR: join(dir, "reference") });
     expect(reference.stderr).toBe("");
     expect(reference.status).toBe(0);
