@@ -73,12 +73,8 @@ const reason = z
   .describe("A written reason for an opt-in that weakens a default; cdk-nag asks for at least 10 characters.");
 
 const awsAccountId = z
-  .string({
-    error: (issue) =>
-      typeof issue.input === "number"
-        ? `must be a quoted string of 12 digits: YAML reads an unquoted number and drops leading zeros (got ${issue.input}); write it as "000123456789"`
-        : "must be a quoted string of 12 digits",
-  })
+  // An unquoted number is explained by the loader, with the digits as written (see config/load.ts).
+  .string({ error: (issue) => (typeof issue.input === "number" ? undefined : "must be a quoted string of 12 digits") })
   .regex(/^\d{12}$/, { error: "must be exactly 12 digits, quoted (e.g. \"000123456789\")" });
 
 const awsRegion = z
