@@ -182,19 +182,20 @@ export const actionsVariables = (variableName: z.ZodType<string>) =>
         error: (issue) =>
           `is named like a secret (${secretNameWord(String(issue.input))}): Actions variables are readable by anyone with read access to the repository and printed unmasked in logs; store it as an Actions secret (gh secret set ${String(issue.input)}) and read it as secrets.${String(issue.input)}`,
       }),
-      z
-        .string()
-        .max(48 * 1024)
-        .superRefine((value, ctx) => {
-          const kind = secretValueKind(value);
-          if (kind) {
-            ctx.addIssue({
-              code: "custom",
-              message: `holds what looks like ${kind} (value not shown): Actions variables are readable by anyone with read access to the repository and printed unmasked in logs; store it as an Actions secret (gh secret set NAME), remove it here, and rotate it`,
-            });
-          }
-        }),
+      z.string().max(48 * 1024),
     )
+    .superRefine((variables, ctx) => {
+      for (const [name, value] of Object.entries(variables)) {
+        const kind = secretValueKind(value);
+        if (kind) {
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: `holds what looks like ${kind} (value not shown): Actions variables are readable by anyone with read access to the repository and printed unmasked in logs; store it as an Actions secret (gh secret set ${name}), remove it here, and rotate it`,
+          });
+        }
+      }
+    })
     .default({});
 
 // ---------------------------------------------------------------------------------------------
