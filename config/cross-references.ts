@@ -259,6 +259,9 @@ function accessIssues(config: PlatformConfig, repo: PlatformConfig["repositories
           message: `"${c.username}" owns this repository (github.owner, ownerType user): the owner always has admin and is not a collaborator; the github provider leaves the owner out when it reads collaborators, so this entry would show as a change on every plan (remove it)`,
         });
       } else if (c.permission === "triage" || c.permission === "maintain") {
+        // Organisation roles: the provider's docs (website/docs/r/repository_collaborators, v6.9.0)
+        // say personal repositories grant collaborators write; its acceptance tests on an
+        // individual account invite with push and pull only. The provider does not check it.
         issues.push({
           path: at("collaborators", j, "permission"),
           message: `"${c.permission}" exists only on repositories owned by an organisation: GitHub refuses it (422) on a repository owned by a user (github.ownerType user); use read or write there, or move the repository to an organisation`,

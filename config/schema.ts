@@ -154,8 +154,10 @@ const githubHostedLabel = z.string().regex(GITHUB_HOSTED_LABEL, {
 
 /**
  * People and teams who approve deployments to an environment. GitHub accepts at most 6 in all
- * (users and teams together); the github provider 6.9 does not check that, so the apply would
- * fail. Shared by every environment the config manages.
+ * (users and teams together). The github provider 6.9 does not check that: in
+ * github/resource_github_repository_environment.go (v6.9.0) MaxItems 6 bounds the number of
+ * `reviewers` blocks, while `users` and `teams` are unbounded sets, so the apply fails instead.
+ * Shared by every environment the config manages.
  */
 export const MAX_ENVIRONMENT_REVIEWERS = 6;
 export const environmentReviewers = z
@@ -317,7 +319,10 @@ const codeConnectionSection = z
   });
 
 const collaborator = z.strictObject({
-  username: githubLogin("user"),
+  // Compared exactly by the github provider (matchUserCollaboratorsAndInvites in
+  // resource_github_repository_collaborators.go, v6.9.0: userData["username"] == has.username):
+  // a login in another letter case than GitHub's is removed and re-invited on every apply.
+  username: githubLogin("user").describe("GitHub login, letter case exactly as GitHub shows it (the provider compares logins exactly)."),
   /** read | triage | write | maintain | admin (pull and push are accepted as well). */
   permission: permission.describe("read | triage | write | maintain | admin (pull and push are accepted as well)."),
 });
