@@ -587,7 +587,7 @@ const imageBuildPushWorkflow = z.strictObject({
 
 const workflow = z.discriminatedUnion("type", [imageBuildPushWorkflow]);
 
-const variableName = z
+export const variableName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be letters, digits or '_', not starting with a digit" })
   .refine((s) => !s.toUpperCase().startsWith("GITHUB_"), { error: "must not start with GITHUB_ (reserved by GitHub)" });
