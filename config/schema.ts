@@ -179,21 +179,24 @@ export const environmentReviewers = z
  */
 export const actionsVariables = (variableName: z.ZodType<string>) =>
   z
-    .record(
-      variableName.refine((name) => secretNameWord(name) === undefined, {
-        error: (issue) =>
-          `is named like a secret (${secretNameWord(String(issue.input))}): Actions variables are readable by anyone with read access to the repository and printed unmasked in logs; store it as an Actions secret (gh secret set ${String(issue.input)}) and read it as secrets.${String(issue.input)}`,
-      }),
-      z.string().max(48 * 1024),
-    )
+    .record(variableName, z.string().max(48 * 1024))
     .superRefine((variables, ctx) => {
+      const visible = "Actions variables are readable by anyone with read access to the repository and printed unmasked in logs";
       for (const [name, value] of Object.entries(variables)) {
+        // The value is never quoted: it would land in the synth log.
         const kind = secretValueKind(value);
+        const word = secretNameWord(name, value);
         if (kind) {
           ctx.addIssue({
             code: "custom",
             path: [name],
-            message: `holds what looks like ${kind} (value not shown): Actions variables are readable by anyone with read access to the repository and printed unmasked in logs; store it as an Actions secret (gh secret set ${name}), remove it here, and rotate it`,
+            message: `holds what looks like ${kind} (value not shown): ${visible}; store it as an Actions secret (gh secret set ${name}), remove it here, and rotate it`,
+          });
+        } else if (word) {
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: `is named like a secret (${word}): ${visible}; store it as an Actions secret (gh secret set ${name}) and read it as secrets.${name} (an ARN that names a secret is fine)`,
           });
         }
       }

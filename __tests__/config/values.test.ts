@@ -406,13 +406,15 @@ describeBadInputs([
 ] as [string, BadInput][]);
 
 describe("variables that are not secrets", () => {
-  test("load: a commit SHA, URLs without credentials, an e-mail address, an ARN", () => {
+  test("load: a commit SHA, URLs without credentials, an e-mail address, ARNs (also of a secret)", () => {
     const variables = {
       BASE_COMMIT: "3d3c42e5aac5ba805825da76410c181273ba90b1",
       DOCS_URL: "https://docs.example.com/path?q=1",
       DATABASE_HOST: "postgres://db.internal:5432/app",
       CONTACT: "platform@example.com",
       BUCKET_ARN: "arn:aws:s3:::my-artifacts",
+      // Named like a secret, but an ARN names the secret; it is not the secret.
+      DB_SECRET_ARN: "arn:aws:secretsmanager:ap-northeast-1:000123456789:secret:db-AbCdEf",
       LONG_NAME: "a".repeat(40),
     };
     expect(parseConfig(edited((c) => (r0(c).variables = variables))).repositories[0].variables).toEqual(variables);

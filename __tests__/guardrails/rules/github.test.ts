@@ -232,6 +232,8 @@ describe("GH-008 secret access keys, URLs with passwords, secret-like names", ()
         // A role or ECR repository whose name contains a secret word gives a derived variable of that name.
         AWS_ROLE_ARN_TOKEN_SERVICE: "arn:aws:iam::000123456789:role/token-service",
         ECR_REPOSITORY_SECRET_SCANNER: "secret-scanner",
+        // An ARN names the secret; it is not the secret.
+        DB_SECRET_ARN: "arn:aws:secretsmanager:ap-northeast-1:000123456789:secret:db-AbCdEf",
       };
       for (const [name, value] of Object.entries(variables)) {
         new ActionsVariable(stack, name, { repository: "app", variableName: name, value });

@@ -36,7 +36,7 @@ export const GH_008: Rule = {
     // The value is never quoted: it would land in the synth log.
     const kind = secretValueKind(c.value);
     if (kind) return `variable ${name} holds what looks like ${kind} (value not shown)`;
-    const word = typeof c.variable_name === "string" ? secretNameWord(c.variable_name) : undefined;
+    const word = typeof c.variable_name === "string" ? secretNameWord(c.variable_name, c.value) : undefined;
     if (word && !derived(c.variable_name, c.value)) {
       return `variable ${name} is named like a secret (${word}): variables are readable by anyone with read access to the repository and printed unmasked in logs (value not shown)`;
     }

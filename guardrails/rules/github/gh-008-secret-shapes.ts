@@ -38,7 +38,11 @@ export function secretValueKind(value: string): string | undefined {
 /** Words in a variable's name that say it holds a secret. */
 export const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_?KEY|CREDENTIAL/i;
 
-/** The secret word in `name` (e.g. "PASSWORD"), or undefined. */
-export function secretNameWord(name: string): string | undefined {
+/** An ARN names a resource (DB_SECRET_ARN: the secret's ARN), it is not the secret itself. */
+const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12})?:\S+$/;
+
+/** The secret word in `name` (e.g. "PASSWORD") when the variable looks like it holds that secret, or undefined. */
+export function secretNameWord(name: string, value: string): string | undefined {
+  if (ARN.test(value)) return undefined;
   return SECRET_NAME.exec(name)?.[0].toUpperCase();
 }
