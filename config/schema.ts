@@ -138,12 +138,12 @@ const repositoryPath = (what: "file" | "directory", fallback: string) =>
 /**
  * Labels of GitHub's standard hosted runners (docs: "GitHub-hosted runners reference", standard
  * runners): ubuntu-latest, ubuntu-24.04, ubuntu-24.04-arm, ubuntu-slim, windows-latest,
- * windows-2025, windows-11-arm, macos-latest, macos-15, macos-15-intel, and the macOS larger sizes
+ * windows-2025, windows-2025-vs2026, windows-11-arm, macos-latest, macos-15, macos-15-intel, and the macOS larger sizes
  * (-large, -xlarge), which GitHub hosts under fixed labels too. A pattern, so a new image version
  * needs no template change.
  */
 export const GITHUB_HOSTED_LABEL =
-  /^(?:ubuntu-(?:latest|slim|\d{2}\.04(?:-arm)?)|windows-(?:latest|20\d\d|11-arm)|macos-(?:latest|\d{2})(?:-intel|-large|-xlarge)?)$/;
+  /^(?:ubuntu-(?:latest|slim|\d{2}\.04(?:-arm)?)|windows-(?:latest|20\d\d(?:-vs20\d\d)?|11-arm)|macos-(?:latest|\d{2})(?:-intel|-large|-xlarge)?)$/;
 
 export const DEFAULT_GITHUB_HOSTED_LABEL = "ubuntu-24.04";
 

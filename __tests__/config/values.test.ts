@@ -313,6 +313,7 @@ describe("runner labels", () => {
     "windows-latest",
     "windows-2025",
     "windows-2022",
+    "windows-2025-vs2026",
     "windows-11-arm",
     "macos-latest",
     "macos-15",
