@@ -12,6 +12,13 @@ export interface RepositoryAccessProps {
    * @default - none
    */
   readonly teams?: readonly { readonly slug: string; readonly permission: ProviderPermission }[];
+  /**
+   * Teams (slugs) the access list leaves alone, e.g. teams granted access at organisation level.
+   * The provider drops them from what it reads (listTeams skips ignore_team ids), so they are
+   * neither removed on apply nor shown as a change on every plan.
+   * @default - none: every team not in `teams` is removed
+   */
+  readonly ignoreTeams?: readonly string[];
 }
 
 /**
@@ -28,6 +35,7 @@ export class RepositoryAccess extends Construct {
       repository: props.repository,
       user: props.collaborators.map((c) => ({ username: c.username, permission: c.permission })),
       team: (props.teams ?? []).map((t) => ({ teamId: t.slug, permission: t.permission })),
+      ignoreTeam: props.ignoreTeams?.length ? props.ignoreTeams.map((slug) => ({ teamId: slug })) : undefined,
     });
   }
 }

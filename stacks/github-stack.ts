@@ -11,6 +11,7 @@ import {
   SELF_VARIABLES,
   VARIABLE_AWS_REGION,
   VARIABLE_ECR_REGISTRY,
+  workflowPath,
 } from "../config/derive";
 import type { PlatformConfig, RepositoryConfig, SelfConfig, WorkflowConfig } from "../config/schema";
 import { PLATFORM_METADATA_KEY } from "../guardrails/support";
@@ -77,7 +78,7 @@ export function workflowModel(repo: RepositoryConfig, wf: WorkflowConfig): Workf
     runner:
       wf.runsOn === "codebuild"
         ? { kind: "codebuild", projectName: repo.runner!.projectName }
-        : { kind: "github-hosted", label: wf.githubHostedLabel, roleArnVariable: roleArnVariable(wf.deployRole!) },
+        : { kind: "github-hosted", label: wf.largerRunner?.label ?? wf.githubHostedLabel, roleArnVariable: roleArnVariable(wf.deployRole!) },
     environment: wf.environment,
     ecrRepositoryVariable: ecrRepositoryVariable(wf.ecrRepository),
     regionVariable: VARIABLE_AWS_REGION,
@@ -115,6 +116,7 @@ export class GithubPlatformStack extends PlatformStack {
           repository: repo.name,
           collaborators: repo.collaborators,
           teams: repo.teams,
+          ignoreTeams: repo.ignoreTeams,
         });
       }
       variables[repo.name] = new ActionsVariables(this, constructId("Variables", repo.name), {
@@ -150,6 +152,12 @@ export class GithubPlatformStack extends PlatformStack {
           format: identity.format,
         });
         workflowFiles.push(file);
+        if (wf.largerRunner) {
+          // An opt-in that weakens a default is printed on every synth, with its reason.
+          Annotations.of(file).addWarning(
+            `accepted: ${repo.name}/${workflowPath(wf.file)} (repositories[${i}].workflows[${j}].largerRunner) runs a job with id-token: write on the runner label "${wf.largerRunner.label}", not a GitHub standard hosted runner: make sure no self-hosted runner carries that label (reason: ${wf.largerRunner.reason})`,
+          );
+        }
       });
     });
     if (self !== undefined) {
