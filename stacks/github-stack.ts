@@ -155,7 +155,7 @@ export class GithubPlatformStack extends PlatformStack {
         if (wf.largerRunner) {
           // An opt-in that weakens a default is printed on every synth, with its reason.
           Annotations.of(file).addWarning(
-            `accepted: ${repo.name}/${workflowPath(wf.file)} (repositories[${i}].workflows[${j}].largerRunner) runs a job with id-token: write on the runner label "${wf.largerRunner.label}", not a GitHub standard hosted runner: make sure no self-hosted runner carries that label (reason: ${wf.largerRunner.reason})`,
+            `accepted: largerRunner of ${repo.name}/${workflowPath(wf.file)}: runs a job with id-token: write on the runner label "${wf.largerRunner.label}", not a GitHub standard hosted runner (make sure no self-hosted runner carries that label): ${wf.largerRunner.reason}`,
           );
         }
       });

@@ -37,7 +37,7 @@ describe("the legacy personal token (runner.legacyPersonalToken)", () => {
 
   test("prints CB-003 as an accepted finding with the opt-in's reason on every synth", () => {
     expect(warnings.filter((w) => w.includes("[CB-003]"))).toEqual([
-      expect.stringMatching(/^suppressed: \[CB-003\] .*registers with alice's personal token instead of the connection.*\(reason: the GitHub App is not approved by security yet; switch in Q3\)$/),
+      expect.stringMatching(/^accepted: \[CB-003\] \S+: the GitHub App is not approved by security yet; switch in Q3$/),
     ]);
   });
 
@@ -82,15 +82,15 @@ describe("a larger runner (workflows[].largerRunner)", () => {
   });
 
   test("is printed as accepted, with its reason, on every synth", () => {
-    expect(warnings.filter((w) => w.startsWith("accepted:"))).toEqual([
-      `accepted: techblue-dev/.github/workflows/ecr-push.yml (repositories[0].workflows[0].largerRunner) runs a job with id-token: write on the runner label "linux-16-core", not a GitHub standard hosted runner: make sure no self-hosted runner carries that label (reason: ${RUNNER_REASON})`,
+    expect(warnings.filter((w) => w.startsWith("accepted: largerRunner"))).toEqual([
+      `accepted: largerRunner of techblue-dev/.github/workflows/ecr-push.yml: runs a job with id-token: write on the runner label "linux-16-core", not a GitHub standard hosted runner (make sure no self-hosted runner carries that label): ${RUNNER_REASON}`,
     ]);
     expect(errors).toEqual([]);
   });
 
   test("without it, nothing is accepted and the job runs on the standard label", () => {
     const plain = build(() => undefined);
-    expect(plain.warnings.filter((w) => w.startsWith("accepted:"))).toEqual([]);
+    expect(plain.warnings.filter((w) => w.startsWith("accepted: largerRunner"))).toEqual([]);
     const file = resourcesOf(plain.json.github, "github_repository_file").find((f) => f.file === ".github/workflows/ecr-push.yml")!;
     expect(parse(unescapeFromTerraform(file.content)).jobs["build-and-push"]["runs-on"]).toBe("ubuntu-24.04");
   });
