@@ -125,7 +125,7 @@ export function environmentChanges(changes: readonly Change[]): EnvironmentChang
       const removedTeams = (b?.teams ?? []).filter((t) => !a.teams.includes(t));
       const addedUsers = a.users.filter((u) => !(b?.users ?? []).includes(u));
       const addedTeams = a.teams.filter((t) => !(b?.teams ?? []).includes(t));
-      if (addedUsers.length + addedTeams.length > 0) notes.push(`reviewers added: ${[...addedUsers.map((u) => `user ${u}`), ...addedTeams.map((t) => `team ${t}`)].join(", ")}`);
+      if (addedUsers.length + addedTeams.length > 0) notes.push(`${b === undefined ? "reviewers" : "reviewers added"}: ${[...addedUsers.map((u) => `user ${u}`), ...addedTeams.map((t) => `team ${t}`)].join(", ")}`);
       if (settingsKnown && removedUsers.length + removedTeams.length > 0) {
         const who = [...removedUsers.map((u) => `user ${u}`), ...removedTeams.map((t) => `team ${t}`)].join(", ");
         weakening.push(a.users.length + a.teams.length === 0 ? `reviewers removed (${who}): runs enter it without approval` : `reviewers removed: ${who}`);
