@@ -32,7 +32,7 @@ export interface CommentOptions {
 }
 
 /** Resource types the template creates or this summary reads; any other type is counted and named as such. */
-const KNOWN_TYPES = new Set([
+export const KNOWN_TYPES: ReadonlySet<string> = new Set([
   "aws_iam_openid_connect_provider",
   "aws_iam_role",
   "aws_iam_role_policy",
