@@ -227,7 +227,7 @@ function accessFlags(a: RepositoryAccessChange, full: string, changes: readonly 
     } else if ((row.kind === "added" || row.kind === "changed") && (row.to === "admin" || row.to === "maintain") && (row.from === undefined || (RANK[row.from] ?? -1) < RANK[row.to])) {
       flags.push({
         kind: "admin-granted",
-        text: `**${granteeText(row.grantee)} gets ${row.to} on ${code(full)}** (${row.kind === "added" ? "new" : `was ${row.from}`}).`,
+        text: `**${row.grantee.kind === "team" ? `Team ${code(row.grantee.name)}` : code(row.grantee.name)} gets ${row.to} on ${code(full)}** (${row.kind === "added" ? "new" : `was ${row.from}`}).`,
       });
     }
   }

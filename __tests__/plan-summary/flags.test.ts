@@ -75,9 +75,9 @@ describe("admin and maintain grants, teams added", () => {
       expect.arrayContaining([
         "**`alice` gets admin on `acme/web`** (was write).",
         "**`carol` gets maintain on `acme/web`** (new).",
-        "**team `ops` gets maintain on `acme/web`** (was write).",
+        "**Team `ops` gets maintain on `acme/web`** (was write).",
         "**`dan` gets admin on `acme/api`** (new).",
-        "**team `sre` gets maintain on `acme/docs`** (was read).",
+        "**Team `sre` gets maintain on `acme/docs`** (was read).",
       ]),
     );
     expect(t.filter((x) => x.includes("`bob`"))).toEqual([]);
