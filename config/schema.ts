@@ -436,6 +436,46 @@ const imageBuildPushWorkflow = z.strictObject({
 
 const workflow = z.discriminatedUnion("type", [imageBuildPushWorkflow]);
 
+/**
+ * Who must approve each deployment into an environment: users and teams by numeric id (the ids
+ * survive renames; GitHub's API takes ids). One schema for self.reviewers and every environment.
+ */
+export const reviewers = z
+  .strictObject({
+    users: z.array(githubId("user")).default([]),
+    teams: z.array(githubId("team")).default([]),
+  })
+  .prefault({})
+  .describe("User ids and team ids (numbers, not names) who must approve each deployment.");
+
+/** A branch or tag pattern of an environment's deployment policy (GitHub's fnmatch patterns: release/*). */
+const deploymentRefPattern = (what: string) =>
+  refFilter(what).refine((s) => !/[$%]\{/.test(s), {
+    error: `${what} patterns cannot contain '\${' or '%{': Terraform would evaluate them as its own templates`,
+  });
+
+/**
+ * A GitHub environment of the repository, managed by the template: which refs may deploy to it,
+ * who approves, and never an admin bypass. Every environment a deploy role trusts or a workflow
+ * uses must be listed here, or GitHub creates it unprotected on first use.
+ */
+const repositoryEnvironment = z.strictObject({
+  name: environmentName.describe("Environment name, as in a job's environment: and the subject environment:<name>."),
+  /** Branch names or patterns that may deploy; with no branches and no tags, only defaultBranch. */
+  branches: z
+    .array(deploymentRefPattern("branch"))
+    .default([])
+    .describe("Branch names or patterns (release/*) whose runs may enter the environment; with neither branches nor tags, only the repository's defaultBranch."),
+  /** Tag names or patterns that may deploy. */
+  tags: z.array(deploymentRefPattern("tag")).default([]).describe("Tag names or patterns (v*) whose runs may enter the environment."),
+  reviewers: reviewers.describe("User ids and team ids (numbers) who must approve each deployment into the environment."),
+  /** Whoever triggered the run cannot approve it. */
+  preventSelfReview: z
+    .boolean()
+    .default(true)
+    .describe("Whoever triggered the run cannot approve it (GitHub's prevent self-review)."),
+});
+
 const variableName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be letters, digits or '_', not starting with a digit" })
@@ -474,6 +514,11 @@ const repository = z.strictObject({
   deployRoles: z.array(deployRole).default([]),
   runner: runner.optional(),
   workflows: z.array(workflow).default([]),
+  /** Environments the template manages; every environment a role trusts or a workflow uses must be here. */
+  environments: z
+    .array(repositoryEnvironment)
+    .default([])
+    .describe("Environments the template manages (branch/tag policy, reviewers, no admin bypass); every environment a deploy role trusts or a workflow uses must be listed."),
 });
 
 /** A GitHub App installation the template's own workflows mint short-lived tokens from. */
@@ -509,13 +554,7 @@ const selfSection = z
       .default("production")
       .describe("GitHub environment the deploy job runs in; the deploy role trusts only its subject."),
     /** User ids and team ids (numbers) who must approve each deployment; strongly recommended. */
-    reviewers: z
-      .strictObject({
-        users: z.array(githubId("user")).default([]),
-        teams: z.array(githubId("team")).default([]),
-      })
-      .prefault({})
-      .describe("User ids and team ids (numbers, not names) who must approve each deployment; strongly recommended."),
+    reviewers: reviewers.describe("User ids and team ids (numbers, not names) who must approve each deployment; strongly recommended."),
     planRoleName: iamName.default("github-actions-platform-plan").describe("IAM role the plan workflow assumes (read-only)."),
     deployRoleName: iamName.default("github-actions-platform-deploy").describe("IAM role the deploy workflow assumes."),
     planApp: githubApp("GitHub App with read-only permissions; the plan workflow mints its token (secret PLATFORM_PLAN_APP_PRIVATE_KEY)."),
@@ -597,4 +636,6 @@ export type RunnerConfig = NonNullable<RepositoryConfig["runner"]>;
 export type WorkflowConfig = RepositoryConfig["workflows"][number];
 export type SubjectFormat = RepositoryConfig["subjectFormat"];
 export type SelfConfig = NonNullable<PlatformConfig["self"]>;
+export type EnvironmentConfig = RepositoryConfig["environments"][number];
+export type ReviewersConfig = z.output<typeof reviewers>;
 export type IntendedChange = PlatformConfig["intendedChanges"][number];

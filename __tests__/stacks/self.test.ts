@@ -78,6 +78,7 @@ describe("self: the GitHub side", () => {
       PLATFORM_PLAN_ROLE_ARN: "arn:aws:iam::000123456789:role/github-actions-platform-plan",
       PLATFORM_PLAN_APP_ID: "111111",
       PLATFORM_PLAN_APP_INSTALLATION_ID: "22222222",
+      PLATFORM_DEPLOY_ENVIRONMENT: "production",
     });
   });
 
