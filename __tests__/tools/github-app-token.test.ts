@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { permissionsFor } from "../../tools/github-app-token";
+import { EXAMPLE_TEXT } from "../helpers/example";
 import { withSelf } from "../helpers/self";
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -54,7 +55,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   dir = mkdtempSync(join(tmpdir(), "app-token-"));
-  const doc = parse(readFileSync("platform.yaml", "utf8"));
+  const doc = parse(EXAMPLE_TEXT);
   withSelf(doc);
   configFile = join(dir, "platform.yaml");
   writeFileSync(configFile, stringify(doc));
@@ -148,6 +149,39 @@ describe("github:app-token", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(seen).toHaveLength(0);
+  });
+
+  test("--scope: the owner, the repositories and members for actions/create-github-app-token; no key, no request", async () => {
+    const output = join(dir, "scope-output");
+    writeFileSync(output, "");
+    const result = await run(["--scope", "--access", "read", "--github-output"], { GITHUB_OUTPUT: output, GITHUB_APP_PRIVATE_KEY: undefined, GITHUB_APP_ID: undefined });
+    expect(result.code).toBe(0);
+    expect(readFileSync(output, "utf8")).toBe("owner=Test-User\nrepositories=platform-infra,techblue-dev\nmembers=\n"); // the example's owner is a user
+    expect(result.stdout).toBe("read scope: 2 repositories of Test-User: platform-infra,techblue-dev\n");
+    expect(seen).toHaveLength(0);
+  });
+
+  test("--scope for an organisation asks for members: read (team ids)", async () => {
+    const userConfig = join(dir, "org.yaml");
+    const doc = parse(readFileSync(configFile, "utf8"));
+    doc.github.ownerType = "organization";
+    writeFileSync(userConfig, stringify(doc));
+    const result = await run(["--scope", "--access", "write"], { PLATFORM_CONFIG: userConfig });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ owner: "Test-User", members: "read", permissions: permissionsFor("write", "organization") });
+  });
+
+  test("more repositories than one token can name: exit 2, never a token for the whole installation", async () => {
+    const big = join(dir, "big.yaml");
+    const doc = parse(EXAMPLE_TEXT);
+    for (let i = 0; i < 501; i++) doc.repositories.push({ name: `app-${i}` });
+    writeFileSync(big, stringify(doc));
+    for (const args of [["--scope", "--access", "read"], ["--access", "read"]]) {
+      const result = await run(args, { PLATFORM_CONFIG: big });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/502 repositories: GitHub names at most 500 in one installation token, and a token for the whole installation is never used instead/);
+    }
     expect(seen).toHaveLength(0);
   });
 
