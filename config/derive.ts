@@ -164,10 +164,8 @@ export const VARIABLE_ECR_REGISTRY = "ECR_REGISTRY";
 export const SELF_VARIABLES = {
   planRoleArn: "PLATFORM_PLAN_ROLE_ARN",
   planAppId: "PLATFORM_PLAN_APP_ID",
-  planAppInstallationId: "PLATFORM_PLAN_APP_INSTALLATION_ID",
   deployRoleArn: "PLATFORM_DEPLOY_ROLE_ARN",
   deployAppId: "PLATFORM_DEPLOY_APP_ID",
-  deployAppInstallationId: "PLATFORM_DEPLOY_APP_INSTALLATION_ID",
   // deploy.yml's job environment reads this, so it is self.environment by construction.
   deployEnvironment: "PLATFORM_DEPLOY_ENVIRONMENT",
 } as const;

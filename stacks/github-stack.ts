@@ -55,7 +55,6 @@ export function selfRepositoryVariables(config: PlatformConfig, self: SelfConfig
     [VARIABLE_AWS_REGION]: region,
     [SELF_VARIABLES.planRoleArn]: roleArn(accountId, region, self.planRoleName),
     [SELF_VARIABLES.planAppId]: String(self.planApp.appId),
-    [SELF_VARIABLES.planAppInstallationId]: String(self.planApp.installationId),
     // deploy.yml's job environment: it cannot name another environment than the one the deploy role trusts.
     [SELF_VARIABLES.deployEnvironment]: self.environment,
   };
@@ -67,7 +66,6 @@ export function selfEnvironmentVariables(config: PlatformConfig, self: SelfConfi
   return {
     [SELF_VARIABLES.deployRoleArn]: roleArn(accountId, region, self.deployRoleName),
     [SELF_VARIABLES.deployAppId]: String(self.deployApp.appId),
-    [SELF_VARIABLES.deployAppInstallationId]: String(self.deployApp.installationId),
   };
 }
 
