@@ -63,7 +63,8 @@ const environmentName = z
   .refine((s) => !/[*?]/.test(s), {
     error: "exact environment names cannot contain '*' or '?'; put patterns under wildcardSubjects with a reason",
   })
-  .refine((s) => !/[\s:]/.test(s), { error: "environment names cannot contain spaces or ':'" });
+  .refine((s) => !/[\s:]/.test(s), { error: "environment names cannot contain spaces or ':'" })
+  .refine((s) => !/[$%]\{/.test(s), { error: "environment names cannot contain '${' or '%{': Terraform would evaluate them as its own templates" });
 
 /** A written reason for an opt-in that weakens a default; cdk-nag asks for at least 10 characters. */
 const reason = z

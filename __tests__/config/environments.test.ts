@@ -97,6 +97,7 @@ describe("repositories[].environments", () => {
     ["a reviewer by login instead of id", { name: "p", reviewers: { users: ["alice"] } }, /reviewers\.users\[0\]: must be the numeric user id/],
     ["admin bypass (not configurable)", { name: "p", canAdminsBypass: true }, /environments\[0\]: unknown key "canAdminsBypass"|canAdminsBypass/],
     ["a pattern as the name", { name: "prod*" }, /environments\[0\]\.name: exact environment names cannot contain/],
+    ["a Terraform template as the name", { name: "prod${path.cwd}" }, /environments\[0\]\.name: environment names cannot contain '\$\{' or '%\{'/],
   ])("%s is refused", (_what, env, expected) => {
     expect(errorOf(variant((d) => (d.repositories[0].environments = [env])))).toMatch(expected);
   });
