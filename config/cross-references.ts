@@ -244,6 +244,12 @@ function environmentIssues(config: PlatformConfig, i: number): ConfigIssue[] {
   const at = (...rest: (string | number)[]) => ["repositories", i, ...rest];
   const issues: ConfigIssue[] = [];
   checkUnique(repo.environments.map((item, j) => ({ item, path: at("environments", j, "name") })), (e) => e.name, "environment", issues);
+  repo.environments.forEach((env, j) => {
+    // Each pattern becomes one policy resource, named after it ('/' and '_' alike).
+    for (const kind of ["branches", "tags"] as const) {
+      checkUnique(env[kind].map((item, k) => ({ item, path: at("environments", j, kind, k) })), (p) => p.replace(/\//g, "_"), kind === "branches" ? "branch pattern" : "tag pattern", issues);
+    }
+  });
   const managed = new Set(repo.environments.map((e) => e.name.toLowerCase()));
   const self = config.self;
   const isSelf = self !== undefined && self.repository.toLowerCase() === repo.name.toLowerCase();

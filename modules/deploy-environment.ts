@@ -2,7 +2,9 @@ import { ActionsEnvironmentVariable } from "@cdktf/provider-github/lib/actions-e
 import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-environment";
 import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/lib/repository-environment-deployment-policy";
 import { Construct } from "constructs";
-import { constructId } from "../stacks/naming";
+
+/** A child id per pattern, stable for a given pattern ('/' is the construct path separator). */
+const policyId = (kind: string, pattern: string) => `${kind}-${pattern.replace(/\//g, "_")}`;
 
 export interface DeployEnvironmentProps {
   /** Repository name (without the owner). */
@@ -63,7 +65,7 @@ export class DeployEnvironment extends Construct {
     const policies: RepositoryEnvironmentDeploymentPolicy[] = [];
     props.branches.forEach((pattern, i) => {
       policies.push(
-        new RepositoryEnvironmentDeploymentPolicy(this, i === 0 ? "BranchPolicy" : constructId("BranchPolicy", pattern), {
+        new RepositoryEnvironmentDeploymentPolicy(this, i === 0 ? "BranchPolicy" : policyId("BranchPolicy", pattern), {
           repository: props.repository,
           environment: this.environment.environment,
           branchPattern: pattern,
@@ -72,7 +74,7 @@ export class DeployEnvironment extends Construct {
     });
     for (const pattern of tags) {
       policies.push(
-        new RepositoryEnvironmentDeploymentPolicy(this, constructId("TagPolicy", pattern), {
+        new RepositoryEnvironmentDeploymentPolicy(this, policyId("TagPolicy", pattern), {
           repository: props.repository,
           environment: this.environment.environment,
           tagPattern: pattern,

@@ -129,9 +129,9 @@ export class GithubPlatformStack extends PlatformStack {
         },
       });
       // Every environment a role trusts is one of these (config cross-references): none is left for
-      // GitHub to create unprotected on first use.
+      // GitHub to create unprotected on first use. ':' is in neither name, so ids never collide.
       for (const env of repo.environments) {
-        environments[`${repo.name}/${env.name}`] = new DeployEnvironment(this, constructId("Environment", `${repo.name}-${env.name}`), {
+        environments[`${repo.name}/${env.name}`] = new DeployEnvironment(this, constructId("Environment", `${repo.name}:${env.name}`), {
           repository: repo.name,
           environment: env.name,
           branches: env.branches.length + env.tags.length > 0 ? env.branches : [repo.defaultBranch],

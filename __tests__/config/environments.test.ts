@@ -91,6 +91,12 @@ describe("repositories[].environments", () => {
     );
   });
 
+  test("a pattern listed twice is refused (one policy per pattern)", () => {
+    expect(errorOf(variant((d) => (d.repositories[0].environments = [{ name: "prod", branches: ["main", "release/*", "main"] }])))).toMatch(
+      /repositories\[0\]\.environments\[0\]\.branches\[2\]: duplicate branch pattern "main"/,
+    );
+  });
+
   test.each([
     ["a Terraform template in a branch pattern", { name: "p", branches: ["release/${file(\"/etc/passwd\")}"] }, /branches\[0\]: branch patterns cannot contain '\$\{' or '%\{'/],
     ["a directive in a tag pattern", { name: "p", tags: ["v%{ for x in y }"] }, /tags\[0\]: tag patterns cannot contain/],

@@ -31,7 +31,7 @@ describe("repository environments in the GitHub stack", () => {
     const policies = resourcesOf(github, "github_repository_environment_deployment_policy");
     const byEnv = (name: string) =>
       policies
-        .filter((p) => p.environment.includes(`Environment-techblue-dev-${name}_Environment_`))
+        .filter((p) => p.environment.includes(`Environment-techblue-dev${name}_Environment_`))
         .map((p) => p.branch_pattern ?? `tag ${p.tag_pattern}`)
         .sort();
     expect(policies).toHaveLength(3);
