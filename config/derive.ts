@@ -164,11 +164,29 @@ export const VARIABLE_ECR_REGISTRY = "ECR_REGISTRY";
 export const SELF_VARIABLES = {
   planRoleArn: "PLATFORM_PLAN_ROLE_ARN",
   planAppId: "PLATFORM_PLAN_APP_ID",
-  planAppInstallationId: "PLATFORM_PLAN_APP_INSTALLATION_ID",
   deployRoleArn: "PLATFORM_DEPLOY_ROLE_ARN",
   deployAppId: "PLATFORM_DEPLOY_APP_ID",
-  deployAppInstallationId: "PLATFORM_DEPLOY_APP_INSTALLATION_ID",
+  // deploy.yml's job environment reads this, so it is self.environment by construction.
+  deployEnvironment: "PLATFORM_DEPLOY_ENVIRONMENT",
 } as const;
+
+/** The template's own workflow files (.github/workflows/ of self.repository); nothing else may write them. */
+export const SELF_WORKFLOW_FILES = ["ci.yml", "plan.yml", "deploy.yml"] as const;
+
+/** GitHub mints an installation token for at most this many named repositories. */
+export const MAX_APP_TOKEN_REPOSITORIES = 500;
+
+/**
+ * The repositories the stacks touch, sorted, each once (names compare ignoring case): the scope of
+ * the App tokens the plan and deploy workflows mint, which reach no other repository.
+ */
+export function managedRepositories(config: Pick<PlatformConfig, "repositories" | "self">): string[] {
+  const names = new Map<string, string>();
+  for (const name of [...config.repositories.map((r) => r.name), ...(config.self ? [config.self.repository] : [])]) {
+    if (!names.has(name.toLowerCase())) names.set(name.toLowerCase(), name);
+  }
+  return [...names.values()].sort();
+}
 
 /** Secrets the same workflows read; set by a person once (README: bootstrap), never by Terraform. */
 export const SELF_SECRETS = {

@@ -64,7 +64,8 @@ const environmentName = z
   .refine((s) => !/[*?]/.test(s), {
     error: "exact environment names cannot contain '*' or '?'; put patterns under wildcardSubjects with a reason",
   })
-  .refine((s) => !/[\s:]/.test(s), { error: "environment names cannot contain spaces or ':'" });
+  .refine((s) => !/[\s:]/.test(s), { error: "environment names cannot contain spaces or ':'" })
+  .refine((s) => !/[$%]\{/.test(s), { error: "environment names cannot contain '${' or '%{': Terraform would evaluate them as its own templates" });
 
 /** A written reason for an opt-in that weakens a default; cdk-nag asks for at least 10 characters. */
 const reason = z
@@ -586,6 +587,34 @@ const imageBuildPushWorkflow = z.strictObject({
 
 const workflow = z.discriminatedUnion("type", [imageBuildPushWorkflow]);
 
+/** A branch or tag pattern of an environment's deployment policy (GitHub's fnmatch patterns: release/*). */
+const deploymentRefPattern = (what: string) =>
+  refFilter(what).refine((s) => !/[$%]\{/.test(s), {
+    error: `${what} patterns cannot contain '\${' or '%{': Terraform would evaluate them as its own templates`,
+  });
+
+/**
+ * A GitHub environment of the repository, managed by the template: which refs may deploy to it,
+ * who approves, and never an admin bypass. Every environment a deploy role trusts or a workflow
+ * uses must be listed here, or GitHub creates it unprotected on first use.
+ */
+const repositoryEnvironment = z.strictObject({
+  name: environmentName.describe("Environment name, as in a job's environment: and the subject environment:<name>."),
+  /** Branch names or patterns that may deploy; with no branches and no tags, only defaultBranch. */
+  branches: z
+    .array(deploymentRefPattern("branch"))
+    .default([])
+    .describe("Branch names or patterns (release/*) whose runs may enter the environment; with neither branches nor tags, only the repository's defaultBranch."),
+  /** Tag names or patterns that may deploy. */
+  tags: z.array(deploymentRefPattern("tag")).default([]).describe("Tag names or patterns (v*) whose runs may enter the environment."),
+  reviewers: environmentReviewers.describe("User ids and team ids (numbers) who must approve each deployment into the environment."),
+  /** Whoever triggered the run cannot approve it. */
+  preventSelfReview: z
+    .boolean()
+    .default(true)
+    .describe("Whoever triggered the run cannot approve it (GitHub's prevent self-review)."),
+});
+
 export const variableName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be letters, digits or '_', not starting with a digit" })
@@ -632,6 +661,11 @@ const repository = z.strictObject({
   deployRoles: z.array(deployRole).default([]),
   runner: runner.optional(),
   workflows: z.array(workflow).default([]),
+  /** Environments the template manages; every environment a role trusts or a workflow uses must be here. */
+  environments: z
+    .array(repositoryEnvironment)
+    .default([])
+    .describe("Environments the template manages (branch/tag policy, reviewers, no admin bypass); every environment a deploy role trusts or a workflow uses must be listed."),
 });
 
 /** A GitHub App installation the template's own workflows mint short-lived tokens from. */
@@ -749,4 +783,6 @@ export type RunnerConfig = NonNullable<RepositoryConfig["runner"]>;
 export type WorkflowConfig = RepositoryConfig["workflows"][number];
 export type SubjectFormat = RepositoryConfig["subjectFormat"];
 export type SelfConfig = NonNullable<PlatformConfig["self"]>;
+export type EnvironmentConfig = RepositoryConfig["environments"][number];
+export type ReviewersConfig = z.output<typeof environmentReviewers>;
 export type IntendedChange = PlatformConfig["intendedChanges"][number];

@@ -185,9 +185,11 @@ export class AwsPlatformStack extends PlatformStack {
 
     const plan = new DeployRole(this, "PlatformPlanRole", {
       roleName: self.planRoleName,
-      description: `Read-only plans of this platform from pull requests of ${repo}`,
+      description: `Read-only plans of this platform from pull requests and ${self.defaultBranch} of ${repo}`,
       oidcProviderArn: providerArn,
-      subjects: roleSubjects(identity, { ...none, pullRequest: true }, []),
+      // Pull requests (plan.yml), and the default branch: deploy.yml plans there, with no credential
+      // that can write, and only its apply job enters the environment the deploy role trusts.
+      subjects: roleSubjects(identity, { ...none, pullRequest: true, branches: [self.defaultBranch] }, []),
       inlinePolicies: { "platform-plan": planPolicy(scope) },
       dependsOn,
     });

@@ -51,7 +51,8 @@ export function selfRepositoryVariables(config: PlatformConfig, self: SelfConfig
     [VARIABLE_AWS_REGION]: region,
     [SELF_VARIABLES.planRoleArn]: roleArn(accountId, region, self.planRoleName),
     [SELF_VARIABLES.planAppId]: String(self.planApp.appId),
-    [SELF_VARIABLES.planAppInstallationId]: String(self.planApp.installationId),
+    // deploy.yml's job environment: it cannot name another environment than the one the deploy role trusts.
+    [SELF_VARIABLES.deployEnvironment]: self.environment,
   };
 }
 
@@ -61,7 +62,6 @@ export function selfEnvironmentVariables(config: PlatformConfig, self: SelfConfi
   return {
     [SELF_VARIABLES.deployRoleArn]: roleArn(accountId, region, self.deployRoleName),
     [SELF_VARIABLES.deployAppId]: String(self.deployApp.appId),
-    [SELF_VARIABLES.deployAppInstallationId]: String(self.deployApp.installationId),
   };
 }
 
@@ -97,6 +97,8 @@ export class GithubPlatformStack extends PlatformStack {
   readonly workflowFiles: readonly WorkflowFile[];
   /** The deploy environment of the repository holding this template (config `self`). */
   readonly deployEnvironment?: DeployEnvironment;
+  /** Environments of the configured repositories, keyed `<repository>/<environment>`. */
+  readonly environments: Readonly<Record<string, DeployEnvironment>>;
 
   constructor(scope: Construct, stackName: string, config: PlatformConfig) {
     super(scope, stackName);
@@ -107,6 +109,7 @@ export class GithubPlatformStack extends PlatformStack {
     const access: Record<string, RepositoryAccess> = {};
     const variables: Record<string, ActionsVariables> = {};
     const workflowFiles: WorkflowFile[] = [];
+    const environments: Record<string, DeployEnvironment> = {};
     const self = config.self;
     const selfKey = self?.repository.toLowerCase();
     config.repositories.forEach((repo) => {
@@ -127,6 +130,18 @@ export class GithubPlatformStack extends PlatformStack {
           ...(self && repo.name.toLowerCase() === selfKey ? selfRepositoryVariables(config, self) : {}),
         },
       });
+      // Every environment a role trusts is one of these (config cross-references): none is left for
+      // GitHub to create unprotected on first use. ':' is in neither name, so ids never collide.
+      for (const env of repo.environments) {
+        environments[`${repo.name}/${env.name}`] = new DeployEnvironment(this, constructId("Environment", `${repo.name}:${env.name}`), {
+          repository: repo.name,
+          environment: env.name,
+          branches: env.branches.length + env.tags.length > 0 ? env.branches : [repo.defaultBranch],
+          tags: env.tags,
+          reviewers: env.reviewers,
+          preventSelfReview: env.preventSelfReview,
+        });
+      }
       const identity = subjectIdentity(config, repo);
       repo.workflows.forEach((wf) => {
         if (wf.runsOn === "codebuild" && repo.runner && !isRunnerReady(config, repo.runner)) {
@@ -170,7 +185,7 @@ export class GithubPlatformStack extends PlatformStack {
       this.deployEnvironment = new DeployEnvironment(this, "PlatformDeployEnvironment", {
         repository: self.repository,
         environment: self.environment,
-        branch: self.defaultBranch,
+        branches: [self.defaultBranch],
         reviewers: self.reviewers,
         variables: selfEnvironmentVariables(config, self),
       });
@@ -178,5 +193,6 @@ export class GithubPlatformStack extends PlatformStack {
     this.access = access;
     this.variables = variables;
     this.workflowFiles = workflowFiles;
+    this.environments = environments;
   }
 }

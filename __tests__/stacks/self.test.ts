@@ -39,7 +39,9 @@ describe("self: the AWS side", () => {
   test.each([
     ["a pull request of the self repository", "repo:Test-User/platform-infra:pull_request", true, false],
     ["the production environment of the self repository", "repo:Test-User/platform-infra:environment:production", false, true],
-    ["a push to main (no environment)", "repo:Test-User/platform-infra:ref:refs/heads/main", false, false],
+    // deploy.yml's plan job: read-only, before the gate; only its apply job enters the environment.
+    ["a push to main (no environment)", "repo:Test-User/platform-infra:ref:refs/heads/main", true, false],
+    ["a push to another branch", "repo:Test-User/platform-infra:ref:refs/heads/feature", false, false],
     ["another environment", "repo:Test-User/platform-infra:environment:staging", false, false],
     ["a pull request of another repository", "repo:Test-User/techblue-dev:pull_request", false, false],
     ["a differently cased owner", "repo:test-user/platform-infra:pull_request", false, false],
@@ -77,7 +79,7 @@ describe("self: the GitHub side", () => {
       AWS_REGION: "ap-northeast-1",
       PLATFORM_PLAN_ROLE_ARN: "arn:aws:iam::000123456789:role/github-actions-platform-plan",
       PLATFORM_PLAN_APP_ID: "111111",
-      PLATFORM_PLAN_APP_INSTALLATION_ID: "22222222",
+      PLATFORM_DEPLOY_ENVIRONMENT: "production",
     });
   });
 
@@ -86,7 +88,6 @@ describe("self: the GitHub side", () => {
     expect(Object.fromEntries(vars.map((v) => [v.variable_name, v.value]))).toEqual({
       PLATFORM_DEPLOY_ROLE_ARN: "arn:aws:iam::000123456789:role/github-actions-platform-deploy",
       PLATFORM_DEPLOY_APP_ID: "333333",
-      PLATFORM_DEPLOY_APP_INSTALLATION_ID: "44444444",
     });
     for (const v of vars) expect(v.environment).toMatch(/^\$\{github_repository_environment\.PlatformDeployEnvironment_\w+\.environment\}$/);
   });
