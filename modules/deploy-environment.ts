@@ -2,6 +2,7 @@ import { ActionsEnvironmentVariable } from "@cdktf/provider-github/lib/actions-e
 import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-environment";
 import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/lib/repository-environment-deployment-policy";
 import { Construct } from "constructs";
+import { terraformLiterals } from "./terraform-text";
 
 export interface DeployEnvironmentProps {
   /** Repository name (without the owner). */
@@ -29,7 +30,7 @@ export class DeployEnvironment extends Construct {
   constructor(scope: Construct, id: string, props: DeployEnvironmentProps) {
     super(scope, id);
     const hasReviewers = props.reviewers.users.length + props.reviewers.teams.length > 0;
-    this.environment = new RepositoryEnvironment(this, "Environment", {
+    this.environment = new RepositoryEnvironment(this, "Environment", terraformLiterals({
       repository: props.repository,
       environment: props.environment,
       // Whoever pushed the change does not approve its deployment, and admins do not skip review.
@@ -37,20 +38,20 @@ export class DeployEnvironment extends Construct {
       canAdminsBypass: false,
       reviewers: hasReviewers ? [{ users: [...props.reviewers.users], teams: [...props.reviewers.teams] }] : undefined,
       deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
-    });
-    this.branchPolicy = new RepositoryEnvironmentDeploymentPolicy(this, "BranchPolicy", {
+    }));
+    this.branchPolicy = new RepositoryEnvironmentDeploymentPolicy(this, "BranchPolicy", terraformLiterals({
       repository: props.repository,
       environment: this.environment.environment,
       branchPattern: props.branch,
-    });
+    }));
     const variables: Record<string, ActionsEnvironmentVariable> = {};
     for (const name of Object.keys(props.variables).sort()) {
-      variables[name] = new ActionsEnvironmentVariable(this, name, {
+      variables[name] = new ActionsEnvironmentVariable(this, name, terraformLiterals({
         repository: props.repository,
         environment: this.environment.environment,
         variableName: name,
         value: props.variables[name],
-      });
+      }));
     }
     this.variables = variables;
   }
