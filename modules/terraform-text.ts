@@ -149,5 +149,16 @@ export function identifierProblem(s: string): string | undefined {
   if (template) {
     return `contains "${template[0]}", which Terraform evaluates as ${template[0] === "${" ? "an expression" : "a template directive"}: names, branches, tags and environments cannot contain "\${" or "%{"`;
   }
-  return undefined;
+  return tokenMarkerProblem(s);
+}
+
+/**
+ * cdktf reads `${TfToken[...]}` (and `#{`/`&{` forms) in any string as one of its own tokens and
+ * resolves it to whatever that token stands for (a reference, an expression): no text written in
+ * the config may contain the marker, free text included. Undefined when `s` is free of it.
+ */
+export function tokenMarkerProblem(s: string): string | undefined {
+  return /TfToken\[/.test(s)
+    ? `contains "TfToken[", the marker of cdktf's internal tokens: cdktf would replace it with one of its own expressions; remove it`
+    : undefined;
 }
