@@ -41,11 +41,22 @@ function mapLiteralParts(s: string, escape: (literal: string) => string): string
  * escapes), cdktf tokens untouched. Function replacements: in a replacement string `$$` is one `$`.
  */
 export function terraformString(s: string): string {
-  return mapLiteralParts(s, escapeTemplateText);
+  return Token.isUnresolved(s) ? mapLiteralParts(s, escapeNextToToken) : escapeTemplateText(s);
 }
 
 function escapeTemplateText(s: string): string {
   return s.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+}
+
+/**
+ * Literal text in the same string as a token. cdktf reads `${` in such a string as the start of a
+ * raw expression and writes the tokens after an unclosed one without their braces (the reference
+ * is lost); a `$` right before a token would make `$${`, Terraform's escape; and Terraform stops
+ * reading templates after a bare carriage return. So every `$`, `%` and CR is written as an
+ * interpolation of a quoted literal, which Terraform evaluates to the same character.
+ */
+function escapeNextToToken(s: string): string {
+  return s.replace(/[$%\r]/g, (c) => (c === "\r" ? '${"\\r"}' : `\${"${c}"}`));
 }
 
 /** What Terraform makes of an escaped literal; the inverse of {@link terraformString} on plain text. */
@@ -147,7 +158,7 @@ export function identifierProblem(s: string): string | undefined {
   }
   const template = /\$\{|%\{/.exec(s);
   if (template) {
-    return `contains "${template[0]}", which Terraform evaluates as ${template[0] === "${" ? "an expression" : "a template directive"}: names, branches, tags and environments cannot contain "\${" or "%{"`;
+    return `contains "${template[0]}", which Terraform would evaluate as ${template[0] === "${" ? "an expression" : "a template directive"}: this value is a name (branch, tag, environment, image, ARN), and names cannot contain "\${" or "%{"; write the name itself`;
   }
   return tokenMarkerProblem(s);
 }
