@@ -82,8 +82,16 @@ class Scanner {
     const outer = this.problems === undefined;
     if (outer) this.problems = [];
     const problems = this.problems!;
-    if (directive) problems.push("a template directive (%{ ... }), which the template never writes");
-    const end = this.expression(start + 2);
+    let end: number;
+    if (directive) {
+      // The directive itself is the finding; its keywords (if, for, endif) are not worth listing.
+      problems.push("a template directive (%{ ... }), which the template never writes");
+      this.problems = [];
+      end = this.expression(start + 2);
+      this.problems = problems;
+    } else {
+      end = this.expression(start + 2);
+    }
     if (outer) {
       if (problems.length > 0) this.found.push({ expression: shorten(this.s.slice(start, end)), problems: [...new Set(problems)] });
       this.problems = undefined;
