@@ -23,6 +23,15 @@ const IDENTIFIER_ATTRIBUTE = /^(?:arn|id|name|[a-z0-9_]+_(?:arn|id|name)|connect
 
 const RESOURCE_TYPE = /^[a-z][a-z0-9]*_[a-z0-9_]+$/;
 
+const PLAIN_REFERENCE = /^\$\{(?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z0-9_-]+\.([a-z0-9_]+)\}$/;
+
+// One token of an expression, read in place (sticky): whitespace and strip markers, a string, a
+// heredoc, brackets, == / !=, structural punctuation, a number, the start of a name.
+const EXPRESSION_TOKEN = /[\s~]+|"|<<|[{(\[]|[})\]]|==|!=|[,=:]|[0-9][0-9.eE]*|[A-Za-z_]/y;
+const OPERATOR = /&&|\|\||=>|<=|>=|\.\.\.|[?!<>+\-*\/%.]/y;
+const WORD = /[A-Za-z_][A-Za-z0-9_-]*/y;
+const INDEX = /\[\s*(\d+|\*)\s*\]/y;
+
 export interface ForeignExpression {
   /** The whole `${...}` or `%{...}` sequence as written (shortened when long). */
   readonly expression: string;
@@ -42,6 +51,9 @@ export function mayHoldTemplate(s: string): boolean {
 /** Every foreign `${...}` / `%{...}` of a string Terraform reads as a template. */
 export function foreignExpressions(text: string): ForeignExpression[] {
   if (!mayHoldTemplate(text)) return [];
+  // Most template strings are one plain reference: no scan needed.
+  const ref = PLAIN_REFERENCE.exec(text);
+  if (ref && IDENTIFIER_ATTRIBUTE.test(ref[1])) return [];
   const scanner = new Scanner(text);
   scanner.template(0, false);
   return scanner.found;
@@ -60,21 +72,19 @@ class Scanner {
    */
   template(i: number, quoted: boolean): number {
     const s = this.s;
-    while (i < s.length) {
-      const c = s[i];
-      if (quoted && c === "\\") {
-        i += 2;
-      } else if (quoted && c === '"') {
-        return i + 1;
-      } else if ((c === "$" || c === "%") && s[i + 1] === c && s[i + 2] === "{") {
-        i += 3; // $${ or %%{: Terraform's escape, literal text
-      } else if ((c === "$" || c === "%") && s[i + 1] === "{") {
-        i = this.sequence(i, c === "%");
-      } else {
-        i++;
+    // Jumps from one interesting place to the next. A run of two or more $ (or %) before { ends
+    // in Terraform's escape ($${ / %%{, read left to right: $$${ is $ then $${); one is a sequence.
+    const next = quoted ? /["\\]|(\$+|%+)\{/g : /(\$+|%+)\{/g;
+    next.lastIndex = i;
+    for (let m = next.exec(s); m !== null; m = next.exec(s)) {
+      if (m[0] === '"') return m.index + 1;
+      if (m[0] === "\\") {
+        next.lastIndex = m.index + 2;
+      } else if (m[1].length === 1) {
+        next.lastIndex = this.sequence(m.index, m[1] === "%");
       }
     }
-    return i;
+    return s.length;
   }
 
   /** A `${...}` or `%{...}` starting at `start`; returns the index after its closing brace. */
@@ -105,34 +115,29 @@ class Scanner {
     const problems = this.problems!;
     let depth = 0;
     while (i < s.length) {
-      const c = s[i];
-      const two = s.slice(i, i + 2);
-      if (/\s/.test(c) || c === "~") {
-        i++;
-      } else if (c === '"') {
-        i = this.template(i + 1, true);
-      } else if (two === "<<") {
-        problems.push("a heredoc, which the template never writes");
-        i += 2;
-      } else if (c === "{" || c === "(" || c === "[") {
-        depth++;
-        i++;
-      } else if (c === "}" || c === ")" || c === "]") {
-        if (c === "}" && depth === 0) return i + 1;
-        depth--;
-        i++;
-      } else if (two === "==" || two === "!=") {
-        i += 2;
-      } else if (c === "," || c === "=" || c === ":") {
-        i++;
-      } else if (/[0-9]/.test(c)) {
-        while (i < s.length && /[0-9.eE]/.test(s[i])) i++;
-      } else if (/[A-Za-z_]/.test(c)) {
-        i = this.traversal(i);
-      } else {
-        const op = /^(?:&&|\|\||=>|<=|>=|\.\.\.|[?!<>+\-*/%.])/.exec(s.slice(i))?.[0] ?? c;
+      EXPRESSION_TOKEN.lastIndex = i;
+      const token = EXPRESSION_TOKEN.exec(s)?.[0];
+      if (token === undefined) {
+        OPERATOR.lastIndex = i;
+        const op = OPERATOR.exec(s)?.[0] ?? s[i];
         problems.push(`the operator ${op}, which the template never writes`);
         i += op.length;
+      } else if (token === '"') {
+        i = this.template(i + 1, true);
+      } else if (token === "<<") {
+        problems.push("a heredoc, which the template never writes");
+        i += 2;
+      } else if (token === "{" || token === "(" || token === "[") {
+        depth++;
+        i++;
+      } else if (token === "}" || token === ")" || token === "]") {
+        if (token === "}" && depth === 0) return i + 1;
+        depth--;
+        i++;
+      } else if (/^[A-Za-z_]$/.test(token)) {
+        i = this.traversal(i);
+      } else {
+        i += token.length; // whitespace, ==, !=, punctuation, a number
       }
     }
     problems.push("an unterminated sequence");
@@ -147,7 +152,8 @@ class Scanner {
     const parts: string[] = [];
     let splat = false;
     const word = () => {
-      const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(s.slice(i));
+      WORD.lastIndex = i;
+      const m = WORD.exec(s);
       if (!m) return false;
       parts.push(m[0]);
       i += m[0].length;
@@ -165,7 +171,8 @@ class Scanner {
         i++;
         while (/[0-9]/.test(s[i] ?? "")) i++;
       } else if (s[i] === "[") {
-        const m = /^\[\s*(\d+|\*)\s*\]/.exec(s.slice(i));
+        INDEX.lastIndex = i;
+        const m = INDEX.exec(s);
         if (!m) break; // an index expression: read on as an expression (its contents are checked too)
         if (m[1] === "*") splat = true;
         i += m[0].length;

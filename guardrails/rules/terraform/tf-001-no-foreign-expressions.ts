@@ -2,28 +2,42 @@ import { EVERY_BLOCK, type Rule } from "../../types";
 import { foreignExpressions, mayHoldTemplate } from "./expressions";
 
 /** `a.b[0].c`, `tags["x y"]`: where in the block a string sits. */
-function childPath(path: string, key: string | number): string {
-  if (typeof key === "number") return `${path}[${key}]`;
-  const plain = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key);
-  if (path === "") return plain ? key : JSON.stringify(key);
-  return plain ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+function pathText(path: readonly (string | number)[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) out += out === "" ? JSON.stringify(key) : `[${JSON.stringify(key)}]`;
+    else out += out === "" ? key : `.${key}`;
+  }
+  return out;
 }
 
-/** Every string and map key of a value (Terraform's JSON syntax reads keys as templates too). */
-function collect(value: unknown, path: string, out: string[]): void {
+/**
+ * Every string and map key of a value (Terraform's JSON syntax reads keys as templates too). The
+ * path is one array, pushed and popped: only a finding turns it into text.
+ */
+function collect(value: unknown, path: (string | number)[], out: string[]): void {
   if (typeof value === "string") {
     if (!mayHoldTemplate(value)) return;
-    for (const f of foreignExpressions(value)) out.push(`${path || "value"} holds ${f.expression}: ${f.problems.join("; ")}`);
+    for (const f of foreignExpressions(value)) out.push(`${pathText(path) || "value"} holds ${f.expression}: ${f.problems.join("; ")}`);
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => collect(v, childPath(path, i), out));
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      collect(value[i], path, out);
+      path.pop();
+    }
   } else if (typeof value === "object" && value !== null) {
-    for (const [k, v] of Object.entries(value)) {
+    for (const k in value) {
       // Terraform ignores "//" at the top of a block: cdktf's metadata, not configuration.
-      if (path === "" && k === "//") continue;
+      if (path.length === 0 && k === "//") continue;
       if (mayHoldTemplate(k)) {
-        for (const f of foreignExpressions(k)) out.push(`the key ${JSON.stringify(k)} of ${path || "the block"} holds ${f.expression}: ${f.problems.join("; ")}`);
+        for (const f of foreignExpressions(k)) {
+          out.push(`the key ${JSON.stringify(k)} of ${pathText(path) || "the block"} holds ${f.expression}: ${f.problems.join("; ")}`);
+        }
       }
-      collect(v, childPath(path, k), out);
+      path.push(k);
+      collect((value as Record<string, unknown>)[k], path, out);
+      path.pop();
     }
   }
 }
@@ -37,7 +51,7 @@ export const TF_001: Rule = {
   resourceTypes: [EVERY_BLOCK],
   check(resource) {
     const problems: string[] = [];
-    collect(resource.config, "", problems);
+    collect(resource.config, [], problems);
     return problems.length > 0 ? problems : undefined;
   },
 };
