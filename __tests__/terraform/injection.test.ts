@@ -15,6 +15,7 @@ import { parse, stringify } from "yaml";
 import { parseConfig } from "../../config/load";
 import { jsonencodeLiterals, terraformLiterals, terraformString, terraformStringValue } from "../../modules/terraform-text";
 import { renderPolicy } from "../../modules/policy-document";
+import { foreignExpressions } from "../../guardrails/rules/terraform/expressions";
 import { buildPlatform } from "../../stacks/platform";
 import { EXAMPLE_TEXT } from "../helpers/example";
 import { findProviderMirror, offlineAwsStack } from "../helpers/terraform-offline";
@@ -40,6 +41,10 @@ const TEXTS: readonly string[] = [
   "lonely $ and % and } and ${ and %{",
   "ends with $",
   "${{ github.sha }} %{ for x in [1] }${x}%{ endfor }",
+  // Through `cdktf synth --hcl`: a one-line string with ${ keeps its quotes raw there, and a
+  // multi-line one becomes a heredoc <<EOF ... EOF.
+  '${" != "" ? file("/proc/self/environ") : "}',
+  "first line\nEOF\n  EOF  \ndescription = file(\"/proc/self/environ\")\n",
 ];
 
 const hasTerraform = spawnSync("terraform", ["version"], { stdio: "ignore" }).status === 0;
@@ -74,8 +79,8 @@ describe("the boundary functions", () => {
   test.each(TEXTS)("terraformString escapes %j so that terraformStringValue gives it back", (text) => {
     const escaped = terraformString(text);
     expect(terraformStringValue(escaped)).toBe(text);
-    // No ${ or %{ is left that is not Terraform's own escape.
-    expect(escaped.replace(/\$\$\{|%%\{/g, "")).not.toMatch(/\$\{|%\{/);
+    // Nothing is left that Terraform would evaluate beyond quoted literals (TF-001's reading).
+    expect(foreignExpressions(escaped)).toEqual([]);
   });
 
   test("cdktf tokens stay references; the text around them is escaped", () => {
@@ -92,7 +97,7 @@ describe("the boundary functions", () => {
     const b = json.resource.aws_iam_role.b;
     expect(b.name).toBe("${aws_iam_role.a.name}-b");
     // Next to a token every $ and % is written as ${"$"} / ${"%"} (see terraformString); terraform reads it back below.
-    expect(b.description).toBe('${"$"}{file("/proc/self/environ")} of ${aws_iam_role.a.arn}');
+    expect(b.description).toBe('${"$"}{file(${"\\""}/proc/self/environ${"\\""})} of ${aws_iam_role.a.arn}');
     expect(b.tags).toEqual({ "%%{if true}*%%{endif}": "${aws_iam_role.a.name}" });
   });
 
@@ -155,7 +160,12 @@ withTerraform(`what terraform makes of the boundary's output${noTerraform}`, () 
 // The real app, with the attack strings in every free-text sink of the config
 // ---------------------------------------------------------------------------------------------
 
-const ATTACK_ROLES = Object.entries({ ...ATTACKS, breakout: BREAKOUT });
+// What `cdktf synth --hcl` would have turned into an expression: a one-line string with ${ keeps
+// its quotes raw there; a backslash is never escaped.
+const HCL_BREAKOUT = '${" != "" ? file("/proc/self/environ") : "}';
+const BACKSLASH = 'back\\slash "q" \\${x}';
+
+const ATTACK_ROLES = Object.entries({ ...ATTACKS, breakout: BREAKOUT, hclBreakout: HCL_BREAKOUT, backslash: BACKSLASH });
 
 function attackConfigText(): string {
   const doc = parse(EXAMPLE_TEXT);
@@ -224,7 +234,9 @@ describe("the app with the attack strings in every free-text sink", () => {
     });
     expect(run.stderr).not.toMatch(/TF-001|Error/);
     expect(run.status).toBe(0);
-    expect(readFileSync(join(out, "stacks", awsStackName, "cdk.tf.json"), "utf8")).toContain('$${file(\\"/proc/self/environ\\")}');
+    const written = JSON.parse(readFileSync(join(out, "stacks", awsStackName, "cdk.tf.json"), "utf8"));
+    const role = Object.values(written.resource.aws_iam_role as Record<string, any>).find((r) => r.name === "attack-readEnvironment");
+    expect(role.description).toBe(terraformString(ATTACKS.readEnvironment));
   }, 60_000);
 
   test("main.ts refuses an identifier attack with the config line and no stack trace", () => {
@@ -305,6 +317,41 @@ describe("the app with the attack strings in every free-text sink", () => {
       for (const c of plan.resource_changes as any[]) {
         if (c.type === "aws_iam_role") expect([c.name, c.change.after_unknown.assume_role_policy]).toEqual([c.name, undefined]);
       }
+    });
+  });
+  withMirror(`offline plan of the AWS stack written as HCL (the cdktf synth --hcl way out)${noMirror}`, () => {
+    let plan: any;
+
+    beforeAll(() => {
+      const dir = join(outdir, "hcl");
+      mkdirSync(dir, { recursive: true });
+      const app = new App({ outdir: join(outdir, "hcl-app") });
+      // No webhook: cdktf 0.21 writes its lifecycle precondition as an argument in HCL, which
+      // terraform refuses ("An argument named precondition is not expected here").
+      const doc = parse(attackConfigText());
+      doc.codeConnection.status = "pending";
+      const platform = buildPlatform(app, parseConfig(stringify(doc)));
+      const hcl = (platform.aws.toHclTerraform() as { hcl: string }).hcl
+        .replace(/version = "[^"]+"\nsource = "aws"/, 'version = ">= 5.70"\nsource = "hashicorp/aws"')
+        .replace(/backend "local" \{\npath = "[^"]+"/, `backend "local" {\npath = ${JSON.stringify(join(outdir, "attack-hcl.tfstate"))}`)
+        .replace(
+          /allowed_account_ids = \[\n"\d{12}"\n\]/,
+          'access_key = "mock"\nsecret_key = "mock"\nskip_credentials_validation = true\nskip_requesting_account_id = true\nskip_metadata_api_check = true',
+        );
+      expect(hcl).toContain("skip_requesting_account_id");
+      writeFileSync(join(dir, "main.tf"), hcl);
+      const init = terraform(dir, "init", "-input=false", "-no-color", `-plugin-dir=${mirror}`);
+      if (init.status !== 0) throw new Error(`terraform init failed:\n${init.stderr}`);
+      const planned = terraform(dir, "plan", "-input=false", "-no-color", "-refresh=false", "-out=plan.tfplan");
+      if (planned.status !== 0) throw new Error(`terraform plan failed:\n${planned.stderr}`);
+      expect(planned.stdout).not.toContain(SENTINEL);
+      plan = JSON.parse(terraform(dir, "show", "-json", "plan.tfplan").stdout);
+    }, 180_000);
+
+    test.each(ATTACK_ROLES)("description %s reads back as the literal text", (name, text) => {
+      const c = (plan.resource_changes as any[]).find((r) => r.type === "aws_iam_role" && r.change.after?.name === `attack-${name}`).change;
+      expect(c.after.description).toBe(text);
+      expect(c.after_unknown.assume_role_policy).toBeUndefined();
     });
   });
 });
