@@ -14,6 +14,7 @@ import {
   VARIABLE_ECR_REGISTRY,
 } from "./derive";
 import { DEFAULT_GITHUB_HOSTED_LABEL, type PlatformConfig } from "./schema";
+import { tokenMarkerProblem } from "../modules/terraform-text";
 
 export interface ConfigIssue {
   readonly path: (string | number)[];
@@ -84,10 +85,27 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === "" ? "(top level)" : out;
 }
 
+/** Every string and key of the config, free text included: none may carry cdktf's token marker. */
+function checkTokenMarkers(value: unknown, path: (string | number)[], issues: ConfigIssue[]): void {
+  if (typeof value === "string") {
+    const problem = tokenMarkerProblem(value);
+    if (problem) issues.push({ path, message: problem });
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => checkTokenMarkers(v, [...path, i], issues));
+  } else if (typeof value === "object" && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      const problem = tokenMarkerProblem(k);
+      if (problem) issues.push({ path: [...path, k], message: problem });
+      checkTokenMarkers(v, [...path, k], issues);
+    }
+  }
+}
+
 export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const repos = config.repositories;
   const isOrg = config.github.ownerType === "organization";
+  checkTokenMarkers(config, [], issues);
 
   // Names that share one namespace across the config (account-wide in AWS, owner-wide in GitHub).
   checkUnique(repos.map((item, i) => ({ item, path: ["repositories", i, "name"] })), (r) => r.name, "repository", issues);

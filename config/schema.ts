@@ -7,10 +7,23 @@
  */
 import { z } from "zod";
 import { secretNameWord, secretValueKind } from "../guardrails/rules/github/gh-008-secret-shapes";
+import { identifierProblem } from "../modules/terraform-text";
 
 // ---------------------------------------------------------------------------------------------
 // Scalars
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * A string that names something (branch, tag, environment, image, ARN): printable ASCII only, and
+ * no `${`/`%{`, which Terraform would evaluate. Checked first, so the message names the character.
+ * Free text (descriptions, variable values, display names) is escaped instead, at the boundary
+ * where it becomes a Terraform string (modules/terraform-text.ts).
+ */
+const identifierString = () =>
+  z.string().refine((s) => identifierProblem(s) === undefined, {
+    error: (issue) => identifierProblem(String(issue.input)),
+    abort: true,
+  });
 
 /** GitHub login: 1-39 alphanumerics or single hyphens, not starting or ending with a hyphen. */
 const githubLogin = (what: string) =>
@@ -36,8 +49,7 @@ const githubId = (what: string) =>
 
 /** Git ref names as GitHub accepts them for branches and tags, without wildcards. */
 const exactRefName = (what: string) =>
-  z
-    .string()
+  identifierString()
     .min(1, { error: `${what} name must not be empty` })
     .refine((s) => !/[*?]/.test(s), {
       error: `exact ${what} names cannot contain '*' or '?'; put patterns under wildcardSubjects with a reason`,
@@ -49,23 +61,20 @@ const exactRefName = (what: string) =>
 
 /** A branch or tag filter of a workflow trigger: a name or one of GitHub's glob patterns. */
 const refFilter = (what: string) =>
-  z
-    .string()
+  identifierString()
     .min(1, { error: `${what} filter must not be empty` })
     .refine((s) => !s.startsWith("!") && !/\s/.test(s), {
       error: `${what} filters are names or glob patterns such as v* (no spaces, no '!' negations)`,
     })
     .refine((s) => !s.startsWith("refs/"), { error: `give the short ${what} name, without 'refs/...'` });
 
-const environmentName = z
-  .string()
+const environmentName = identifierString()
   .min(1)
   .max(255)
   .refine((s) => !/[*?]/.test(s), {
     error: "exact environment names cannot contain '*' or '?'; put patterns under wildcardSubjects with a reason",
   })
-  .refine((s) => !/[\s:]/.test(s), { error: "environment names cannot contain spaces or ':'" })
-  .refine((s) => !/[$%]\{/.test(s), { error: "environment names cannot contain '${' or '%{': Terraform would evaluate them as its own templates" });
+  .refine((s) => !/[\s:]/.test(s), { error: "environment names cannot contain spaces or ':'" });
 
 /** A written reason for an opt-in that weakens a default; cdk-nag asks for at least 10 characters. */
 const reason = z
@@ -353,8 +362,7 @@ const ecrRepository = z.strictObject({
         .enum(["KMS", "AES256"])
         .default("KMS")
         .describe("KMS (default, AWS managed key unless kmsKeyArn) or AES256. Cannot change after creation."),
-      kmsKeyArn: z
-        .string()
+      kmsKeyArn: identifierString()
         .refine(...noPolicyWildcard("KMS key ARN"))
         .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[A-Za-z0-9-]+|alias\/[A-Za-z0-9/_-]+)$/, {
           error: "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>) or alias ARN (...:alias/<name>)",
@@ -387,8 +395,7 @@ const wildcardSubject = z.strictObject({
    * A subject suffix with '*' or '?' in the branch, tag or environment part, e.g.
    * ref:refs/heads/release/*. Matched with StringLike; the repository part is always exact.
    */
-  pattern: z
-    .string()
+  pattern: identifierString()
     .regex(/^(ref:refs\/heads\/|ref:refs\/tags\/|environment:)[^*?].*$/, {
       error:
         "must start with ref:refs/heads/, ref:refs/tags/ or environment: followed by a name that does not start with a wildcard (e.g. ref:refs/heads/release/*)",
@@ -463,7 +470,7 @@ const runner = z.strictObject({
   environmentType: z
     .enum(["LINUX_CONTAINER", "ARM_CONTAINER", "LINUX_LAMBDA_CONTAINER", "ARM_LAMBDA_CONTAINER"])
     .default("LINUX_CONTAINER"),
-  image: z.string().min(1).default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
+  image: identifierString().min(1).default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
   /** Docker-in-Docker needs privileged mode; it is off unless asked for with a reason (CB-006). */
   privilegedMode: z
     .strictObject({ enabled: z.boolean(), reason: reason.optional() })
@@ -588,10 +595,7 @@ const imageBuildPushWorkflow = z.strictObject({
 const workflow = z.discriminatedUnion("type", [imageBuildPushWorkflow]);
 
 /** A branch or tag pattern of an environment's deployment policy (GitHub's fnmatch patterns: release/*). */
-const deploymentRefPattern = (what: string) =>
-  refFilter(what).refine((s) => !/[$%]\{/.test(s), {
-    error: `${what} patterns cannot contain '\${' or '%{': Terraform would evaluate them as its own templates`,
-  });
+const deploymentRefPattern = refFilter;
 
 /**
  * A GitHub environment of the repository, managed by the template: which refs may deploy to it,

@@ -11,6 +11,7 @@ import {
   logGroupArn,
   repositoryUrl,
 } from "../config/derive";
+import { terraformLiterals } from "./terraform-text";
 import { ecrPushStatements, renderPolicy, serviceTrustPolicy, type PolicyStatement } from "./policy-document";
 
 /** Tag naming the person whose token a legacy-token runner uses. */
@@ -100,18 +101,18 @@ export class CodeBuildRunner extends Construct {
     const logGroupName = codebuildLogGroupName(projectName);
     const projectArn = codebuildProjectArn(accountId, region, projectName);
 
-    this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+    this.logGroup = new CloudwatchLogGroup(this, "LogGroup", terraformLiterals({
       name: logGroupName,
       retentionInDays: props.logRetentionDays ?? 30,
       tags: props.tags,
-    });
+    }));
 
-    this.serviceRole = new IamRole(this, "ServiceRole", {
+    this.serviceRole = new IamRole(this, "ServiceRole", terraformLiterals({
       name: `codebuild-${projectName}`,
       description: `Service role of the CodeBuild runner ${projectName}`,
       assumeRolePolicy: renderPolicy(serviceTrustPolicy("codebuild.amazonaws.com", accountId, projectArn)),
       tags: props.tags,
-    });
+    }));
 
     const groupArn = logGroupArn(accountId, region, logGroupName);
     const statements: PolicyStatement[] = [
@@ -131,16 +132,16 @@ export class CodeBuildRunner extends Construct {
         : { Sid: "ReadGitHubToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: props.auth.secretArn },
       ...ecrPushStatements(props.ecrPushRepositoryArns ?? [], false),
     ];
-    this.servicePolicy = new IamRolePolicy(this, "ServicePolicy", {
+    this.servicePolicy = new IamRolePolicy(this, "ServicePolicy", terraformLiterals({
       role: this.serviceRole.name,
       name: "codebuild-runner",
       policy: renderPolicy({ Version: "2012-10-17", Statement: statements }),
-    });
+    }));
 
     const location =
       props.scope.kind === "organization" ? ORGANIZATION_WEBHOOK_LOCATION : repositoryUrl(props.scope.owner, props.scope.repository);
 
-    this.project = new CodebuildProject(this, "Resource", {
+    this.project = new CodebuildProject(this, "Resource", terraformLiterals({
       name: projectName,
       description: `GitHub Actions runner for ${props.scope.kind === "organization" ? `the ${props.scope.owner} organisation` : `${props.scope.owner}/${props.scope.repository}`}`,
       serviceRole: this.serviceRole.arn,
@@ -168,10 +169,10 @@ export class CodeBuildRunner extends Construct {
       // The role must be able to use the connection before CodeBuild validates the source
       // (else OAuthProviderException / "Access denied to connection").
       dependsOn: [this.servicePolicy, this.logGroup],
-    });
+    }));
 
     if (props.createWebhook) {
-      this.webhook = new CodebuildWebhook(this, "Webhook", {
+      this.webhook = new CodebuildWebhook(this, "Webhook", terraformLiterals({
         projectName: this.project.name,
         buildType: "BUILD",
         filterGroup: [{ filter: [{ type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" }] }],
@@ -190,7 +191,7 @@ export class CodeBuildRunner extends Construct {
                   },
                 ],
               },
-      });
+      }));
     }
   }
 }

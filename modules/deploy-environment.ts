@@ -2,6 +2,7 @@ import { ActionsEnvironmentVariable } from "@cdktf/provider-github/lib/actions-e
 import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-environment";
 import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/lib/repository-environment-deployment-policy";
 import { Construct } from "constructs";
+import { terraformLiterals } from "./terraform-text";
 
 /** A child id per pattern, stable for a given pattern ('/' is the construct path separator). */
 const policyId = (kind: string, pattern: string) => `${kind}-${pattern.replace(/\//g, "_")}`;
@@ -53,7 +54,7 @@ export class DeployEnvironment extends Construct {
       throw new Error(`DeployEnvironment ${props.repository}/${props.environment}: give at least one branch or tag`);
     }
     const hasReviewers = props.reviewers.users.length + props.reviewers.teams.length > 0;
-    this.environment = new RepositoryEnvironment(this, "Environment", {
+    this.environment = new RepositoryEnvironment(this, "Environment", terraformLiterals({
       repository: props.repository,
       environment: props.environment,
       // Whoever pushed the change does not approve its deployment, and admins do not skip review.
@@ -61,24 +62,24 @@ export class DeployEnvironment extends Construct {
       canAdminsBypass: false,
       reviewers: hasReviewers ? [{ users: [...props.reviewers.users], teams: [...props.reviewers.teams] }] : undefined,
       deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
-    });
+    }));
     const policies: RepositoryEnvironmentDeploymentPolicy[] = [];
     props.branches.forEach((pattern, i) => {
       policies.push(
-        new RepositoryEnvironmentDeploymentPolicy(this, i === 0 ? "BranchPolicy" : policyId("BranchPolicy", pattern), {
+        new RepositoryEnvironmentDeploymentPolicy(this, i === 0 ? "BranchPolicy" : policyId("BranchPolicy", pattern), terraformLiterals({
           repository: props.repository,
           environment: this.environment.environment,
           branchPattern: pattern,
-        }),
+        })),
       );
     });
     for (const pattern of tags) {
       policies.push(
-        new RepositoryEnvironmentDeploymentPolicy(this, policyId("TagPolicy", pattern), {
+        new RepositoryEnvironmentDeploymentPolicy(this, policyId("TagPolicy", pattern), terraformLiterals({
           repository: props.repository,
           environment: this.environment.environment,
           tagPattern: pattern,
-        }),
+        })),
       );
     }
     this.refPolicies = policies;
@@ -86,12 +87,12 @@ export class DeployEnvironment extends Construct {
     const variables: Record<string, ActionsEnvironmentVariable> = {};
     const values = props.variables ?? {};
     for (const name of Object.keys(values).sort()) {
-      variables[name] = new ActionsEnvironmentVariable(this, name, {
+      variables[name] = new ActionsEnvironmentVariable(this, name, terraformLiterals({
         repository: props.repository,
         environment: this.environment.environment,
         variableName: name,
         value: values[name],
-      });
+      }));
     }
     this.variables = variables;
   }

@@ -1,5 +1,6 @@
 import { RepositoryCollaborators } from "@cdktf/provider-github/lib/repository-collaborators";
 import { Construct } from "constructs";
+import { terraformLiterals } from "./terraform-text";
 import type { ProviderPermission } from "../config/schema";
 
 export interface RepositoryAccessProps {
@@ -31,11 +32,11 @@ export class RepositoryAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: RepositoryAccessProps) {
     super(scope, id);
-    this.resource = new RepositoryCollaborators(this, "Resource", {
+    this.resource = new RepositoryCollaborators(this, "Resource", terraformLiterals({
       repository: props.repository,
       user: props.collaborators.map((c) => ({ username: c.username, permission: c.permission })),
       team: (props.teams ?? []).map((t) => ({ teamId: t.slug, permission: t.permission })),
       ignoreTeam: props.ignoreTeams?.length ? props.ignoreTeams.map((slug) => ({ teamId: slug })) : undefined,
-    });
+    }));
   }
 }

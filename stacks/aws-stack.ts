@@ -17,6 +17,7 @@ import { deployPolicy, planPolicy } from "../modules/ci-policies";
 import { DeployRole } from "../modules/deploy-role";
 import { EcrRepository } from "../modules/ecr-repository";
 import { GithubOidcProvider } from "../modules/github-oidc-provider";
+import { terraformLiterals } from "../modules/terraform-text";
 import { suppressRule } from "../guardrails/suppressions";
 import { configureStateBackend } from "./backend";
 import { PlatformStack } from "./platform-stack";
@@ -50,12 +51,16 @@ export class AwsPlatformStack extends PlatformStack {
     super(scope, stackName);
     const { accountId, region } = config.aws;
 
-    new AwsProvider(this, "aws", {
-      region,
-      // Refuses to plan or apply with credentials of any other account.
-      allowedAccountIds: [accountId],
-      defaultTags: [{ tags: DEFAULT_TAGS }],
-    });
+    new AwsProvider(
+      this,
+      "aws",
+      terraformLiterals({
+        region,
+        // Refuses to plan or apply with credentials of any other account.
+        allowedAccountIds: [accountId],
+        defaultTags: [{ tags: DEFAULT_TAGS }],
+      }),
+    );
     configureStateBackend(this, stackName, config.aws);
 
     // OIDC provider: created here, or the account's existing one (only one may exist).
@@ -98,10 +103,14 @@ export class AwsPlatformStack extends PlatformStack {
         });
         for (const w of role.wildcardSubjects) suppressRule(built.resource, "OIDC-013", `${w.pattern}: ${w.reason}`);
         deployRoles[role.name] = built;
-        new TerraformOutput(this, constructId("RoleArn", role.name), {
-          value: roleArn(accountId, region, role.name),
-          description: `ARN of ${role.name}, also set as an Actions variable on ${repo.name}`,
-        });
+        new TerraformOutput(
+          this,
+          constructId("RoleArn", role.name),
+          terraformLiterals({
+            value: roleArn(accountId, region, role.name),
+            description: `ARN of ${role.name}, also set as an Actions variable on ${repo.name}`,
+          }),
+        );
       }
     }
     this.deployRoles = deployRoles;
@@ -215,10 +224,14 @@ export class AwsPlatformStack extends PlatformStack {
       ["PlatformPlanRoleArn", self.planRoleName, "plan"],
       ["PlatformDeployRoleArn", self.deployRoleName, "deploy"],
     ] as const) {
-      new TerraformOutput(this, id, {
-        value: roleArn(accountId, region, role),
-        description: `ARN of the ${what} role of ${repo}'s own workflows, also set as an Actions variable there`,
-      });
+      new TerraformOutput(
+        this,
+        id,
+        terraformLiterals({
+          value: roleArn(accountId, region, role),
+          description: `ARN of the ${what} role of ${repo}'s own workflows, also set as an Actions variable there`,
+        }),
+      );
     }
     return { plan, deploy };
   }

@@ -18,6 +18,7 @@ import { PLATFORM_METADATA_KEY } from "../guardrails/support";
 import { ActionsVariables } from "../modules/actions-variables";
 import { DeployEnvironment } from "../modules/deploy-environment";
 import { RepositoryAccess } from "../modules/repository-access";
+import { terraformLiterals } from "../modules/terraform-text";
 import { WorkflowFile } from "../modules/workflow-file";
 import { imageBuildPushWorkflow } from "../workflows/image-build-push";
 import type { Workflow } from "../workflows/model";
@@ -103,7 +104,7 @@ export class GithubPlatformStack extends PlatformStack {
   constructor(scope: Construct, stackName: string, config: PlatformConfig) {
     super(scope, stackName);
     // Credentials come from the environment (GITHUB_TOKEN or GITHUB_APP_* variables), never from code.
-    new GithubProvider(this, "github", { owner: config.github.owner });
+    new GithubProvider(this, "github", terraformLiterals({ owner: config.github.owner }));
     configureStateBackend(this, stackName, config.aws);
 
     const access: Record<string, RepositoryAccess> = {};
