@@ -44,7 +44,7 @@ export function repositoryVariables(config: PlatformConfig, repo: RepositoryConf
   };
   if (ecrNames.size > 0) variables[VARIABLE_ECR_REGISTRY] = ecrRegistry(accountId, region);
   for (const name of ecrNames) variables[ecrRepositoryVariable(name)] = name;
-  for (const role of repo.deployRoles) variables[roleArnVariable(role.name)] = roleArn(accountId, region, role.name);
+  for (const role of repo.deployRoles) variables[roleArnVariable(role.name)] = roleArn(accountId, region, role.name, config.aws.iam.path);
   return variables;
 }
 
@@ -53,7 +53,7 @@ export function selfRepositoryVariables(config: PlatformConfig, self: SelfConfig
   const { accountId, region } = config.aws;
   return {
     [VARIABLE_AWS_REGION]: region,
-    [SELF_VARIABLES.planRoleArn]: roleArn(accountId, region, self.planRoleName),
+    [SELF_VARIABLES.planRoleArn]: roleArn(accountId, region, self.planRoleName, config.aws.iam.path),
     [SELF_VARIABLES.planAppId]: String(self.planApp.appId),
     [SELF_VARIABLES.planAppInstallationId]: String(self.planApp.installationId),
   };
@@ -63,7 +63,7 @@ export function selfRepositoryVariables(config: PlatformConfig, self: SelfConfig
 export function selfEnvironmentVariables(config: PlatformConfig, self: SelfConfig): Record<string, string> {
   const { accountId, region } = config.aws;
   return {
-    [SELF_VARIABLES.deployRoleArn]: roleArn(accountId, region, self.deployRoleName),
+    [SELF_VARIABLES.deployRoleArn]: roleArn(accountId, region, self.deployRoleName, config.aws.iam.path),
     [SELF_VARIABLES.deployAppId]: String(self.deployApp.appId),
     [SELF_VARIABLES.deployAppInstallationId]: String(self.deployApp.installationId),
   };
