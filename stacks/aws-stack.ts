@@ -87,9 +87,6 @@ export class AwsPlatformStack extends PlatformStack {
       ci: ciScope,
       runnerTokenSecretArns: config.repositories.flatMap((r) => (r.runner?.legacyPersonalToken ? [r.runner.legacyPersonalToken.secretArn] : [])),
     });
-    const boundaryReason =
-      "a permissions boundary grants nothing: it is the ceiling of every role this template creates (the union of their policies), and it denies changing the CI roles and itself";
-    for (const rule of ["IAM-002", "IAM-003", "IAM-004"]) suppressRule(this.permissionsBoundary, rule, boundaryReason);
     // The boundary (its ARN is written literally, so Terraform needs the order) exists before any role.
     roleDependencies.push(this.permissionsBoundary.resource);
     const roleDefaults = { path: iamPath, permissionsBoundaryArn: boundaryArn };
