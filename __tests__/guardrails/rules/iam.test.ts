@@ -19,6 +19,7 @@ import { IAM_004 } from "../../../guardrails/rules/iam/iam-004-no-privilege-esca
 import { IAM_005 } from "../../../guardrails/rules/iam/iam-005-no-inline-policy-block";
 import { IAM_006 } from "../../../guardrails/rules/iam/iam-006-no-admin-managed-policies";
 import { IAM_007 } from "../../../guardrails/rules/iam/iam-007-codebuild-service-role";
+import { IAM_008 } from "../../../guardrails/rules/iam/iam-008-roles-carry-boundary";
 import type { Finding } from "../../../guardrails/types";
 import { CodeBuildRunner } from "../../../modules/codebuild-runner";
 import { CodeConnection } from "../../../modules/code-connection";
@@ -79,8 +80,8 @@ describe("IAM_RULES", () => {
     expect(summary(exampleFindings(IAM_RULES))).toEqual([]);
   });
 
-  test("lists IAM-001 to IAM-007 in id order, each with title, why, fix and source", () => {
-    expect(IAM_RULES.map((r) => r.id)).toEqual(["IAM-001", "IAM-002", "IAM-003", "IAM-004", "IAM-005", "IAM-006", "IAM-007"]);
+  test("lists IAM-001 to IAM-008 in id order, each with title, why, fix and source", () => {
+    expect(IAM_RULES.map((r) => r.id)).toEqual(["IAM-001", "IAM-002", "IAM-003", "IAM-004", "IAM-005", "IAM-006", "IAM-007", "IAM-008"]);
     for (const rule of IAM_RULES) {
       expect([rule.title, rule.why, rule.fix, rule.source].every((s) => s.length > 10)).toBe(true);
     }
@@ -578,5 +579,60 @@ describe("IAM-007 CodeBuild service role", () => {
       });
     });
     expect(summary(findings)[0]).toEqual(["IAM-007", expect.stringContaining('statement #1 grants "codeconnections:UseConnection" on "*", not the connection in source.auth')]);
+  });
+});
+
+describe("IAM-008 every role carries the stack's boundary, under its path", () => {
+  const PATH = "/github-actions-platform/";
+  const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/github-actions-platform/boundary`;
+  const boundary = (stack: TerraformStack) =>
+    new IamPolicy(stack, "Boundary", { name: "boundary", path: PATH, policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "ecr:PutImage", Resource: SEED_REPOSITORY_ARN }] }) });
+  const bounded = (stack: TerraformStack) =>
+    new DeployRole(stack, "Role", {
+      roleName: "techblue-dev-ecr-push",
+      oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+      subjects: { exact: ["repo:Test-User/techblue-dev:ref:refs/heads/main"], wildcard: [] },
+      path: PATH,
+      permissionsBoundaryArn: BOUNDARY_ARN,
+    });
+
+  test("accepts the shipped example (every role under /github-actions-platform/ with the boundary)", () => {
+    expect(summary(exampleFindings([IAM_008]))).toEqual([]);
+  });
+
+  test("accepts roles that carry the boundary by ARN or by reference", () => {
+    const findings = findingsOfStack(IAM_008, (stack) => {
+      const b = boundary(stack);
+      bounded(stack);
+      new IamRole(stack, "ByRef", { name: "by-ref", path: PATH, assumeRolePolicy: "{}", permissionsBoundary: b.arn });
+    });
+    expect(summary(findings)).toEqual([]);
+  });
+
+  test("rejects a role added without the boundary and outside the path", () => {
+    const findings = findingsOfStack(IAM_008, (stack) => {
+      boundary(stack);
+      bounded(stack);
+      new IamRole(stack, "Loose", { name: "hand-made", assumeRolePolicy: "{}" });
+    });
+    expect(summary(findings)).toEqual([
+      ["IAM-008", 'role "hand-made" has no permissions boundary; the stack\'s roles carry the aws_iam_policy "boundary"'],
+      ["IAM-008", 'role "hand-made" lives under the IAM path "/"; the stack\'s roles (and its boundary) live under "/github-actions-platform/"'],
+    ]);
+  });
+
+  test("rejects a role with another boundary", () => {
+    const findings = findingsOfStack(IAM_008, (stack) => {
+      boundary(stack);
+      bounded(stack);
+      new IamRole(stack, "Other", { name: "other", path: PATH, assumeRolePolicy: "{}", permissionsBoundary: "arn:aws:iam::aws:policy/AdministratorAccess" });
+    });
+    expect(summary(findings)).toEqual([
+      ["IAM-008", 'role "other" has the permissions boundary "arn:aws:iam::aws:policy/AdministratorAccess"; the stack\'s roles carry the aws_iam_policy "boundary"'],
+    ]);
+  });
+
+  test("does not apply to a stack without a boundary", () => {
+    expect(summary(findingsOfStack(IAM_008, (stack) => deployRole(stack)))).toEqual([]);
   });
 });

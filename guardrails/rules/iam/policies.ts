@@ -118,7 +118,7 @@ const ATTACHMENTS: readonly [string, string][] = [
 ];
 
 /** Does `value` (a reference or a literal ARN) name this aws_iam_policy? */
-function names(app: AppView, from: SynthResource, value: unknown, policy: SynthResource): boolean {
+export function namesPolicy(app: AppView, from: SynthResource, value: unknown, policy: SynthResource): boolean {
   if (typeof value !== "string") return false;
   const target = app.referenced(from, value);
   if (target !== undefined) return target === policy;
@@ -137,11 +137,11 @@ export function isBoundaryOnly(app: AppView, policy: SynthResource): boolean {
   if (policy.type !== "aws_iam_policy") return false;
   return app.memo(`iam:boundary-only:${policy.stack}:${policy.type}.${policy.name}`, () => {
     const bounds = ["aws_iam_role", "aws_iam_user"].some((type) =>
-      app.ofType(type).some((r) => names(app, r, r.config.permissions_boundary, policy)),
+      app.ofType(type).some((r) => namesPolicy(app, r, r.config.permissions_boundary, policy)),
     );
     if (!bounds) return false;
     return !ATTACHMENTS.some(([type, attribute]) =>
-      app.ofType(type).some((r) => asArray(r.config[attribute]).some((v) => names(app, r, v, policy))),
+      app.ofType(type).some((r) => asArray(r.config[attribute]).some((v) => namesPolicy(app, r, v, policy))),
     );
   });
 }
