@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { secretNameWord, secretValueKind } from "../guardrails/rules/github/gh-008-secret-shapes";
 import { identifierProblem } from "../modules/terraform-text";
+import { DEFAULT_IAM_PATH, DEFAULT_PERMISSIONS_BOUNDARY_NAME } from "./derive";
 
 // ---------------------------------------------------------------------------------------------
 // Scalars
@@ -262,6 +263,29 @@ const stateBackend = z.strictObject({
   region: awsRegion.optional().describe("Region of the bucket; defaults to aws.region."),
 });
 
+/**
+ * Where the template's roles live and what caps them. The deploy role may manage roles under this
+ * path only, and only with this boundary attached.
+ */
+const iamSection = z.strictObject({
+  /** IAM path of every role the template creates (and of its permissions boundary). */
+  path: z
+    .string()
+    .max(512)
+    // At least one segment: under "/" the deploy role could manage every role of the account.
+    .regex(/^\/(?:[A-Za-z0-9_+=,.@-]+\/)+$/, {
+      error: "must be an IAM path like /github-actions-platform/: starts and ends with '/', one or more segments of letters, digits or '_+=,.@-', not '/' alone",
+    })
+    .default(DEFAULT_IAM_PATH)
+    .describe("IAM path of every role the template creates (and of its permissions boundary); the deploy role may manage roles under it only."),
+  /** Name of the managed policy the stack creates as the permissions boundary of every role. */
+  permissionsBoundaryName: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,128}$/, { error: "must be an IAM policy name: 1-128 letters, digits or '+=,.@_-'" })
+    .default(DEFAULT_PERMISSIONS_BOUNDARY_NAME)
+    .describe("Name of the managed policy the stack creates as the permissions boundary of every role it creates."),
+});
+
 const awsSection = z.strictObject({
   accountId: awsAccountId,
   region: awsRegion,
@@ -269,6 +293,8 @@ const awsSection = z.strictObject({
   stateBackend: stateBackend
     .optional()
     .describe("Remote state. Without it, state stays in local files: fine for trying the template only."),
+  /** IAM path and permissions boundary of the template's roles. */
+  iam: iamSection.prefault({}).describe("IAM path and permissions boundary of every role the template creates."),
 });
 
 const oidcProviderSection = z.strictObject({

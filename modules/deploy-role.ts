@@ -27,6 +27,17 @@ export interface DeployRoleProps {
    * @default false
    */
   readonly ecrPull?: boolean;
+  /**
+   * IAM path of the role; the stacks pass the template's path (config aws.iam.path), which the
+   * deploy role is confined to.
+   * @default "/"
+   */
+  readonly path?: string;
+  /**
+   * ARN of the permissions boundary; the stacks pass the template's boundary.
+   * @default - no boundary
+   */
+  readonly permissionsBoundaryArn?: string;
   /** @default 3600 (one hour: an image build rarely needs longer) */
   readonly maxSessionDurationSeconds?: number;
   /**
@@ -60,6 +71,8 @@ export class DeployRole extends Construct {
     super(scope, id);
     this.resource = new IamRole(this, "Resource", terraformLiterals({
       name: props.roleName,
+      path: props.path,
+      permissionsBoundary: props.permissionsBoundaryArn,
       description: props.description,
       assumeRolePolicy: renderPolicy(githubOidcTrustPolicy(props.oidcProviderArn, props.subjects)),
       maxSessionDuration: props.maxSessionDurationSeconds ?? 3600,

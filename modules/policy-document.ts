@@ -12,7 +12,9 @@ export interface PolicyStatement {
   readonly Sid?: string;
   readonly Effect: "Allow" | "Deny";
   readonly Principal?: { readonly Federated?: string; readonly Service?: string; readonly AWS?: string };
-  readonly Action: string | string[];
+  /** Exactly one of Action and NotAction (the template writes NotAction in Deny statements only). */
+  readonly Action?: string | string[];
+  readonly NotAction?: string | string[];
   readonly Resource?: string | string[];
   readonly Condition?: ConditionBlock;
 }

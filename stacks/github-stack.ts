@@ -41,7 +41,7 @@ export function repositoryVariables(config: PlatformConfig, repo: RepositoryConf
   };
   if (ecrNames.size > 0) variables[VARIABLE_ECR_REGISTRY] = ecrRegistry(accountId, region);
   for (const name of ecrNames) variables[ecrRepositoryVariable(name)] = name;
-  for (const role of repo.deployRoles) variables[roleArnVariable(role.name)] = roleArn(accountId, region, role.name);
+  for (const role of repo.deployRoles) variables[roleArnVariable(role.name)] = roleArn(accountId, region, role.name, config.aws.iam.path);
   return variables;
 }
 
@@ -50,7 +50,7 @@ export function selfRepositoryVariables(config: PlatformConfig, self: SelfConfig
   const { accountId, region } = config.aws;
   return {
     [VARIABLE_AWS_REGION]: region,
-    [SELF_VARIABLES.planRoleArn]: roleArn(accountId, region, self.planRoleName),
+    [SELF_VARIABLES.planRoleArn]: roleArn(accountId, region, self.planRoleName, config.aws.iam.path),
     [SELF_VARIABLES.planAppId]: String(self.planApp.appId),
     // deploy.yml's job environment: it cannot name another environment than the one the deploy role trusts.
     [SELF_VARIABLES.deployEnvironment]: self.environment,
@@ -61,7 +61,7 @@ export function selfRepositoryVariables(config: PlatformConfig, self: SelfConfig
 export function selfEnvironmentVariables(config: PlatformConfig, self: SelfConfig): Record<string, string> {
   const { accountId, region } = config.aws;
   return {
-    [SELF_VARIABLES.deployRoleArn]: roleArn(accountId, region, self.deployRoleName),
+    [SELF_VARIABLES.deployRoleArn]: roleArn(accountId, region, self.deployRoleName, config.aws.iam.path),
     [SELF_VARIABLES.deployAppId]: String(self.deployApp.appId),
   };
 }

@@ -91,6 +91,11 @@ describe("each known-bad change fails synth with the named rule", () => {
         ),
     ],
     [
+      "a role under another IAM path than the ARN its Actions variable names",
+      "OIDC-009",
+      () => synthErrors(undefined, (p) => role(p).resource.addOverride("path", "/elsewhere/")),
+    ],
+    [
       "the runner's token owner lowered from admin to write (seed 000)",
       "CB-010",
       () =>

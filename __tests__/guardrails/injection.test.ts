@@ -113,7 +113,8 @@ describe("must fail: expressions the template never generates", () => {
   test("a resource added by hand to a stack with ${file(\"/etc/passwd\")} fails synth, naming resource, attribute and expression", () => {
     const platform = platformOf();
     new IamRole(platform.aws, "HandMade", { name: "hand-made", assumeRolePolicy: "{}", description: '${file("/etc/passwd")}' });
-    const errors = synthErrors(platform);
+    // The hand-made role also lacks the template's IAM path and boundary (IAM-008): not this test's concern.
+    const errors = synthErrors(platform).filter((e) => e.startsWith("[TF-001]"));
     expect(errors).toEqual([
       expect.stringMatching(
         /^\[TF-001\] aws-000123456789-ap-northeast-1\/HandMade: description holds \$\{file\("\/etc\/passwd"\)\}: a call of file\(\), a function the template never calls; why: .*; fix: /,

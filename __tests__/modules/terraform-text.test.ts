@@ -37,7 +37,17 @@ const MODULES: readonly [string, (scope: Construct) => void][] = [
         ecrPushRepositoryArns: [ATTACKS.deferredRead],
         tags: { [ATTACKS.spliceDescription]: ALL },
         inlinePolicies: {
-          extra: planPolicy({ accountId: ATTACKS.readEnvironment, region: "ap-northeast-1", oidcProviderArn: ALL, stateBucket: ALL, stateKeyPrefix: ALL }),
+          extra: planPolicy({
+            accountId: ATTACKS.readEnvironment,
+            region: "ap-northeast-1",
+            oidcProviderArn: ALL,
+            stateBucket: ALL,
+            stateKeyPrefix: ALL,
+            codebuildProjects: [ALL],
+            iamPath: `/${ATTACKS.directive}/`,
+            permissionsBoundaryArn: ALL,
+            ciRoleNames: [ATTACKS.readEnvironment],
+          }),
         },
       }),
   ],
