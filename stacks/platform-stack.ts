@@ -1,5 +1,6 @@
 import { TerraformStack } from "cdktf";
 import { takePreparedTerraform } from "../guardrails/app-view";
+import { renderableAsHcl } from "./hcl-output";
 
 /**
  * The stacks' base: synth reuses the Terraform the guardrails resolved moments before (resolving
@@ -8,5 +9,11 @@ import { takePreparedTerraform } from "../guardrails/app-view";
 export class PlatformStack extends TerraformStack {
   override toTerraform(): any {
     return takePreparedTerraform(this) ?? super.toTerraform();
+  }
+
+  /** `cdktf synth --hcl`: the same Terraform, in HCL that validate and fmt accept (see hcl-output.ts). */
+  override toHclTerraform(): any {
+    renderableAsHcl(this);
+    return super.toHclTerraform();
   }
 }
