@@ -20,6 +20,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { EXAMPLE_PATH } from "../helpers/example";
 import { findProviderMirror, offlineAwsStack, terraformSkipReason } from "../helpers/terraform-offline";
 
 export const REPO_ROOT = resolve(__dirname, "..", "..");
@@ -89,7 +90,8 @@ export function generateRealPlans(outDir: string, mirror: string, scenarios: rea
 function runScenario(ws: Workspace, scenario: RealScenario): { stack: string; plan: Plan } {
   switch (scenario) {
     case "create": {
-      const { dir, stack } = synthAws(ws, "create", join(REPO_ROOT, "platform.yaml"));
+      // The test copy of the example (the shipped platform.yaml is the user's to edit).
+      const { dir, stack } = synthAws(ws, "create", EXAMPLE_PATH);
       return { stack, plan: plan(ws, dir) };
     }
     case "seed-000": {
