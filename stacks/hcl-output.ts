@@ -11,7 +11,10 @@ import { DefaultTokenResolver, StringConcat, TerraformElement, Tokenization, typ
  * - `depends_on = ["aws_x.y"]` (and `ignore_changes`, `replace_triggered_by`): quoted references,
  *   deprecated since Terraform 0.12 (validate warns on each);
  * - `attr = "${aws_x.y.arn}"`: every reference as an interpolation-only string, which Terraform
- *   reads the same as the bare expression and `terraform fmt` rewrites.
+ *   reads the same as the bare expression and `terraform fmt` rewrites;
+ * - a multi-line string as a heredoc of its lines, which ends in one newline more than the string
+ *   when the string ends in one (every workflow file: a diff on each plan after leaving CDKTF), and
+ *   backslashes in quoted strings unescaped (Terraform then reads `\"` as `"`).
  *
  * The renderer writes a value as a block, or bare, when it comes in its typed form
  * (`{ value, type, isBlock }`). So each element hands the renderer its own values in that form;
@@ -87,11 +90,26 @@ function typedValue(v: unknown): unknown {
   const { value } = v;
   if (typeof value === "string") {
     const expression = soleInterpolation(value);
-    return expression === undefined ? v : { ...v, value: expression, type: "reference" };
+    if (expression !== undefined) return { ...v, value: expression, type: "reference" };
+    const exact = exactString(value);
+    return exact === value ? v : { ...v, value: exact };
   }
   if (v.isBlock && Array.isArray(value)) return { ...v, value: value.map((item) => (isPlainObject(item) ? typedValues(item) : item)) };
   if (v.isBlock && isPlainObject(value)) return { ...v, value: typedValues(value) };
   return v;
+}
+
+/**
+ * A string as the renderer writes it back exactly. Its heredoc adds a newline after the last
+ * line, so a multi-line string ending in one hands over one less. Its quoted strings escape only
+ * quotes, so a literal string with a backslash, newline or tab (and no template sequence, whose
+ * expressions must stay unescaped) hands over its HCL escapes.
+ */
+function exactString(value: string): string {
+  const heredoc = value.endsWith("\n") ? value.slice(0, -1) : undefined;
+  if (heredoc !== undefined && heredoc.includes("\n") && !heredoc.includes("\r")) return heredoc;
+  if (/[$%]\{/.test(value) || !/[\\\n\r\t]/.test(value)) return value;
+  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t");
 }
 
 /**

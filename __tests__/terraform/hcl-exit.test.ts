@@ -14,7 +14,7 @@
  * with the reason in its name, everywhere else.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
@@ -109,6 +109,38 @@ suite(`the HCL exit: cdktf synth --hcl, terraform fmt and validate${skipReason ?
     expect(hcl).not.toMatch(/precondition\s*=/);
     expect(hcl).not.toMatch(/depends_on\s*=\s*\[\s*"/);
     expect(hcl).not.toMatch(/=\s*"\$\{[^"]*\}"\s*$/m);
+  });
+
+  test("the GitHub stack's workflow files read back from the HCL exactly as from the JSON (no github provider: terraform console)", () => {
+    const outdir = join(root, "json-github");
+    const app = new App({ outdir });
+    const platform = buildPlatform(app, loadConfig(EXAMPLE_PATH), EXAMPLE_PATH);
+    app.synth();
+    const json = JSON.parse(readFileSync(join(outdir, "stacks", platform.github.node.id, "cdk.tf.json"), "utf8"));
+    const files = Object.entries<Json>(json.resource.github_repository_file ?? {});
+    expect(files.length).toBeGreaterThan(0);
+    const hcl = readFileSync(join(stacksDir, platform.github.node.id, "cdk.tf"), "utf8");
+    const dir = join(root, "contents");
+    mkdirSync(dir);
+    const locals = files.map(([name], i) => {
+      const block = hcl.slice(hcl.indexOf(`resource "github_repository_file" "${name}"`));
+      const content = /\n\s*content\s*= (<<EOF\n[\s\S]*?\nEOF)\n/.exec(block);
+      if (content === null) throw new Error(`no content heredoc for ${name}`);
+      return `  hcl_${i} = ${content[1]}\n`;
+    });
+    writeFileSync(join(dir, "hcl.tf"), `locals {\n${locals.join("")}}\n`);
+    writeFileSync(join(dir, "json.tf.json"), JSON.stringify({ locals: Object.fromEntries(files.map(([, f], i) => [`json_${i}`, f.content])) }));
+    const read = spawnSync("terraform", ["console"], {
+      cwd: dir,
+      env,
+      input: `jsonencode([${files.map((_, i) => `[local.hcl_${i}, local.json_${i}]`).join(", ")}])\n`,
+      encoding: "utf8",
+    });
+    expect(read.stderr).toBe("");
+    for (const [fromHcl, fromJson] of JSON.parse(JSON.parse(read.stdout)) as [string, string][]) {
+      expect(fromHcl).toBe(fromJson);
+      expect(fromJson).toMatch(/\$\{\{ github\./); // the workflow's own expressions, as GitHub must get them
+    }
   });
 
   test("terraform validate accepts the AWS stack against the real provider: no error, no warning", () => {

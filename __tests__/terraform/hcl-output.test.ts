@@ -3,7 +3,8 @@
  * output without terraform: lifecycle conditions as blocks, references bare, the JSON unchanged.
  * hcl-exit.test.ts checks the same with the real cdktf CLI and terraform where they are found.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -12,6 +13,14 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, Op, TerraformOutput } from "cdktf";
 import { soleInterpolation } from "../../stacks/hcl-output";
 import { PlatformStack } from "../../stacks/platform-stack";
+import { terraformEnv } from "../helpers/terraform-offline";
+
+/** Strings the renderer used to get wrong: a workflow file (ends in a newline, holds `$${{`), quotes and backslashes, no final newline. */
+const STRINGS: Record<string, string> = {
+  Workflow: 'name: x\non: push\njobs:\n  a:\n    runs-on: "ubuntu"\n    steps:\n      - run: echo $${{ github.sha }} \\ done\n',
+  Backslash: 'a\\b "c" \\"d\\"',
+  NoFinalNewline: "first\nsecond",
+};
 
 /** The stack's HCL as cdktf's renderer writes it (before the CLI's formatter), or its JSON. */
 function synth(hclOutput: boolean): string {
@@ -32,6 +41,7 @@ function synth(hclOutput: boolean): string {
       },
     });
     new TerraformOutput(stack, "RoleArn", { value: role.arn });
+    for (const [id, text] of Object.entries(STRINGS)) new CloudwatchLogGroup(stack, id, { name: id, namePrefix: text });
     return hclOutput ? stack.toHclTerraform().hcl : JSON.stringify(stack.toTerraform());
   } finally {
     rmSync(outdir, { recursive: true, force: true });
@@ -64,6 +74,46 @@ describe("HCL output", () => {
       precondition: [{ condition: '${(aws_cloudwatch_log_group.Group.name == "/aws/x")}', error_message: "the group's name is not /aws/x" }],
     });
     expect(json.output.RoleArn.value).toBe("${aws_iam_role.Role.arn}");
+  });
+});
+
+const hasTerraform = spawnSync("terraform", ["version"], { stdio: "ignore" }).status === 0;
+
+describe("HCL strings", () => {
+  const hcl = synth(true);
+  /** The HCL expression the renderer wrote for one resource's name_prefix. */
+  const written = (id: string): string => {
+    const block = hcl.slice(hcl.indexOf(`"aws_cloudwatch_log_group" "${id}"`));
+    const match = /name_prefix = (<<EOF\n[\s\S]*?\nEOF|"(?:[^"\\]|\\.)*")/.exec(block);
+    if (match === null) throw new Error(`no name_prefix for ${id} in:\n${block.slice(0, 400)}`);
+    return match[1];
+  };
+
+  test("a multi-line string ending in a newline is a heredoc of its lines, without an extra one", () => {
+    expect(written("Workflow")).toBe(`<<EOF\n${STRINGS.Workflow.slice(0, -1)}\nEOF`);
+  });
+
+  (hasTerraform ? test : test.skip)(`terraform reads the HCL as the same strings as the JSON${hasTerraform ? "" : " (skipped: no terraform CLI on PATH)"}`, () => {
+    const dir = mkdtempSync(join(tmpdir(), "hcl-strings-"));
+    try {
+      const ids = Object.keys(STRINGS);
+      // The same values both ways: as the HCL renderer wrote them, and as JSON synth writes them.
+      writeFileSync(join(dir, "hcl.tf"), `locals {\n${ids.map((id) => `  hcl_${id} = ${written(id)}\n`).join("")}}\n`);
+      writeFileSync(join(dir, "json.tf.json"), JSON.stringify({ locals: Object.fromEntries(ids.map((id) => [`json_${id}`, STRINGS[id]])) }));
+      const result = spawnSync("terraform", ["console"], {
+        cwd: dir,
+        env: terraformEnv(dir),
+        input: `jsonencode([${ids.map((id) => `[local.hcl_${id}, local.json_${id}]`).join(", ")}])\n`,
+        encoding: "utf8",
+      });
+      expect(result.stderr).toBe("");
+      const pairs: [string, string][] = JSON.parse(JSON.parse(result.stdout));
+      expect(pairs).toHaveLength(ids.length);
+      for (const [fromHcl, fromJson] of pairs) expect(fromHcl).toBe(fromJson);
+      expect(pairs[0][1]).toContain("echo ${{ github.sha }} \\ done\n"); // what GitHub gets: $${ is Terraform's escape
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
