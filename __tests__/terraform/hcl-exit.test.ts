@@ -13,7 +13,7 @@
  * Runs where terraform and a provider mirror are found (helpers/terraform-offline.ts); skipped,
  * with the reason in its name, everywhere else.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -152,7 +152,7 @@ suite(`the HCL exit: cdktf synth --hcl, terraform fmt and validate${skipReason ?
     expect(result).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
   }, 180_000);
 
-  test("the HCL is the same Terraform as the JSON synth: an offline plan of each plans the same values", () => {
+  test("the HCL is the same Terraform as the JSON synth: an offline plan of each plans the same values", async () => {
     // The JSON of the same config, by the app's own code, offline as the plan layer does it.
     const outdir = join(root, "json");
     const app = new App({ outdir });
@@ -164,15 +164,24 @@ suite(`the HCL exit: cdktf synth --hcl, terraform fmt and validate${skipReason ?
     writeFileSync(join(jsonDir, "cdk.tf.json"), JSON.stringify(json));
     ok(jsonDir, "init", "-input=false", "-no-color", `-plugin-dir=${findProviderMirror()!.dir}`);
 
-    const planned = (dir: string): Record<string, Json> => {
-      ok(dir, "plan", "-input=false", "-no-color", "-refresh=false", "-lock=false", "-out=plan.tfplan");
-      const plan = JSON.parse(ok(dir, "show", "-json", "plan.tfplan"));
+    // Side by side: each terraform command spends seconds starting the provider.
+    const terraformAsync = (cwd: string, ...args: string[]): Promise<string> =>
+      new Promise((done, fail) => {
+        const child = spawn("terraform", args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (d) => (out += d));
+        child.stderr.on("data", (d) => (err += d));
+        child.on("close", (status) => (status === 0 ? done(out) : fail(new Error(`terraform ${args.join(" ")} failed in ${cwd} (${status}):\n${err}${out}`))));
+      });
+    const planned = async (dir: string): Promise<Record<string, Json>> => {
+      await terraformAsync(dir, "plan", "-input=false", "-no-color", "-refresh=false", "-lock=false", "-out=plan.tfplan");
+      const plan = JSON.parse(await terraformAsync(dir, "show", "-json", "plan.tfplan"));
       return Object.fromEntries(
         (plan.resource_changes as Json[]).map((c) => [c.address, { actions: c.change.actions, after: c.change.after, unknown: c.change.after_unknown }]),
       );
     };
-    const fromHcl = planned(awsStack());
-    const fromJson = planned(jsonDir);
+    const [fromHcl, fromJson] = await Promise.all([planned(awsStack()), planned(jsonDir)]);
     expect(Object.keys(fromHcl).length).toBeGreaterThan(10);
     expect(fromHcl).toEqual(fromJson);
   }, 300_000);
