@@ -3,7 +3,7 @@ import { DefaultTokenResolver, StringConcat, TerraformElement, Tokenization, typ
 /**
  * `cdktf synth --hcl` is the way out of CDKTF (archived), so its HCL must be Terraform that
  * `terraform validate` accepts without warnings and `terraform fmt -check` leaves alone. cdktf
- * 0.21's HCL renderer gets three things wrong when it is handed the same values as the JSON synth:
+ * 0.21's HCL renderer gets these wrong when it is handed the same values as the JSON synth:
  *
  * - `lifecycle { precondition = [{ ... }] }`: it writes every lifecycle entry as an argument, but
  *   `precondition`/`postcondition` are blocks (validate: "An argument named "precondition" is not
