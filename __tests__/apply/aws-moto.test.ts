@@ -27,7 +27,7 @@ import { buildPlatform } from "../../stacks/platform";
 import { findProviderMirror, offlineAwsStack, terraformEnv, terraformSkipReason } from "../helpers/terraform-offline";
 
 const FIXTURE = join(__dirname, "fixtures", "moto.yaml");
-/** The deploy role the config change touches, and its resource address in the stack. */
+/** The deploy role (IAM role name) the config change adds a branch to. */
 const ROLE = "service-a-ecr-push";
 /** Every service the AWS stack calls; CodeConnections only where a connection is created (moto has none). */
 const SERVICES = ["iam", "sts", "ecr", "codebuild", "logs", "codeconnections", "kms"];
