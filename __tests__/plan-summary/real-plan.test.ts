@@ -1,7 +1,7 @@
 /**
  * The tool on fresh real plans: the AWS stack synthesized and planned offline by terraform against
- * a local provider mirror (real-plans.ts). Runs where `terraform` is on PATH and TF_PROVIDER_MIRROR
- * names a filesystem mirror holding hashicorp/aws; skipped, with the reason in its name, elsewhere.
+ * a local provider mirror (real-plans.ts). Runs where `terraform` is on PATH and a filesystem mirror
+ * holding hashicorp/aws is found (helpers/terraform-offline.ts); skipped, with the reason in its name, elsewhere.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +10,7 @@ import { blockedChanges } from "../../plan-summary/blocked";
 import { readStackInput } from "../../plan-summary/input";
 import { analyse, renderComment } from "../../plan-summary/summary";
 import { AWS_STACK, fixture } from "./helpers";
-import { generateRealPlans, realPlanSkipReason } from "./real-plans";
+import { generateRealPlans, realPlanMirror, realPlanSkipReason } from "./real-plans";
 
 const skipReason = realPlanSkipReason();
 const suite = skipReason === "" ? describe : describe.skip;
@@ -26,7 +26,7 @@ suite(`plan summary of fresh real plans${skipReason ? ` (${skipReason})` : ""}`,
   let out: string;
   beforeAll(() => {
     out = mkdtempSync(join(tmpdir(), "plan-summary-fresh-"));
-    generateRealPlans(out, process.env.TF_PROVIDER_MIRROR as string);
+    generateRealPlans(out, realPlanMirror());
   }, 600_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 

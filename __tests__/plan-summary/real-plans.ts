@@ -12,14 +12,16 @@
  * Used by plan-summary's real-plan test layer (fresh plans in a temp folder) and, as a script, to
  * regenerate the committed fixtures:
  *
- *   TF_PROVIDER_MIRROR=<mirror dir> node --require sucrase/register/ts __tests__/plan-summary/real-plans.ts
+ *   node --require sucrase/register/ts __tests__/plan-summary/real-plans.ts
+ *
+ * (the mirror is found as every terraform layer finds it: TF_PROVIDER_MIRROR, else a bounded search)
  */
-import { EXAMPLE_PATH } from "../helpers/example";
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { offlineAwsStack } from "../helpers/terraform-offline";
+import { EXAMPLE_PATH } from "../helpers/example";
+import { findProviderMirror, offlineAwsStack, terraformSkipReason } from "../helpers/terraform-offline";
 
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 export const FIXTURES = join(__dirname, "fixtures");
@@ -31,12 +33,12 @@ export const REAL_SCENARIOS: readonly RealScenario[] = ["create", "changed", "se
 
 /** Why real plans cannot be produced here ("" when they can). */
 export function realPlanSkipReason(env: NodeJS.ProcessEnv = process.env): string {
-  const mirror = env.TF_PROVIDER_MIRROR;
-  if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status !== 0) return "skipped: no terraform CLI on PATH";
-  if (mirror === undefined || !existsSync(join(mirror, AWS_PROVIDER))) {
-    return "skipped: set TF_PROVIDER_MIRROR to a filesystem mirror holding registry.terraform.io/hashicorp/aws";
-  }
-  return "";
+  return terraformSkipReason(env);
+}
+
+/** The provider mirror directory the real plans use (terraformSkipReason() says whether there is one). */
+export function realPlanMirror(): string {
+  return findProviderMirror()!.dir;
 }
 
 interface Workspace {
@@ -88,6 +90,7 @@ export function generateRealPlans(outDir: string, mirror: string, scenarios: rea
 function runScenario(ws: Workspace, scenario: RealScenario): { stack: string; plan: Plan } {
   switch (scenario) {
     case "create": {
+      // The test copy of the example (the shipped platform.yaml is the user's to edit).
       const { dir, stack } = synthAws(ws, "create", EXAMPLE_PATH);
       return { stack, plan: plan(ws, dir) };
     }
@@ -331,6 +334,6 @@ if (require.main === module) {
     console.error(`real-plans: ${reason}`);
     process.exit(2);
   }
-  const written = generateRealPlans(FIXTURES, process.env.TF_PROVIDER_MIRROR as string);
+  const written = generateRealPlans(FIXTURES, realPlanMirror());
   for (const file of written) console.log(`wrote ${file} (and .txt)`);
 }

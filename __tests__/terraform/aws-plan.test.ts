@@ -1,27 +1,20 @@
 /**
  * Layer 7: the AWS stack through the real terraform CLI: init from a local provider mirror,
- * validate, and an offline plan with mock credentials. Runs where `terraform` is on PATH and
- * TF_PROVIDER_MIRROR names a filesystem mirror holding hashicorp/aws (no registry is reachable
- * from here); skipped, with the reason in its name, everywhere else.
+ * validate, and an offline plan with mock credentials. Runs where `terraform` is on PATH and a
+ * filesystem mirror holding hashicorp/aws is found (TF_PROVIDER_MIRROR, else a bounded search: no
+ * registry is reachable from here); skipped, with the reason in its name, everywhere else.
  */
-import { EXAMPLE_PATH } from "../helpers/example";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { loadConfig } from "../../config/load";
 import { AwsPlatformStack } from "../../stacks/aws-stack";
-import { offlineAwsStack } from "../helpers/terraform-offline";
+import { EXAMPLE_PATH } from "../helpers/example";
+import { findProviderMirror, offlineAwsStack, terraformEnv, terraformSkipReason } from "../helpers/terraform-offline";
 
-const mirror = process.env.TF_PROVIDER_MIRROR;
-const hasTerraform = spawnSync("terraform", ["version"], { stdio: "ignore" }).status === 0;
-const mirrorHasAws = mirror !== undefined && existsSync(join(mirror, "registry.terraform.io", "hashicorp", "aws"));
-const skipReason = !hasTerraform
-  ? "skipped: no terraform CLI on PATH"
-  : !mirrorHasAws
-    ? "skipped: set TF_PROVIDER_MIRROR to a filesystem mirror holding registry.terraform.io/hashicorp/aws"
-    : "";
+const skipReason = terraformSkipReason();
 const suite = skipReason === "" ? describe : describe.skip;
 
 suite(`terraform validate and offline plan of the AWS stack${skipReason ? ` (${skipReason})` : ""}`, () => {
@@ -29,6 +22,7 @@ suite(`terraform validate and offline plan of the AWS stack${skipReason ? ` (${s
   let outdir: string;
   /** `type.name` of every resource synth wrote. */
   let synthesized: string[];
+  let env: NodeJS.ProcessEnv;
 
   beforeAll(() => {
     outdir = mkdtempSync(join(tmpdir(), "cdktf-terraform-"));
@@ -42,14 +36,14 @@ suite(`terraform validate and offline plan of the AWS stack${skipReason ? ` (${s
       .sort();
     offlineAwsStack(json, join(outdir, "test.tfstate"));
     writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json));
-    const env = { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
-    execFileSync("terraform", ["init", "-input=false", "-no-color", `-plugin-dir=${mirror}`], { cwd: dir, env, stdio: "pipe" });
+    env = terraformEnv(outdir);
+    execFileSync("terraform", ["init", "-input=false", "-no-color", `-plugin-dir=${findProviderMirror()!.dir}`], { cwd: dir, env, stdio: "pipe" });
   }, 120_000);
 
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   const terraform = (...args: string[]) =>
-    spawnSync("terraform", args, { cwd: dir, encoding: "utf8", env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" } });
+    spawnSync("terraform", args, { cwd: dir, encoding: "utf8", env });
 
   test("validate accepts every resource the stack writes", () => {
     const result = terraform("validate", "-no-color");

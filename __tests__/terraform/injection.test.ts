@@ -285,7 +285,7 @@ describe("the app with the attack strings in every free-text sink", () => {
       const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
       offlineAwsStack(json, join(outdir, "attack.tfstate"));
       writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json));
-      const init = terraform(dir, "init", "-input=false", "-no-color", `-plugin-dir=${mirror}`);
+      const init = terraform(dir, "init", "-input=false", "-no-color", `-plugin-dir=${mirror!.dir}`);
       if (init.status !== 0) throw new Error(`terraform init failed:\n${init.stderr}`);
       const planned = terraform(dir, "plan", "-input=false", "-no-color", "-refresh=false", "-out=plan.tfplan");
       if (planned.status !== 0) throw new Error(`terraform plan failed:\n${planned.stderr}`);
@@ -340,7 +340,7 @@ describe("the app with the attack strings in every free-text sink", () => {
         );
       expect(hcl).toContain("skip_requesting_account_id");
       writeFileSync(join(dir, "main.tf"), hcl);
-      const init = terraform(dir, "init", "-input=false", "-no-color", `-plugin-dir=${mirror}`);
+      const init = terraform(dir, "init", "-input=false", "-no-color", `-plugin-dir=${mirror!.dir}`);
       if (init.status !== 0) throw new Error(`terraform init failed:\n${init.stderr}`);
       const planned = terraform(dir, "plan", "-input=false", "-no-color", "-refresh=false", "-out=plan.tfplan");
       if (planned.status !== 0) throw new Error(`terraform plan failed:\n${planned.stderr}`);
