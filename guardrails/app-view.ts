@@ -4,6 +4,7 @@ import type { AppView, SynthResource } from "./types";
 
 interface StackTerraform {
   resource?: Record<string, Record<string, Record<string, any>>>;
+  data?: Record<string, Record<string, Record<string, any>>>;
   provider?: Record<string, Record<string, any>[]>;
   terraform?: { backend?: Record<string, any> };
 }
@@ -118,7 +119,13 @@ export function buildAppView(stacks: readonly TerraformStack[], options: AppView
     }
     providers.set(stackName, tf.provider ?? {});
     backends.set(stackName, tf.terraform?.backend);
-    for (const [type, byName] of Object.entries(tf.resource ?? {})) {
+    // Data sources join as `data.<type>` (what a reference to them starts with), e.g. the
+    // github_repository whose postcondition carries a repository's declared visibility.
+    const blocks = [
+      ...Object.entries(tf.resource ?? {}),
+      ...Object.entries(tf.data ?? {}).map(([type, byName]) => [`data.${type}`, byName] as const),
+    ];
+    for (const [type, byName] of blocks) {
       for (const [name, config] of Object.entries(byName)) {
         const path = (config["//"] as { metadata?: { path?: string } } | undefined)?.metadata?.path ?? `${stackName}/${name}`;
         const resource: SynthResource = { stack: stackName, type, name, path, config };
