@@ -109,6 +109,27 @@ describe("each known-bad change fails synth with the named rule", () => {
           role(p).ecrPushPolicy!.addOverride("policy", JSON.stringify({ Version: "2012-10-17", Statement: [login, { ...push, Action: "ecr:*" }] }));
         }),
     ],
+    [
+      "a job on the CodeBuild runner whose tag the role does not trust (runner jobs assume roles like hosted ones)",
+      "OIDC-009",
+      () => synthErrors((d) => (d.repositories[0].deployRoles[1].wildcardSubjects[0].pattern = "ref:refs/tags/release-*")),
+    ],
+    [
+      "the ECR push set put back on the runner's service role (issue 9 §4)",
+      "IAM-007",
+      () =>
+        synthErrors(undefined, (p) =>
+          p.aws.runners["techblue-dev-runner"].servicePolicy.addOverride(
+            "policy",
+            JSON.stringify({ Version: "2012-10-17", Statement: ecrPushStatements([ECR_ARN], false) }),
+          ),
+        ),
+    ],
+    [
+      "a runner webhook that admits every workflow (issue 9 §4)",
+      "CB-001",
+      () => synthErrors(undefined, (p) => p.aws.runners["techblue-dev-runner"].webhook!.addOverride("filter_group.0.filter.1", undefined)),
+    ],
     ["mutable tags", "ECR-001", () => synthErrors((d) => (d.repositories[0].ecrRepositories[0].tagMutability = "MUTABLE"))],
     [
       "a webhook filter PUSH",
@@ -141,6 +162,53 @@ describe("each known-bad change fails synth with the named rule", () => {
     const { app, platform } = examplePlatform((d) => (d.repositories[0].ecrRepositories[0].tagMutability = "MUTABLE"));
     expect(platform.aws).toBeDefined();
     expect(() => app.synth()).toThrow(/\[ECR-001\]/);
+  });
+});
+
+describe("a public repository (issue 9 §4)", () => {
+  const REASONS = {
+    pullRequestTrust: "pull request previews deploy to a sandbox account only",
+    privilegedRunner: "docker build needs the daemon; only maintainers' runs reach the runner",
+    organizationRunner: "one runner for the organisation's two repositories, reviewed quarterly",
+    runnerWithoutActorFilter: "external contributors' runs are approved by a maintainer first",
+  };
+  const publicWithOptIns = (d: any) => {
+    d.github.ownerType = "organization";
+    const r = d.repositories[0];
+    r.visibility = "public";
+    r.runner.organizationWebhook = true;
+    r.deployRoles[0].allow.pullRequest = true;
+    r.publicRepositoryOptIns = REASONS;
+  };
+
+  test("with every exposure opted into by name, synth passes and prints each as an accepted finding with its reason", () => {
+    expect(synthErrors(publicWithOptIns)).toEqual([]);
+    const { platform } = examplePlatform(publicWithOptIns);
+    [platform.aws, platform.github].forEach((s) => invokeAspects(s));
+    const warnings = [platform.aws, platform.github]
+      .flatMap((s) => s.node.findAll())
+      .flatMap((c) => c.node.metadata)
+      .filter((m) => m.type === "@cdktf/warn")
+      .map((m) => String(m.data));
+    for (const [rule, reason] of [
+      ["OIDC-014", REASONS.pullRequestTrust],
+      ["CB-013", REASONS.privilegedRunner],
+      ["CB-014", REASONS.organizationRunner],
+      ["CB-012", REASONS.runnerWithoutActorFilter],
+    ]) {
+      expect(warnings).toContainEqual(expect.stringMatching(new RegExp(`^suppressed: \\[${rule}\\] [\\s\\S]*${reason.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`)));
+    }
+  });
+
+  test("a stack edit that makes the runner privileged without the opt-in fails synth with CB-013", () => {
+    const unprivileged = (d: any) => {
+      publicWithOptIns(d);
+      d.repositories[0].runner.privilegedMode = { enabled: false };
+      delete d.repositories[0].publicRepositoryOptIns.privilegedRunner;
+    };
+    expect(synthErrors(unprivileged)).toEqual([]);
+    const errors = synthErrors(unprivileged, (p) => p.aws.runners["techblue-dev-runner"].project.addOverride("environment.privileged_mode", true));
+    expect(errors).toContainEqual(expect.stringContaining("[CB-013] "));
   });
 });
 
