@@ -40,7 +40,7 @@ describe("seed 000: the token owner of a runner is lowered from admin to write",
   });
 
   test("counts per stack: the AWS side unchanged, one GitHub update", () => {
-    expect(md).toContain(`| \`${AWS_STACK}\` | 0 | 0 | 0 | 0 | 8 | – |`);
+    expect(md).toContain(`| \`${AWS_STACK}\` | 0 | 0 | 0 | 0 | 12 | – |`);
     expect(md).toContain("| `github-test-user` | 0 | 1 | 0 | 0 | 4 | – |");
   });
 
@@ -54,7 +54,9 @@ describe("seed 000: the token owner of a runner is lowered from admin to write",
     expect(hasEdge(md, "workflow: ecr-push-codebuild.yml", "CodeBuild: techblue-dev-runner")).toBe(true);
     expect(hasEdge(md, "CodeBuild: techblue-dev-runner", "token of alice (SECRETS_MANAGER)")).toBe(true);
     expect(hasEdge(md, "CodeBuild: techblue-dev-runner", "role: codebuild-techblue-dev-runner")).toBe(true);
-    expect(hasEdge(md, "role: codebuild-techblue-dev-runner", "ECR: techblue-dev")).toBe(true);
+    // The service role reaches no ECR repository: jobs push through their deploy role.
+    expect(hasEdge(md, "role: codebuild-techblue-dev-runner", "ECR: techblue-dev")).toBe(false);
+    expect(hasEdge(md, "role: techblue-dev-release-push", "ECR: techblue-dev")).toBe(true);
   });
 
   test("each stack's plan text is there, collapsed, with diff markers at the line start", () => {
@@ -72,16 +74,19 @@ describe("the example config created from nothing (real plan)", () => {
   const md = renderComment(fixtureInputs("create", [AWS_STACK]));
   const a = analyse(fixtureInputs("create", [AWS_STACK]).map((i) => i.plan));
 
-  test("13 to add, no risk flags: a new role's exact subject is no widening", () => {
-    expect(md).toContain(`| \`${AWS_STACK}\` | 13 | 0 | 0 | 0 | 0 | – |`);
-    expect(a.risks).toEqual([]);
-    expect(md).toContain("**Risk flags:** none.");
+  test("17 to add; a new role's exact subject is no widening, the release role's v* tag pattern is the one flag", () => {
+    expect(md).toContain(`| \`${AWS_STACK}\` | 17 | 0 | 0 | 0 | 0 | – |`);
+    expect(a.risks.map((r) => r.kind)).toEqual(["trust-widened"]);
+    expect(md).toContain("**Trust widened** on role `techblue-dev-release-push`");
+    expect(md).toContain("wildcard subject `repo:Test-User/techblue-dev:ref:refs/tags/v*`");
+    expect(md).not.toContain("**Trust widened** on role `techblue-dev-ecr-push`");
     expect(section(md, "Trust policies")).toContain("| `techblue-dev-ecr-push` | created | `repo:Test-User/techblue-dev:ref:refs/heads/main` | – | – |");
   });
 
   test("a policy that holds an ARN known only after apply is read from the configuration", () => {
     const runner = a.permissions.find((p) => p.policy === "codebuild-techblue-dev-runner/codebuild-runner")!;
-    expect(runner.actionsAdded).toEqual(expect.arrayContaining(["codeconnections:UseConnection", "ecr:PutImage", "logs:PutLogEvents"]));
+    expect(runner.actionsAdded).toEqual(expect.arrayContaining(["codeconnections:UseConnection", "logs:PutLogEvents"]));
+    expect(runner.actionsAdded.filter((x) => x.startsWith("ecr:"))).toEqual([]);
     expect(runner.resourcesAdded).toContain("aws_codeconnections_connection.GitHubConnection_0CCA8712.arn (known after apply)");
     expect(runner.partlyUnknown).toBe(true);
   });
@@ -99,7 +104,8 @@ describe("a config change that replaces, destroys and widens (real plan)", () =>
   const md = renderComment(inputs, { runUrl: "https://example.test/run/1" });
 
   test("counts: 5 updates, 2 replaces, 2 destroys", () => {
-    expect(md).toContain(`| \`${AWS_STACK}\` | 0 | 5 | 2 | 2 | 6 | – |`);
+    // 5 unchanged: the runner has no webhook, since no workflow of the config runs on it.
+    expect(md).toContain(`| \`${AWS_STACK}\` | 0 | 5 | 2 | 2 | 5 | – |`);
   });
 
   test("flags the replaced and destroyed ECR repositories and connection, with Terraform's reason", () => {
