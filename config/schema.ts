@@ -375,12 +375,11 @@ const runner = z.strictObject({
    * credentials endpoint), whatever branch or pull request queued the job. Refused with the fix.
    */
   ecrPush: z
-    .unknown()
-    .optional()
-    .refine((v) => v === undefined, {
+    .never({
       error:
         "runner.ecrPush is no longer supported: the runner's service role is readable by every job on the runner, whatever branch or pull request queued it. Remove runner.ecrPush, give the workflow a deployRole (one of this repository's deployRoles) and list the ECR repository in that role's ecrPush: the job then assumes the role through OIDC, pinned to the branches, tags or environments the role allows",
     })
+    .optional()
     .describe("Removed. Give the workflow a deployRole with ecrPush instead: jobs on the runner assume it through OIDC."),
   /**
    * Numeric GitHub user ids whose runs may queue jobs on the runner (the webhook's
