@@ -101,6 +101,11 @@ describe("each known-bad change fails synth with the named rule", () => {
       () => synthErrors(undefined, (p) => p.aws.runners["techblue-dev-runner"].project.addOverride("name", "techblue-dev-runner-v2")),
     ],
     [
+      "a runner workflow renamed in its file while the webhook admits the old name",
+      "CB-011",
+      () => synthErrors(undefined, (p) => editWorkflow(p, 1, (y) => y.replace(/^name: .*$/m, "name: Build and push (renamed)"))),
+    ],
+    [
       "ecr:* in the push policy",
       "IAM-001",
       () =>

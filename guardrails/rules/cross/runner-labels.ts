@@ -54,6 +54,34 @@ export function servesRepository(runner: RunnerProject, owner: string, repositor
   });
 }
 
+function matches(pattern: unknown, value: string): boolean {
+  try {
+    return new RegExp(String(pattern ?? "")).test(value);
+  } catch {
+    return true; // unreadable here: CodeBuild decides
+  }
+}
+
+/**
+ * Does some job-queued filter group admit jobs of this workflow (its `name:`) and repository, as
+ * far as the WORKFLOW_NAME and REPOSITORY_NAME filters decide? (Who triggered the run, the
+ * ACTOR_ACCOUNT_ID filter, is known only at run time.)
+ */
+export function admitsWorkflow(runner: RunnerProject, repository: string, workflowName: string): boolean {
+  return runner.webhooks.some((w) =>
+    asArray(w.config.filter_group).some((g: any) => {
+      const filters: any[] = asArray(g?.filter);
+      if (!filters.some((f) => f?.type === "EVENT" && String(f?.pattern).split(",").map((e) => e.trim()).includes("WORKFLOW_JOB_QUEUED"))) return false;
+      return filters.every((f) => {
+        const value = f?.type === "WORKFLOW_NAME" ? workflowName : f?.type === "REPOSITORY_NAME" ? repository : undefined;
+        if (value === undefined) return true;
+        const excluded = f.exclude_matched_pattern === true || f.exclude_matched_pattern === "true";
+        return matches(f.pattern, value) !== excluded;
+      });
+    }),
+  );
+}
+
 /**
  * Repositories (names without the owner) a runner project serves, among those the app knows: the
  * one in its source location, or all of them for an organisation webhook of that owner.
