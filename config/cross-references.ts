@@ -168,7 +168,7 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
         });
       }
     }
-    issues.push(...publicRepositoryIssues(repo, at));
+    issues.push(...publicRepositoryIssues(repo, at, config.self?.repository.toLowerCase() === repo.name.toLowerCase()));
 
     repo.workflows.forEach((wf, j) => {
       if (!ecrNames.has(wf.ecrRepository)) {
@@ -219,13 +219,15 @@ type OptIn = keyof NonNullable<RepositoryConfig["publicRepositoryOptIns"]>;
  * A public repository's pull requests (a fork's included) and anyone's workflow runs reach what
  * the repository trusts: each exposure needs its opt-in, and an opt-in needs its exposure.
  */
-function publicRepositoryIssues(repo: RepositoryConfig, at: (...rest: (string | number)[]) => (string | number)[]): ConfigIssue[] {
+function publicRepositoryIssues(repo: RepositoryConfig, at: (...rest: (string | number)[]) => (string | number)[], isSelf: boolean): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const optIns = repo.publicRepositoryOptIns ?? {};
   const exposures: Record<OptIn, { at: (string | number)[]; what: string } | undefined> = {
     pullRequestTrust: (() => {
       const j = repo.deployRoles.findIndex((d) => d.allow.pullRequest);
-      return j < 0 ? undefined : { at: at("deployRoles", j, "allow", "pullRequest"), what: `role "${repo.deployRoles[j].name}" trusts pull_request, the subject of every pull request, a fork's included` };
+      if (j >= 0) return { at: at("deployRoles", j, "allow", "pullRequest"), what: `role "${repo.deployRoles[j].name}" trusts pull_request, the subject of every pull request, a fork's included` };
+      // The template's own plan role trusts the pull_request subject of the self repository.
+      return isSelf ? { at: at("visibility"), what: "it is the self repository, whose plan role trusts pull_request, the subject of every pull request, a fork's included" } : undefined;
     })(),
     privilegedRunner: repo.runner?.privilegedMode.enabled
       ? { at: at("runner", "privilegedMode", "enabled"), what: "the runner is privileged, and any workflow run GitHub queues on it gets the Docker daemon" }

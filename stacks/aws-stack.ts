@@ -207,6 +207,8 @@ export class AwsPlatformStack extends PlatformStack {
       inlinePolicies: { "platform-plan": planPolicy(scope) },
       dependsOn,
     });
+    const listed = config.repositories.find((r) => r.name.toLowerCase() === self.repository.toLowerCase());
+    if (listed?.publicRepositoryOptIns?.pullRequestTrust) suppressRule(plan.resource, "OIDC-014", listed.publicRepositoryOptIns.pullRequestTrust);
     suppressRule(
       plan,
       "IAM-003",

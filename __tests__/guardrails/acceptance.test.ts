@@ -9,6 +9,7 @@ import { errorAnnotations } from "../../guardrails/report";
 import { ecrPushStatements, githubOidcTrustPolicy } from "../../modules/policy-document";
 import { unescapeFromTerraform, escapeForTerraform } from "../../workflows/render";
 import type { Platform } from "../../stacks/platform";
+import { withSelf } from "../helpers/self";
 import { examplePlatform } from "./helpers";
 
 const PROVIDER = "arn:aws:iam::000123456789:oidc-provider/token.actions.githubusercontent.com";
@@ -203,6 +204,22 @@ describe("a public repository (issue 9 §4)", () => {
     ]) {
       expect(warnings).toContainEqual(expect.stringMatching(new RegExp(`^suppressed: \\[${rule}\\] [\\s\\S]*${reason.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`)));
     }
+  });
+
+  test("the self repository, public: the plan role's pull_request trust is accepted by the opt-in, and found without it", () => {
+    const publicSelf = (d: any) => {
+      withSelf(d);
+      d.repositories.push({ name: "platform-infra", visibility: "public", publicRepositoryOptIns: { pullRequestTrust: "plans are read-only; fork runs get no id-token" } });
+    };
+    expect(synthErrors(publicSelf)).toEqual([]);
+    // A role added by hand that trusts the same subject carries no opt-in: OIDC-014 finds it.
+    const handMade = synthErrors(publicSelf, (p) =>
+      p.aws.deployRoles["techblue-dev-ecr-push"].resource.addOverride(
+        "assume_role_policy",
+        JSON.stringify(githubOidcTrustPolicy(PROVIDER, { exact: ["repo:Test-User/platform-infra:pull_request"], wildcard: [] })),
+      ),
+    );
+    expect(handMade).toContainEqual(expect.stringContaining("[OIDC-014] aws-000123456789-ap-northeast-1/DeployRole-techblue-dev-ecr-push/Resource"));
   });
 
   test("a stack edit that makes the runner privileged without the opt-in fails synth with CB-013", () => {
