@@ -131,10 +131,11 @@ export function connectionActions(connectionArn: string): string[] {
 }
 
 /**
- * A CodeBuild project that runs GitHub Actions jobs as a self-hosted runner: a job whose runs-on
- * names the project is delivered by a WORKFLOW_JOB_QUEUED webhook, and the build registers a
- * just-in-time runner through the connection (so the GitHub App, not a person, must be able to
- * administer the repository's runners).
+ * A CodeBuild project that runs GitHub Actions jobs as a self-hosted runner: a job of a named
+ * workflow whose runs-on names the project is delivered by a WORKFLOW_JOB_QUEUED webhook, and the
+ * build registers a just-in-time runner through the connection (so the GitHub App, not a person,
+ * must be able to administer the repository's runners). The service role serves the runner only;
+ * jobs get AWS permissions by assuming a deploy role through OIDC.
  */
 export class CodeBuildRunner extends Construct {
   readonly project: CodebuildProject;
