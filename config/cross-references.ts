@@ -13,7 +13,7 @@ import {
   VARIABLE_AWS_REGION,
   VARIABLE_ECR_REGISTRY,
 } from "./derive";
-import { DEFAULT_GITHUB_HOSTED_LABEL, type PlatformConfig } from "./schema";
+import { DEFAULT_GITHUB_HOSTED_LABEL, type PlatformConfig, type RepositoryConfig } from "./schema";
 import { tokenMarkerProblem } from "../modules/terraform-text";
 
 export interface ConfigIssue {
@@ -190,12 +190,8 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
           message: "organisation webhooks need github.ownerType organization; github.ownerType is user (remove organizationWebhook for a repository webhook)",
         });
       }
-      repo.runner.ecrPush.forEach((name, k) => {
-        if (!ecrNames.has(name)) {
-          issues.push({ path: at("runner", "ecrPush", k), message: `unknown ECR repository "${name}" (defined: ${listOrNone(ecrNames)})` });
-        }
-      });
     }
+    issues.push(...publicRepositoryIssues(repo, at, config.self?.repository.toLowerCase() === repo.name.toLowerCase()));
 
     issues.push(...environmentIssues(config, i));
 
@@ -213,40 +209,28 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
       if (!ecrNames.has(wf.ecrRepository)) {
         issues.push({ path: at("workflows", j, "ecrRepository"), message: `unknown ECR repository "${wf.ecrRepository}" (defined: ${listOrNone(ecrNames)})` });
       }
-      if (wf.runsOn === "github-hosted") {
-        const roleNames = repo.deployRoles.map((d) => d.name);
-        if (wf.deployRole === undefined) {
-          issues.push({
-            path: at("workflows", j, "deployRole"),
-            message: `required for runsOn github-hosted: the job assumes this role through OIDC (this repository's roles: ${listOrNone(roleNames)})`,
-          });
-        } else {
-          const role = repo.deployRoles.find((d) => d.name === wf.deployRole);
-          if (!role) {
-            issues.push({
-              path: at("workflows", j, "deployRole"),
-              message: `unknown deploy role "${wf.deployRole}": a workflow assumes one of its own repository's roles (defined: ${listOrNone(roleNames)})`,
-            });
-          } else if (ecrNames.has(wf.ecrRepository) && !role.ecrPush.includes(wf.ecrRepository)) {
-            issues.push({
-              path: at("workflows", j, "ecrRepository"),
-              message: `role "${role.name}" may not push to "${wf.ecrRepository}": add it to that role's ecrPush`,
-            });
-          }
-        }
+      if (wf.runsOn === "codebuild" && !repo.runner) {
+        issues.push({ path: at("workflows", j, "runsOn"), message: "runsOn codebuild needs a runner on this repository (add a runner section)" });
+      }
+      // Jobs on either runner get AWS permissions only through a deploy role: the trust policy
+      // pins the branches, tags and environments; the runner's service role grants jobs nothing.
+      const roleNames = repo.deployRoles.map((d) => d.name);
+      if (wf.deployRole === undefined) {
+        issues.push({
+          path: at("workflows", j, "deployRole"),
+          message: `required for runsOn ${wf.runsOn}: the job assumes this role through OIDC to push (this repository's roles: ${listOrNone(roleNames)})${wf.runsOn === "codebuild" ? "; the runner's service role holds no ECR permissions" : ""}`,
+        });
       } else {
-        if (wf.deployRole !== undefined) {
+        const role = repo.deployRoles.find((d) => d.name === wf.deployRole);
+        if (!role) {
           issues.push({
             path: at("workflows", j, "deployRole"),
-            message: "runsOn codebuild jobs use the runner's service role, not a deploy role: remove deployRole (grant the push with runner.ecrPush)",
+            message: `unknown deploy role "${wf.deployRole}": a workflow assumes one of its own repository's roles (defined: ${listOrNone(roleNames)})`,
           });
-        }
-        if (!repo.runner) {
-          issues.push({ path: at("workflows", j, "runsOn"), message: "runsOn codebuild needs a runner on this repository (add a runner section)" });
-        } else if (ecrNames.has(wf.ecrRepository) && !repo.runner.ecrPush.includes(wf.ecrRepository)) {
+        } else if (ecrNames.has(wf.ecrRepository) && !role.ecrPush.includes(wf.ecrRepository)) {
           issues.push({
             path: at("workflows", j, "ecrRepository"),
-            message: `the runner may not push to "${wf.ecrRepository}": add it to runner.ecrPush`,
+            message: `role "${role.name}" may not push to "${wf.ecrRepository}": add it to that role's ecrPush`,
           });
         }
       }
@@ -392,6 +376,53 @@ function environmentIssues(config: PlatformConfig, i: number): ConfigIssue[] {
         });
       }
     });
+  }
+  return issues;
+}
+
+type OptIn = keyof NonNullable<RepositoryConfig["publicRepositoryOptIns"]>;
+
+/**
+ * A public repository's pull requests (a fork's included) and anyone's workflow runs reach what
+ * the repository trusts: each exposure needs its opt-in, and an opt-in needs its exposure.
+ */
+function publicRepositoryIssues(repo: RepositoryConfig, at: (...rest: (string | number)[]) => (string | number)[], isSelf: boolean): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const optIns = repo.publicRepositoryOptIns ?? {};
+  const exposures: Record<OptIn, { at: (string | number)[]; what: string } | undefined> = {
+    pullRequestTrust: (() => {
+      const j = repo.deployRoles.findIndex((d) => d.allow.pullRequest);
+      if (j >= 0) return { at: at("deployRoles", j, "allow", "pullRequest"), what: `role "${repo.deployRoles[j].name}" trusts pull_request, the subject of every pull request, a fork's included` };
+      // The template's own plan role trusts the pull_request subject of the self repository.
+      return isSelf ? { at: at("visibility"), what: "it is the self repository, whose plan role trusts pull_request, the subject of every pull request, a fork's included" } : undefined;
+    })(),
+    privilegedRunner: repo.runner?.privilegedMode.enabled
+      ? { at: at("runner", "privilegedMode", "enabled"), what: "the runner is privileged, and any workflow run GitHub queues on it gets the Docker daemon" }
+      : undefined,
+    organizationRunner: repo.runner?.organizationWebhook
+      ? { at: at("runner", "organizationWebhook"), what: "the runner is an organisation runner, shared with the organisation's other repositories" }
+      : undefined,
+    runnerWithoutActorFilter:
+      repo.runner && repo.runner.allowedActorIds.length === 0
+        ? { at: at("runner", "allowedActorIds"), what: "the runner admits jobs of anyone's workflow run (no runner.allowedActorIds)" }
+        : undefined,
+  };
+  for (const [key, exposure] of Object.entries(exposures) as [OptIn, (typeof exposures)[OptIn]][]) {
+    const reason = optIns[key];
+    if (repo.visibility === "public" && exposure !== undefined && reason === undefined) {
+      issues.push({
+        path: exposure.at,
+        message: `${repo.name} is public and ${exposure.what}: remove it${key === "runnerWithoutActorFilter" ? " by listing the numeric GitHub ids of the people whose runs may use the runner under runner.allowedActorIds" : ""}, or accept it with publicRepositoryOptIns.${key}: <reason> (at least 10 characters; printed on every synth)`,
+      });
+    } else if (reason !== undefined && (repo.visibility !== "public" || exposure === undefined)) {
+      issues.push({
+        path: at("publicRepositoryOptIns", key),
+        message:
+          repo.visibility !== "public"
+            ? `opt-ins apply to public repositories only, and ${repo.name} is ${repo.visibility}: remove publicRepositoryOptIns.${key}`
+            : `nothing to accept: ${repo.name} has no ${key === "pullRequestTrust" ? "role trusting pull_request" : key === "privilegedRunner" ? "privileged runner" : key === "organizationRunner" ? "organisation runner" : "runner without allowedActorIds"}; remove publicRepositoryOptIns.${key}`,
+      });
+    }
   }
   return issues;
 }

@@ -3,7 +3,7 @@
  * functions. Both stacks (and the guardrails) call these, so the GitHub side can name an AWS
  * resource without a remote-state reference and each stack can be planned on its own.
  */
-import type { PlatformConfig, RepositoryConfig, RunnerConfig, SelfConfig, SubjectFormat } from "./schema";
+import type { PlatformConfig, RepositoryConfig, RunnerConfig, SelfConfig, SubjectFormat, WorkflowConfig } from "./schema";
 
 export const OIDC_HOST = "token.actions.githubusercontent.com";
 export const OIDC_URL = `https://${OIDC_HOST}`;
@@ -87,6 +87,14 @@ export function codebuildLogGroupName(projectName: string): string {
 
 export function logGroupArn(accountId: string, region: string, logGroupName: string): string {
   return `arn:${partitionOf(region)}:logs:${region}:${accountId}:log-group:${logGroupName}`;
+}
+
+/**
+ * The `name:` of a generated workflow: what the Actions tab shows, and what the runner webhook's
+ * WORKFLOW_NAME filter admits.
+ */
+export function workflowDisplayName(wf: Pick<WorkflowConfig, "name" | "ecrRepository">): string {
+  return wf.name ?? `Build and push ${wf.ecrRepository}`;
 }
 
 /** The runs-on label that makes CodeBuild pick up a queued job (one build per job attempt). */

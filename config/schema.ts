@@ -523,8 +523,27 @@ const runner = z.strictObject({
     })
     .default(30),
   timeoutMinutes: z.number().int().min(5).max(2160).default(60),
-  /** ECR repositories of this config the runner's jobs may push to. */
-  ecrPush: z.array(z.string()).default([]).describe("ECR repositories of this config the runner's jobs may push to."),
+  /**
+   * Removed: the runner's service role is readable by every job on it (CodeBuild's container
+   * credentials endpoint), whatever branch or pull request queued the job. Refused with the fix.
+   */
+  ecrPush: z
+    .never({
+      error:
+        "runner.ecrPush is no longer supported: the runner's service role is readable by every job on the runner, whatever branch or pull request queued it. Remove runner.ecrPush, give the workflow a deployRole (one of this repository's deployRoles) and list the ECR repository in that role's ecrPush: the job then assumes the role through OIDC, pinned to the branches, tags or environments the role allows",
+    })
+    .optional()
+    .describe("Removed. Give the workflow a deployRole with ecrPush instead: jobs on the runner assume it through OIDC."),
+  /**
+   * Numeric GitHub user ids whose runs may queue jobs on the runner (the webhook's
+   * ACTOR_ACCOUNT_ID filter). Required for a public repository (CB-012) unless opted out.
+   */
+  allowedActorIds: z
+    .array(githubId("user"))
+    .default([])
+    .describe(
+      "Numeric GitHub user ids (gh api users/<login> --jq .id) whose runs may queue jobs on the runner (the webhook's ACTOR_ACCOUNT_ID filter). Required for a public repository (CB-012) unless publicRepositoryOptIns.runnerWithoutActorFilter says why not.",
+    ),
   /**
    * Legacy, discouraged: authenticate with a person's GitHub token (kept in Secrets Manager)
    * instead of the connection. That person must stay admin on every repository the runner
@@ -565,10 +584,10 @@ const imageBuildPushWorkflow = z.strictObject({
     .max(200)
     .optional()
     .describe('Display name in the Actions tab; defaults to "Build and push <ecrRepository>".'),
-  /** github-hosted: assumes deployRole through OIDC. codebuild: runs on this repository's runner. */
+  /** github-hosted: a GitHub-hosted runner. codebuild: this repository's runner. Both assume deployRole through OIDC. */
   runsOn: z
     .enum(["github-hosted", "codebuild"])
-    .describe("github-hosted: assumes deployRole through OIDC. codebuild: runs on this repository's runner."),
+    .describe("github-hosted: a GitHub-hosted runner. codebuild: this repository's runner. Both assume deployRole through OIDC."),
   /** Label of a GitHub standard hosted runner for github-hosted jobs. */
   githubHostedLabel: githubHostedLabel
     .default(DEFAULT_GITHUB_HOSTED_LABEL)
@@ -605,11 +624,11 @@ const imageBuildPushWorkflow = z.strictObject({
     })
     .describe("Branch and tag filters of the push trigger; GitHub's glob patterns (v*, release/**) are allowed."),
   ecrRepository: z.string(),
-  /** Role assumed through OIDC; required for github-hosted, one of this repository's deployRoles. */
+  /** Role the job assumes through OIDC, on either runner; one of this repository's deployRoles. */
   deployRole: z
     .string()
     .optional()
-    .describe("Role assumed through OIDC; required for github-hosted, one of this repository's deployRoles."),
+    .describe("Role the job assumes through OIDC, on either runner (required); one of this repository's deployRoles."),
   /** Job environment; the OIDC subject then becomes environment:<name>. */
   environment: environmentName.optional().describe("Job environment; the OIDC subject then becomes environment:<name>."),
   /** Dockerfile, relative to the repository root. */
@@ -656,7 +675,35 @@ const repository = z.strictObject({
   id: githubId("repository").optional().describe("Numeric repository id; needed for the immutable subject format."),
   /** Branch the workflow files are committed to. */
   defaultBranch: exactRefName("branch").default("main").describe("Branch the workflow files are committed to."),
-  visibility: z.enum(["private", "internal", "public"]).default("private"),
+  /**
+   * What GitHub reports for the repository; the plan fails when it differs. A public repository gets
+   * no pull_request trust, privileged runner, organisation runner or runner without an actor filter
+   * unless publicRepositoryOptIns names each with a reason.
+   */
+  visibility: z
+    .enum(["private", "internal", "public"])
+    .default("private")
+    .describe(
+      "What GitHub reports for the repository; the plan fails when it differs. A public repository gets no pull_request trust, privileged runner, organisation runner or runner without an actor filter unless publicRepositoryOptIns names each with a reason.",
+    ),
+  /** Exposures a public repository accepts, each with a reason; printed on every synth as an accepted finding. */
+  publicRepositoryOptIns: z
+    .strictObject({
+      /** Deploy roles with allow.pullRequest: any pull request, a fork's included, gets that subject (OIDC-014). */
+      pullRequestTrust: reason
+        .optional()
+        .describe("Deploy roles with allow.pullRequest: any pull request, a fork's included, gets that subject (OIDC-014)."),
+      /** runner.privilegedMode on a runner anyone's workflow run can reach (CB-013). */
+      privilegedRunner: reason.optional().describe("runner.privilegedMode on a runner of a public repository (CB-013)."),
+      /** runner.organizationWebhook serving a public repository (CB-014). */
+      organizationRunner: reason.optional().describe("runner.organizationWebhook serving a public repository (CB-014)."),
+      /** A runner webhook without runner.allowedActorIds: anyone whose run GitHub queues can start a build (CB-012). */
+      runnerWithoutActorFilter: reason
+        .optional()
+        .describe("A runner without runner.allowedActorIds: anyone whose workflow run GitHub queues starts a build (CB-012)."),
+    })
+    .optional()
+    .describe("Exposures a public repository accepts, each with a reason; printed on every synth as an accepted finding."),
   /**
    * Subject format GitHub puts in this repository's OIDC tokens: legacy repo:owner/repo:...,
    * immutable repo:owner@OWNER_ID/repo@REPO_ID:... (default for repositories created, renamed or

@@ -131,7 +131,7 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     cause:
       "The role the job runs as is not granted that ECR action on that repository: the repository is not in the role's `ecrPush`, the action is a pull (`BatchGetImage`, `GetDownloadUrlForLayer`) without `ecrPull`, the action is outside the push set the template grants (IAM-003), the repository is in another account (\"no resource-based policy allows\"), or the policy is not deployed yet.",
     fix:
-      "Add the repository (one of `ecrRepositories`) to the role's `deployRoles[].ecrPush`, or to `runner.ecrPush` for jobs on the CodeBuild runner; set `ecrPull: true` for cached layers; deploy the AWS stack.",
+      "Add the repository (one of `ecrRepositories`) to the role's `deployRoles[].ecrPush` (jobs on the CodeBuild runner assume a deploy role too: the runner's service role holds no ECR permissions); set `ecrPull: true` for cached layers; deploy the AWS stack.",
     source: "ministryofjustice/cloud-platform#7245; aws-actions/amazon-ecr-login#232; aws-samples/aws-modern-application-workshop#95",
   },
   // docker push to an immutable ECR repository: aws/containers-roadmap#862, moby/buildkit#3776 ("tag

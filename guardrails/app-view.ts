@@ -21,9 +21,7 @@ function blocksOf(stackName: string, tf: StackTerraform): SynthResource[] {
     const path = (body["//"] as { metadata?: { path?: string } } | undefined)?.metadata?.path ?? `${stackName}/${type}.${name}`;
     blocks.push({ stack: stackName, type, name, path, config: body });
   };
-  for (const [type, byName] of Object.entries(tf.data ?? {})) {
-    for (const [name, config] of Object.entries(byName)) add(`data.${type}`, name, config);
-  }
+  // Data sources are in the view's resources (type `data.<type>`), which these rules see as well.
   for (const [name, configs] of Object.entries(tf.provider ?? {})) configs.forEach((c, i) => add(`provider.${name}`, String(i), c));
   for (const [name, config] of Object.entries(tf.output ?? {})) add("output", name, config);
   for (const [name, value] of Object.entries(tf.locals ?? {})) add("locals", name, { value });
@@ -58,7 +56,13 @@ export function buildAppView(stacks: readonly TerraformStack[]): AppView {
     providers.set(stackName, tf.provider ?? {});
     backends.set(stackName, tf.terraform?.backend);
     blocks.push(...blocksOf(stackName, tf));
-    for (const [type, byName] of Object.entries(tf.resource ?? {})) {
+    // Data sources join as `data.<type>` (what a reference to them starts with), e.g. the
+    // github_repository whose postcondition carries a repository's declared visibility.
+    const typed = [
+      ...Object.entries(tf.resource ?? {}),
+      ...Object.entries(tf.data ?? {}).map(([type, byName]) => [`data.${type}`, byName] as const),
+    ];
+    for (const [type, byName] of typed) {
       for (const [name, config] of Object.entries(byName)) {
         const path = (config["//"] as { metadata?: { path?: string } } | undefined)?.metadata?.path ?? `${stackName}/${name}`;
         const resource: SynthResource = { stack: stackName, type, name, path, config };

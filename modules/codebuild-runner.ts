@@ -15,7 +15,7 @@ import {
   runnerServiceRoleName,
 } from "../config/derive";
 import { terraformLiterals } from "./terraform-text";
-import { ecrPushStatements, renderPolicy, serviceTrustPolicy, type PolicyStatement } from "./policy-document";
+import { renderPolicy, serviceTrustPolicy, type PolicyStatement } from "./policy-document";
 
 /** Tag naming the person whose token a legacy-token runner uses. */
 export const TOKEN_OWNER_TAG = "GitHubTokenOwner";
@@ -71,10 +71,23 @@ export interface CodeBuildRunnerProps {
   /** @default 30 */
   readonly logRetentionDays?: number;
   /**
-   * ECR repository ARNs the runner's jobs may push to.
-   * @default - none
+   * Display names (`name:`) of the workflows whose jobs the webhook admits: an anchored
+   * WORKFLOW_NAME filter of exactly these names. A job of any other workflow that names the
+   * project in its runs-on starts no build. With none, no webhook is created.
    */
-  readonly ecrPushRepositoryArns?: readonly string[];
+  readonly workflowNames: readonly string[];
+  /**
+   * For organisation scope: the repositories (names, without the owner) whose jobs the webhook
+   * admits, as an anchored REPOSITORY_NAME filter. Ignored for repository scope.
+   * @default - none: an organisation webhook then admits no repository and is not created
+   */
+  readonly repositories?: readonly string[];
+  /**
+   * Numeric GitHub account ids of the users whose runs may queue jobs (ACTOR_ACCOUNT_ID filter),
+   * e.g. the maintainers of a public repository.
+   * @default - any actor the other filters admit
+   */
+  readonly actorAccountIds?: readonly number[];
   /**
    * IAM path of the service role; the stacks pass the template's path (config aws.iam.path).
    * @default "/"
@@ -97,6 +110,42 @@ export interface CodeBuildRunnerProps {
 /** Name of the service role's one inline policy. */
 export const RUNNER_POLICY_NAME = "codebuild-runner";
 
+/** A regular expression that matches exactly one of `values` (CodeBuild filter patterns are regexes). */
+export function anchoredAlternation(values: readonly string[]): string {
+  // Escaping `$` and `{` also keeps Terraform from reading `${` / `%{` in a name as a template.
+  const escaped = [...new Set(values)].map((v) => v.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`));
+  return escaped.length === 1 ? `^${escaped[0]}$` : `^(?:${escaped.join("|")})$`;
+}
+
+/**
+ * The webhook's one filter group; every filter in a group must match for a build to start.
+ * CodeBuild accepts, with EVENT = WORKFLOW_JOB_QUEUED, WORKFLOW_NAME (the workflow's `name:`),
+ * REPOSITORY_NAME (global and organisation webhooks only) and ACTOR_ACCOUNT_ID (the numeric id of
+ * the account that caused the event); every pattern but EVENT's is a regular expression, so the
+ * patterns here are anchored (^...$) alternations of exact values. Sources: AWS CodeBuild API
+ * reference, WebhookFilter (filter types and pattern syntax); AWS CodeBuild user guide, "GitHub
+ * webhook events" (WORKFLOW_NAME works with WORKFLOW_JOB_QUEUED events only) and "GitHub global
+ * and organization webhooks" (REPOSITORY_NAME limits an organisation webhook to those repositories).
+ * Undefined when the webhook would admit nothing (no workflow, or no repository for an organisation).
+ */
+export function runnerWebhookFilters(
+  props: Pick<CodeBuildRunnerProps, "scope" | "workflowNames" | "repositories" | "actorAccountIds">,
+): { type: string; pattern: string }[] | undefined {
+  if (props.workflowNames.length === 0) return undefined;
+  const filters = [
+    { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
+    { type: "WORKFLOW_NAME", pattern: anchoredAlternation(props.workflowNames) },
+  ];
+  if (props.scope.kind === "organization") {
+    if ((props.repositories ?? []).length === 0) return undefined;
+    filters.push({ type: "REPOSITORY_NAME", pattern: anchoredAlternation(props.repositories!) });
+  }
+  if ((props.actorAccountIds ?? []).length > 0) {
+    filters.push({ type: "ACTOR_ACCOUNT_ID", pattern: anchoredAlternation(props.actorAccountIds!.map(String)) });
+  }
+  return filters;
+}
+
 /** codeconnections:* for codeconnections ARNs, codestar-connections:* for the older prefix. */
 export function connectionActions(connectionArn: string): string[] {
   const prefix = !Token.isUnresolved(connectionArn) && connectionArn.includes(":codestar-connections:") ? "codestar-connections" : "codeconnections";
@@ -104,10 +153,11 @@ export function connectionActions(connectionArn: string): string[] {
 }
 
 /**
- * A CodeBuild project that runs GitHub Actions jobs as a self-hosted runner: a job whose runs-on
- * names the project is delivered by a WORKFLOW_JOB_QUEUED webhook, and the build registers a
- * just-in-time runner through the connection (so the GitHub App, not a person, must be able to
- * administer the repository's runners).
+ * A CodeBuild project that runs GitHub Actions jobs as a self-hosted runner: a job of a named
+ * workflow whose runs-on names the project is delivered by a WORKFLOW_JOB_QUEUED webhook, and the
+ * build registers a just-in-time runner through the connection (so the GitHub App, not a person,
+ * must be able to administer the repository's runners). The service role serves the runner only;
+ * jobs get AWS permissions by assuming a deploy role through OIDC.
  */
 export class CodeBuildRunner extends Construct {
   readonly project: CodebuildProject;
@@ -154,7 +204,10 @@ export class CodeBuildRunner extends Construct {
             Resource: props.auth.connectionArn,
           }
         : { Sid: "ReadGitHubToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: props.auth.secretArn },
-      ...ecrPushStatements(props.ecrPushRepositoryArns ?? [], false),
+      // Nothing else, ECR included: the build container can read this role's credentials from
+      // CodeBuild's container credentials endpoint, so every step of every job on the runner holds
+      // what the role holds, whatever branch or pull request queued the job. Jobs get AWS
+      // permissions through a deploy role instead (OIDC, pinned to branch, tag or environment).
     ];
     this.servicePolicy = new IamRolePolicy(this, "ServicePolicy", terraformLiterals({
       role: this.serviceRole.name,
@@ -206,11 +259,12 @@ export class CodeBuildRunner extends Construct {
       dependsOn: [this.servicePolicy, this.logGroup],
     }));
 
-    if (props.createWebhook) {
+    const filters = runnerWebhookFilters(props);
+    if (props.createWebhook && filters !== undefined) {
       this.webhook = new CodebuildWebhook(this, "Webhook", terraformLiterals({
         projectName: this.project.name,
         buildType: "BUILD",
-        filterGroup: [{ filter: [{ type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" }] }],
+        filterGroup: [{ filter: filters }],
         scopeConfiguration:
           props.scope.kind === "organization" ? { name: props.scope.owner, scope: "GITHUB_ORGANIZATION" } : undefined,
         dependsOn: [this.servicePolicy],

@@ -10,6 +10,7 @@ import {
   roleSubjects,
   selfSubjectIdentity,
   subjectIdentity,
+  workflowDisplayName,
 } from "../config/derive";
 import type { PlatformConfig } from "../config/schema";
 import { CodeBuildRunner } from "../modules/codebuild-runner";
@@ -126,6 +127,8 @@ export class AwsPlatformStack extends PlatformStack {
           dependsOn: roleDependencies,
         });
         for (const w of role.wildcardSubjects) suppressRule(built.resource, "OIDC-013", `${w.pattern}: ${w.reason}`);
+        const pullRequestOptIn = repo.publicRepositoryOptIns?.pullRequestTrust;
+        if (role.allow.pullRequest && pullRequestOptIn) suppressRule(built.resource, "OIDC-014", pullRequestOptIn);
         deployRoles[role.name] = built;
         new TerraformOutput(
           this,
@@ -187,16 +190,29 @@ export class AwsPlatformStack extends PlatformStack {
         privilegedMode: runner.privilegedMode.enabled,
         timeoutMinutes: runner.timeoutMinutes,
         logRetentionDays: runner.logRetentionDays,
-        ecrPushRepositoryArns: ecrArns(runner.ecrPush),
         rolePath: iamPath,
         permissionsBoundaryArn: boundaryArn,
         roleDependsOn: [this.permissionsBoundary.resource],
+        // The webhook admits exactly the generated workflows that run on this runner, of the
+        // repositories they belong to: a job of any other workflow starts no build.
+        workflowNames: repo.workflows.filter((w) => w.runsOn === "codebuild").map(workflowDisplayName),
+        repositories: [repo.name],
+        actorAccountIds: runner.allowedActorIds,
       });
       // Opt-ins written in the config become visible suppressions: synth prints them with their reason.
       if (runner.privilegedMode.enabled && runner.privilegedMode.reason) {
         suppressRule(built.project, "CB-006", runner.privilegedMode.reason);
       }
       if (token) suppressRule(built.project, "CB-003", token.reason);
+      const optIns = repo.publicRepositoryOptIns ?? {};
+      if (optIns.privilegedRunner) suppressRule(built.project, "CB-013", optIns.privilegedRunner);
+      if (built.webhook && optIns.organizationRunner) suppressRule(built.webhook, "CB-014", optIns.organizationRunner);
+      if (built.webhook && optIns.runnerWithoutActorFilter) suppressRule(built.webhook, "CB-012", optIns.runnerWithoutActorFilter);
+      if (isRunnerReady(config, runner) && built.webhook === undefined) {
+        Annotations.of(this).addWarning(
+          `${repo.name}: runner ${runner.projectName} gets no webhook: no workflow of the repository has runsOn: codebuild, and the webhook admits only those workflows by name.`,
+        );
+      }
       runners[runner.projectName] = built;
     }
     this.runners = runners;
@@ -248,6 +264,8 @@ export class AwsPlatformStack extends PlatformStack {
       dependsOn,
     });
     const planPolicyConstruct = plan.inlinePolicies["platform-plan"];
+    const listed = config.repositories.find((r) => r.name.toLowerCase() === self.repository.toLowerCase());
+    if (listed?.publicRepositoryOptIns?.pullRequestTrust) suppressRule(plan.resource, "OIDC-014", listed.publicRepositoryOptIns.pullRequestTrust);
     suppressRule(
       planPolicyConstruct,
       "IAM-003",

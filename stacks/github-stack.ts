@@ -12,6 +12,7 @@ import {
   VARIABLE_AWS_REGION,
   VARIABLE_ECR_REGISTRY,
   workflowPath,
+  workflowDisplayName,
 } from "../config/derive";
 import type { PlatformConfig, RepositoryConfig, SelfConfig, WorkflowConfig } from "../config/schema";
 import { PLATFORM_METADATA_KEY } from "../guardrails/support";
@@ -19,6 +20,7 @@ import { ActionsVariables } from "../modules/actions-variables";
 import { DeployEnvironment } from "../modules/deploy-environment";
 import { RepositoryAccess } from "../modules/repository-access";
 import { terraformLiterals } from "../modules/terraform-text";
+import { RepositoryVisibility } from "../modules/repository-visibility";
 import { WorkflowFile } from "../modules/workflow-file";
 import { imageBuildPushWorkflow } from "../workflows/image-build-push";
 import type { Workflow } from "../workflows/model";
@@ -32,7 +34,6 @@ export function repositoryVariables(config: PlatformConfig, repo: RepositoryConf
   const { accountId, region } = config.aws;
   const ecrNames = new Set([
     ...repo.deployRoles.flatMap((r) => r.ecrPush),
-    ...(repo.runner?.ecrPush ?? []),
     ...repo.workflows.map((w) => w.ecrRepository),
   ]);
   const variables: Record<string, string> = {
@@ -74,11 +75,12 @@ export function workflowSource(repository: string, file: string): string {
 /** The typed workflow model for one configured workflow. */
 export function workflowModel(repo: RepositoryConfig, wf: WorkflowConfig): Workflow {
   return imageBuildPushWorkflow({
-    name: wf.name ?? `Build and push ${wf.ecrRepository}`,
+    name: workflowDisplayName(wf),
     triggers: wf.on,
+    // The config validator requires a deployRole for every workflow, and a runner for codebuild ones.
     runner:
       wf.runsOn === "codebuild"
-        ? { kind: "codebuild", projectName: repo.runner!.projectName }
+        ? { kind: "codebuild", projectName: repo.runner!.projectName, roleArnVariable: roleArnVariable(wf.deployRole!) }
         : { kind: "github-hosted", label: wf.largerRunner?.label ?? wf.githubHostedLabel, roleArnVariable: roleArnVariable(wf.deployRole!) },
     environment: wf.environment,
     ecrRepositoryVariable: ecrRepositoryVariable(wf.ecrRepository),
@@ -130,6 +132,12 @@ export class GithubPlatformStack extends PlatformStack {
           // The repository holding this template may also be managed like any other: one set of variables.
           ...(self && repo.name.toLowerCase() === selfKey ? selfRepositoryVariables(config, self) : {}),
         },
+      });
+      new RepositoryVisibility(this, constructId("Visibility", repo.name), {
+        owner: config.github.owner,
+        repository: repo.name,
+        visibility: repo.visibility,
+        declaredAt: `repository ${repo.name}: visibility`,
       });
       // Every environment a role trusts is one of these (config cross-references): none is left for
       // GitHub to create unprotected on first use. ':' is in neither name, so ids never collide.

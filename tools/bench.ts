@@ -282,7 +282,7 @@ function machine(usageSource: string): Machine {
 
 type RepositoryInput = PlatformConfigInput["repositories"][number];
 
-/** 3 collaborators, one ECR repository, a deploy role and a CodeBuild runner pushing to it, two workflows. */
+/** 3 collaborators, one ECR repository, two deploy roles (main; v* tags) and a CodeBuild runner, two workflows. */
 function generatedRepository(index: number): RepositoryInput {
   const name = `service-${String(index).padStart(3, "0")}`;
   const role = `${name}-ecr-push`;
@@ -294,11 +294,18 @@ function generatedRepository(index: number): RepositoryInput {
       { username: "carol", permission: "read" },
     ],
     ecrRepositories: [{ name }],
-    deployRoles: [{ name: role, allow: { branches: ["main"] }, ecrPush: [name] }],
+    deployRoles: [
+      { name: role, allow: { branches: ["main"] }, ecrPush: [name] },
+      // Jobs on the runner assume a role like GitHub-hosted ones; the runner's service role grants none.
+      {
+        name: `${name}-release-push`,
+        wildcardSubjects: [{ pattern: "ref:refs/tags/v*", reason: "release tags are created by maintainers only" }],
+        ecrPush: [name],
+      },
+    ],
     runner: {
       projectName: `${name}-runner`,
       privilegedMode: { enabled: true, reason: "docker build needs the Docker daemon inside the build container" },
-      ecrPush: [name],
     },
     workflows: [
       {
@@ -315,6 +322,7 @@ function generatedRepository(index: number): RepositoryInput {
         runsOn: "codebuild",
         on: { tags: ["v*"] },
         ecrRepository: name,
+        deployRole: `${name}-release-push`,
       },
     ],
   };

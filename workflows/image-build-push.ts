@@ -1,7 +1,8 @@
 /**
- * The `image-build-push` workflow: build a Docker image and push it to one ECR repository, either
- * on a GitHub-hosted runner that assumes a deploy role through OIDC, or on this template's
- * CodeBuild runner, whose service role already holds the push permissions.
+ * The `image-build-push` workflow: build a Docker image and push it to one ECR repository, on a
+ * GitHub-hosted runner or on this template's CodeBuild runner. Either way the job assumes a deploy
+ * role through OIDC: the trust policy, not the runner, decides which branches, tags and
+ * environments get AWS permissions (a CodeBuild runner's service role holds none for jobs).
  */
 import { runnerLabel } from "../config/derive";
 import { pinned } from "./action-pins";
@@ -12,6 +13,10 @@ export interface ImageBuildPushProps {
   readonly name: string;
   /** Pushes of these branches and tags (names or glob patterns) run the workflow; at least one. */
   readonly triggers: { readonly branches: readonly string[]; readonly tags: readonly string[] };
+  /**
+   * Where the job runs. On either kind it assumes the role in `roleArnVariable` through OIDC:
+   * self-hosted runners receive OIDC tokens like GitHub-hosted ones.
+   */
   readonly runner:
     | {
         readonly kind: "github-hosted";
@@ -24,6 +29,8 @@ export interface ImageBuildPushProps {
         readonly kind: "codebuild";
         /** CodeBuild project that acts as the runner. */
         readonly projectName: string;
+        /** Actions variable holding the ARN of the role to assume through OIDC. */
+        readonly roleArnVariable: string;
       };
   /** Job environment; the OIDC subject then becomes `environment:<name>`. */
   readonly environment?: string;
@@ -67,11 +74,8 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function imageBuildPushWorkflow(props: ImageBuildPushProps): Workflow {
   validate(props);
   const vars = (name: string) => `\${{ vars.${name} }}`;
-  const githubHosted = props.runner.kind === "github-hosted";
-
-  const permissions: JobPermissions = githubHosted
-    ? { contents: "read", "id-token": "write" } // id-token: the OIDC token to assume the role with
-    : { contents: "read" }; // the CodeBuild service role provides AWS credentials
+  // id-token: the OIDC token to assume the role with.
+  const permissions: JobPermissions = { contents: "read", "id-token": "write" };
 
   const steps: Step[] = [
     {
@@ -81,21 +85,20 @@ export function imageBuildPushWorkflow(props: ImageBuildPushProps): Workflow {
       with: { "persist-credentials": false },
     },
   ];
-  if (props.runner.kind === "github-hosted") {
-    steps.push({
+  steps.push(
+    {
       name: "Assume the deploy role",
       uses: pinned("aws-actions/configure-aws-credentials"),
       // No audience: the default sts.amazonaws.com is what the OIDC provider and trust policy expect.
+      // On a CodeBuild runner the role's keys, set in the environment, take precedence over the
+      // service role's container credentials for every later step.
       with: { "role-to-assume": vars(props.runner.roleArnVariable), "aws-region": vars(props.regionVariable) },
-    });
-  }
-  steps.push(
+    },
     {
       name: "Log in to Amazon ECR",
       id: "ecr",
       uses: pinned("aws-actions/amazon-ecr-login"),
-      // On github-hosted runners configure-aws-credentials has set AWS_REGION for later steps.
-      ...(githubHosted ? {} : { env: { AWS_REGION: vars(props.regionVariable) } }),
+      // configure-aws-credentials has set AWS_REGION for later steps.
     },
     {
       name: "Build and push the image",
@@ -132,8 +135,7 @@ export function imageBuildPushWorkflow(props: ImageBuildPushProps): Workflow {
 }
 
 function validate(props: ImageBuildPushProps): void {
-  const variables = [props.ecrRepositoryVariable, props.regionVariable];
-  if (props.runner.kind === "github-hosted") variables.push(props.runner.roleArnVariable);
+  const variables = [props.ecrRepositoryVariable, props.regionVariable, props.runner.roleArnVariable];
   for (const v of variables) {
     if (!VARIABLE_NAME.test(v)) throw new Error(`image-build-push "${props.name}": ${JSON.stringify(v)} is not an Actions variable name`);
   }

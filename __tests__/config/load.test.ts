@@ -830,12 +830,78 @@ const BAD_INPUTS: [string, BadInput][] = [
     },
   ],
   [
-    "runner ecrPush naming an ECR repository that is not defined",
+    "runner.ecrPush, which no longer exists (the service role is every job's)",
     {
-      text: edited((c) => (r0(c).runner.ecrPush = ["techblue-dev", "techblue-web"])),
-      path: "repositories[0].runner.ecrPush[1]",
-      reason: 'unknown ECR repository "techblue-web" (defined: techblue-dev)',
-      at: "- techblue-web",
+      text: edited((c) => (r0(c).runner.ecrPush = ["techblue-dev"])),
+      path: "repositories[0].runner.ecrPush",
+      reason:
+        "runner.ecrPush is no longer supported: the runner's service role is readable by every job on the runner, whatever branch or pull request queued it. Remove runner.ecrPush, give the workflow a deployRole",
+      at: ["ecrPush:", 2],
+    },
+  ],
+  [
+    "a public repository with a runner that admits anyone",
+    {
+      text: edited((c) => {
+        r0(c).visibility = "public";
+        r0(c).runner.privilegedMode = { enabled: false };
+      }),
+      path: "repositories[0].runner.allowedActorIds",
+      reason:
+        "techblue-dev is public and the runner admits jobs of anyone's workflow run (no runner.allowedActorIds): remove it by listing the numeric GitHub ids of the people whose runs may use the runner under runner.allowedActorIds, or accept it with publicRepositoryOptIns.runnerWithoutActorFilter: <reason>",
+      // The field is absent: the line is its parent's.
+      at: "runner:",
+    },
+  ],
+  [
+    "a public repository with a privileged runner and no opt-in",
+    {
+      text: edited((c) => {
+        r0(c).visibility = "public";
+        r0(c).runner.allowedActorIds = [583231];
+      }),
+      path: "repositories[0].runner.privilegedMode.enabled",
+      reason: "techblue-dev is public and the runner is privileged, and any workflow run GitHub queues on it gets the Docker daemon: remove it, or accept it with publicRepositoryOptIns.privilegedRunner: <reason>",
+      at: "enabled: true",
+    },
+  ],
+  [
+    "a public repository with a role trusting pull_request and no opt-in",
+    {
+      text: edited((c) => {
+        r0(c).visibility = "public";
+        r0(c).runner.allowedActorIds = [583231];
+        r0(c).publicRepositoryOptIns = { privilegedRunner: "docker build needs the daemon; only maintainers' runs reach it" };
+        r0(c).deployRoles[0].allow.pullRequest = true;
+      }),
+      path: "repositories[0].deployRoles[0].allow.pullRequest",
+      reason: 'techblue-dev is public and role "techblue-dev-ecr-push" trusts pull_request, the subject of every pull request, a fork\'s included: remove it, or accept it with publicRepositoryOptIns.pullRequestTrust',
+      at: "pullRequest: true",
+    },
+  ],
+  [
+    "a public-repository opt-in on a private repository",
+    {
+      text: edited((c) => (r0(c).publicRepositoryOptIns = { organizationRunner: "shared runner for all repositories" })),
+      path: "repositories[0].publicRepositoryOptIns.organizationRunner",
+      reason: "opt-ins apply to public repositories only, and techblue-dev is private: remove publicRepositoryOptIns.organizationRunner",
+      at: "organizationRunner: shared runner for all repositories",
+    },
+  ],
+  [
+    "a public-repository opt-in with nothing to accept",
+    {
+      text: edited((c) => {
+        r0(c).visibility = "public";
+        r0(c).runner.allowedActorIds = [583231];
+        r0(c).publicRepositoryOptIns = {
+          privilegedRunner: "docker build needs the daemon; only maintainers' runs reach it",
+          organizationRunner: "shared runner for all repositories",
+        };
+      }),
+      path: "repositories[0].publicRepositoryOptIns.organizationRunner",
+      reason: "nothing to accept: techblue-dev has no organisation runner; remove publicRepositoryOptIns.organizationRunner",
+      at: "organizationRunner: shared runner for all repositories",
     },
   ],
   // --- workflows ---------------------------------------------------------------------------------
@@ -907,7 +973,7 @@ const BAD_INPUTS: [string, BadInput][] = [
     {
       text: edited((c) => delete r0(c).workflows[0].deployRole),
       path: "repositories[0].workflows[0].deployRole",
-      reason: "required for runsOn github-hosted: the job assumes this role through OIDC (this repository's roles: techblue-dev-ecr-push)",
+      reason: "required for runsOn github-hosted: the job assumes this role through OIDC to push (this repository's roles: techblue-dev-ecr-push, techblue-dev-release-push)",
       at: "- type: image-build-push",
     },
   ],
@@ -923,7 +989,7 @@ const BAD_INPUTS: [string, BadInput][] = [
         r0(c).workflows[0].deployRole = "techblue-api-deploy";
       }),
       path: "repositories[0].workflows[0].deployRole",
-      reason: `unknown deploy role "techblue-api-deploy": a workflow assumes one of its own repository's roles (defined: techblue-dev-ecr-push)`,
+      reason: `unknown deploy role "techblue-api-deploy": a workflow assumes one of its own repository's roles (defined: techblue-dev-ecr-push, techblue-dev-release-push)`,
       at: "deployRole: techblue-api-deploy",
     },
   ],
@@ -964,20 +1030,21 @@ const BAD_INPUTS: [string, BadInput][] = [
     },
   ],
   [
-    "codebuild workflow with a deployRole",
+    "codebuild workflow without a deployRole (jobs on the runner assume roles like GitHub-hosted ones)",
     {
-      text: edited((c) => (r0(c).workflows[1].deployRole = "techblue-dev-ecr-push")),
+      text: edited((c) => delete r0(c).workflows[1].deployRole),
       path: "repositories[0].workflows[1].deployRole",
-      reason: "runsOn codebuild jobs use the runner's service role, not a deploy role: remove deployRole",
-      at: ["deployRole: techblue-dev-ecr-push", 1],
+      reason:
+        "required for runsOn codebuild: the job assumes this role through OIDC to push (this repository's roles: techblue-dev-ecr-push, techblue-dev-release-push); the runner's service role holds no ECR permissions",
+      at: ["- type: image-build-push", 1],
     },
   ],
   [
-    "codebuild workflow whose runner may not push to its ECR repository",
+    "codebuild workflow whose role may not push to its ECR repository",
     {
-      text: edited((c) => (r0(c).runner.ecrPush = [])),
+      text: edited((c) => (r0(c).deployRoles[1].ecrPush = [])),
       path: "repositories[0].workflows[1].ecrRepository",
-      reason: 'the runner may not push to "techblue-dev": add it to runner.ecrPush',
+      reason: 'role "techblue-dev-release-push" may not push to "techblue-dev": add it to that role\'s ecrPush',
       at: ["ecrRepository: techblue-dev", 1],
     },
   ],

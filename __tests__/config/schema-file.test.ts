@@ -38,13 +38,14 @@ interface JsonSchema {
   propertyNames?: JsonSchema;
   additionalProperties?: boolean | JsonSchema;
   oneOf?: JsonSchema[];
+  not?: JsonSchema;
 }
 
 /** Keywords the validator below checks, or that only annotate. */
 const KNOWN_KEYWORDS = new Set([
   "$schema", "$id", "$comment", "title", "description", "default",
   "type", "const", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
-  "items", "minItems", "properties", "required", "propertyNames", "additionalProperties", "oneOf",
+  "items", "minItems", "properties", "required", "propertyNames", "additionalProperties", "oneOf", "not",
 ]); // prettier-ignore
 
 /** Every keyword used anywhere in `schema`, with the first place it occurs. */
@@ -79,6 +80,8 @@ function validate(schema: JsonSchema, value: unknown, at = ""): string[] {
   if (schema.type !== undefined && !typeMatches(schema.type, value)) return [`${at}: type ${schema.type}`];
   const problems: string[] = [];
   const fail = (keyword: string) => problems.push(`${at}: ${keyword}`);
+  // A removed field is `not: {}`: any value fails.
+  if (schema.not !== undefined && validate(schema.not, value, at).length === 0) fail("not");
   if (schema.const !== undefined && value !== schema.const) fail("const");
   if (schema.enum !== undefined && !schema.enum.includes(value)) fail("enum");
   if (typeof value === "string") {

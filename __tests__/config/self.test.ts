@@ -85,3 +85,23 @@ describe("self", () => {
     expect(errorOf(variant(edit))).toMatch(message);
   });
 });
+
+describe("self as a public repository of the config", () => {
+  // The plan role trusts the self repository's pull_request subject: on a public repository that
+  // is every pull request, a fork's included (OIDC-014), so it needs the opt-in by name.
+  const publicSelf = (optIn?: string) =>
+    variant((d) => {
+      withSelf(d);
+      d.repositories.push({ name: "platform-infra", visibility: "public", ...(optIn ? { publicRepositoryOptIns: { pullRequestTrust: optIn } } : {}) });
+    });
+
+  test("without publicRepositoryOptIns.pullRequestTrust: refused, naming the plan role's pull_request trust", () => {
+    expect(errorOf(publicSelf())).toContain(
+      "repositories[1].visibility: platform-infra is public and it is the self repository, whose plan role trusts pull_request",
+    );
+  });
+
+  test("with it: accepted", () => {
+    expect(parseConfig(publicSelf("plans are read-only; fork pull requests get no id-token")).repositories[1].visibility).toBe("public");
+  });
+});

@@ -129,20 +129,20 @@ describe("an allowed subject", () => {
 
 describe("any number of roles, read from the synthesized aws_iam_role resources", () => {
   const twoRoles = exampleConfig((doc) => {
-    doc.repositories[0].deployRoles.push({ name: "techblue-dev-release", allow: { tags: ["v1.0.0"], environments: ["release"] }, ecrPush: ["techblue-dev"] });
-    doc.repositories[0].environments = [{ name: "release", tags: ["v1.0.0"] }];
+    doc.repositories[0].deployRoles.push({ name: "techblue-dev-release", allow: { tags: ["r1.0.0"], environments: ["release"] }, ecrPush: ["techblue-dev"] });
+    doc.repositories[0].environments = [{ name: "release", tags: ["r1.0.0"] }];
   });
 
   test("a role the event does not name: the nearest subject picks the role to explain", () => {
     const { causes, facts } = assumeRole(webIdentityEvent({ sub: "repo:Test-User/techblue-dev:environment:relase" }), { config: twoRoles });
     expect(facts).toContain("nearest allowed subject: repo:Test-User/techblue-dev:environment:release (StringEquals, role techblue-dev-release)");
-    expect(causes).toContain("the nearest role, techblue-dev-release (repositories[0].deployRoles[1]), denies it");
+    expect(causes).toContain("the nearest role, techblue-dev-release (repositories[0].deployRoles[2]), denies it");
     expect(causes).toContain("likely cause: environment");
   });
 
   test("a token another role trusts: names that role", () => {
-    const { causes, fixes } = assumeRole(webIdentityEvent({ sub: "repo:Test-User/techblue-dev:ref:refs/tags/v1.0.0" }), { config: twoRoles });
-    expect(causes).toContain("techblue-dev-release (repositories[0].deployRoles[1]) of platform.yaml trusts it");
+    const { causes, fixes } = assumeRole(webIdentityEvent({ sub: "repo:Test-User/techblue-dev:ref:refs/tags/r1.0.0" }), { config: twoRoles });
+    expect(causes).toContain("techblue-dev-release (repositories[0].deployRoles[2]) of platform.yaml trusts it");
     expect(fixes).toContain("vars.AWS_ROLE_ARN_TECHBLUE_DEV_RELEASE");
   });
 

@@ -43,10 +43,10 @@ describe("ecr-not-authorized: the role's synthesized policy against the action a
     expect(diagnosis(ecrDenied("techblue-dev-ecr-push", "ecr:BatchGetImage", "techblue-dev")).fixes).toContain("set repositories[0].deployRoles[0].ecrPull: true");
   });
 
-  test("the runner's service role, found by its project", () => {
-    const { causes, fixes } = diagnosis(ecrDenied("codebuild-techblue-dev-runner", "ecr:GetDownloadUrlForLayer", "techblue-dev"));
-    expect(causes).toContain("GetDownloadUrlForLayer is a pull action: codebuild-techblue-dev-runner is granted the push set only");
-    expect(fixes).toContain("runners are granted the push set only");
+  test("the runner's service role, found by its project: it holds no ECR permissions, the job must assume its deploy role", () => {
+    const { causes, fixes } = diagnosis(ecrDenied("codebuild-techblue-dev-runner", "ecr:PutImage", "techblue-dev"));
+    expect(causes).toContain("the job ran as codebuild-techblue-dev-runner, the service role of the CodeBuild runner, which holds no ECR permissions");
+    expect(fixes).toContain("give the workflow a deployRole that lists techblue-dev in its ecrPush");
   });
 
   test("an action outside the push set (IAM-003)", () => {

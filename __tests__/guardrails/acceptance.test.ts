@@ -9,6 +9,7 @@ import { errorAnnotations } from "../../guardrails/report";
 import { ecrPushStatements, githubOidcTrustPolicy } from "../../modules/policy-document";
 import { unescapeFromTerraform, escapeForTerraform } from "../../workflows/render";
 import type { Platform } from "../../stacks/platform";
+import { withSelf } from "../helpers/self";
 import { examplePlatform } from "./helpers";
 
 const PROVIDER = "arn:aws:iam::000123456789:oidc-provider/token.actions.githubusercontent.com";
@@ -110,6 +111,11 @@ describe("each known-bad change fails synth with the named rule", () => {
       () => synthErrors(undefined, (p) => p.aws.runners["techblue-dev-runner"].project.addOverride("name", "techblue-dev-runner-v2")),
     ],
     [
+      "a runner workflow renamed in its file while the webhook admits the old name",
+      "CB-011",
+      () => synthErrors(undefined, (p) => editWorkflow(p, 1, (y) => y.replace(/^name: .*$/m, "name: Build and push (renamed)"))),
+    ],
+    [
       "ecr:* in the push policy",
       "IAM-001",
       () =>
@@ -117,6 +123,27 @@ describe("each known-bad change fails synth with the named rule", () => {
           const [login, push] = ecrPushStatements([ECR_ARN], false);
           role(p).ecrPushPolicy!.addOverride("policy", JSON.stringify({ Version: "2012-10-17", Statement: [login, { ...push, Action: "ecr:*" }] }));
         }),
+    ],
+    [
+      "a job on the CodeBuild runner whose tag the role does not trust (runner jobs assume roles like hosted ones)",
+      "OIDC-009",
+      () => synthErrors((d) => (d.repositories[0].deployRoles[1].wildcardSubjects[0].pattern = "ref:refs/tags/release-*")),
+    ],
+    [
+      "the ECR push set put back on the runner's service role (issue 9 §4)",
+      "IAM-007",
+      () =>
+        synthErrors(undefined, (p) =>
+          p.aws.runners["techblue-dev-runner"].servicePolicy.addOverride(
+            "policy",
+            JSON.stringify({ Version: "2012-10-17", Statement: ecrPushStatements([ECR_ARN], false) }),
+          ),
+        ),
+    ],
+    [
+      "a runner webhook that admits every workflow (issue 9 §4)",
+      "CB-001",
+      () => synthErrors(undefined, (p) => p.aws.runners["techblue-dev-runner"].webhook!.addOverride("filter_group.0.filter.1", undefined)),
     ],
     ["mutable tags", "ECR-001", () => synthErrors((d) => (d.repositories[0].ecrRepositories[0].tagMutability = "MUTABLE"))],
     [
@@ -154,6 +181,69 @@ describe("each known-bad change fails synth with the named rule", () => {
     const { app, platform } = examplePlatform((d) => (d.repositories[0].ecrRepositories[0].tagMutability = "MUTABLE"));
     expect(platform.aws).toBeDefined();
     expect(() => app.synth()).toThrow(/\[ECR-001\]/);
+  });
+});
+
+describe("a public repository (issue 9 §4)", () => {
+  const REASONS = {
+    pullRequestTrust: "pull request previews deploy to a sandbox account only",
+    privilegedRunner: "docker build needs the daemon; only maintainers' runs reach the runner",
+    organizationRunner: "one runner for the organisation's two repositories, reviewed quarterly",
+    runnerWithoutActorFilter: "external contributors' runs are approved by a maintainer first",
+  };
+  const publicWithOptIns = (d: any) => {
+    d.github.ownerType = "organization";
+    const r = d.repositories[0];
+    r.visibility = "public";
+    r.runner.organizationWebhook = true;
+    r.deployRoles[0].allow.pullRequest = true;
+    r.publicRepositoryOptIns = REASONS;
+  };
+
+  test("with every exposure opted into by name, synth passes and prints each as an accepted finding with its reason", () => {
+    expect(synthErrors(publicWithOptIns)).toEqual([]);
+    const { platform } = examplePlatform(publicWithOptIns);
+    [platform.aws, platform.github].forEach((s) => invokeAspects(s));
+    const warnings = [platform.aws, platform.github]
+      .flatMap((s) => s.node.findAll())
+      .flatMap((c) => c.node.metadata)
+      .filter((m) => m.type === "@cdktf/warn")
+      .map((m) => String(m.data));
+    for (const [rule, reason] of [
+      ["OIDC-014", REASONS.pullRequestTrust],
+      ["CB-013", REASONS.privilegedRunner],
+      ["CB-014", REASONS.organizationRunner],
+      ["CB-012", REASONS.runnerWithoutActorFilter],
+    ]) {
+      expect(warnings).toContainEqual(expect.stringMatching(new RegExp(`^suppressed: \\[${rule}\\] [\\s\\S]*${reason.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`)));
+    }
+  });
+
+  test("the self repository, public: the plan role's pull_request trust is accepted by the opt-in, and found without it", () => {
+    const publicSelf = (d: any) => {
+      withSelf(d);
+      d.repositories.push({ name: "platform-infra", visibility: "public", publicRepositoryOptIns: { pullRequestTrust: "plans are read-only; fork runs get no id-token" } });
+    };
+    expect(synthErrors(publicSelf)).toEqual([]);
+    // A role added by hand that trusts the same subject carries no opt-in: OIDC-014 finds it.
+    const handMade = synthErrors(publicSelf, (p) =>
+      p.aws.deployRoles["techblue-dev-ecr-push"].resource.addOverride(
+        "assume_role_policy",
+        JSON.stringify(githubOidcTrustPolicy(PROVIDER, { exact: ["repo:Test-User/platform-infra:pull_request"], wildcard: [] })),
+      ),
+    );
+    expect(handMade).toContainEqual(expect.stringContaining("[OIDC-014] aws-000123456789-ap-northeast-1/DeployRole-techblue-dev-ecr-push/Resource"));
+  });
+
+  test("a stack edit that makes the runner privileged without the opt-in fails synth with CB-013", () => {
+    const unprivileged = (d: any) => {
+      publicWithOptIns(d);
+      d.repositories[0].runner.privilegedMode = { enabled: false };
+      delete d.repositories[0].publicRepositoryOptIns.privilegedRunner;
+    };
+    expect(synthErrors(unprivileged)).toEqual([]);
+    const errors = synthErrors(unprivileged, (p) => p.aws.runners["techblue-dev-runner"].project.addOverride("environment.privileged_mode", true));
+    expect(errors).toContainEqual(expect.stringContaining("[CB-013] "));
   });
 });
 

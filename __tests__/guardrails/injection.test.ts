@@ -55,6 +55,10 @@ describe("compliant: what the template generates", () => {
     expect(tf001(platformOf(edit))).toEqual([]);
   });
 
+  test("a postcondition on the block itself (self.visibility, the repository visibility check) is accepted", () => {
+    expect(foreignExpressions('${self.visibility == "private"}')).toEqual([]);
+  });
+
   test("references, jsonencode policies and the webhook precondition are present and accepted", () => {
     const view = buildAppView([platformOf().aws]);
     const text = JSON.stringify(view.resources.map((r) => r.config));
@@ -82,6 +86,7 @@ describe("compliant: what the template generates", () => {
 
 describe("must fail: expressions the template never generates", () => {
   test.each([
+    ["${self.description}", "the reference self.description: description is not an identifier attribute"],
     ['${file("/etc/passwd")}', "a call of file()"],
     ['${filebase64("/proc/self/environ")}', "a call of filebase64()"],
     ['${templatefile("/etc/passwd", {})}', "a call of templatefile()"],

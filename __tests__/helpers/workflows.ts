@@ -14,8 +14,8 @@ export const GITHUB_HOSTED_YAML = renderWorkflow(
   { source: "platform.yaml" },
 );
 
-/** A generated workflow on the CodeBuild runner: no role, no id-token. */
+/** A generated workflow on the CodeBuild runner: assumes a role through OIDC too. */
 export const CODEBUILD_YAML = renderWorkflow(
-  imageBuildPushWorkflow({ ...common, name: "Build on CodeBuild", triggers: { branches: [], tags: ["v*"] }, runner: { kind: "codebuild", projectName: "app-runner" } }),
+  imageBuildPushWorkflow({ ...common, name: "Build on CodeBuild", triggers: { branches: [], tags: ["v*"] }, runner: { kind: "codebuild", projectName: "app-runner", roleArnVariable: "AWS_ROLE_ARN_APP_RELEASE_PUSH" } }),
   { source: "platform.yaml" },
 );

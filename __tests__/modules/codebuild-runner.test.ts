@@ -1,4 +1,5 @@
-import { CodeBuildRunner, connectionActions, type CodeBuildRunnerProps } from "../../modules/codebuild-runner";
+import { terraformStringValue } from "../../modules/terraform-text";
+import { anchoredAlternation, CodeBuildRunner, connectionActions, type CodeBuildRunnerProps } from "../../modules/codebuild-runner";
 import { CodeConnection } from "../../modules/code-connection";
 import { onlyResource, resourcesOf, synthJson } from "../helpers/synth";
 
@@ -10,6 +11,7 @@ const BASE: CodeBuildRunnerProps = {
   scope: { kind: "repository", owner: "Test-User", repository: "techblue-dev" },
   auth: { kind: "connection", connectionArn: CONNECTION },
   createWebhook: true,
+  workflowNames: ["Build and push release images on CodeBuild"],
 };
 
 function synthRunner(extra: Partial<CodeBuildRunnerProps> = {}) {
@@ -50,17 +52,59 @@ describe("CodeBuildRunner project", () => {
   });
 
   test("organisation scope uses the default webhook source location and an organisation scope", () => {
-    const json = synthRunner({ scope: { kind: "organization", owner: "octo-org" } });
+    const json = synthRunner({ scope: { kind: "organization", owner: "octo-org" }, repositories: ["techblue-dev"] });
     expect(onlyResource(json, "aws_codebuild_project").source.location).toBe("CODEBUILD_DEFAULT_WEBHOOK_SOURCE_LOCATION");
     expect(onlyResource(json, "aws_codebuild_webhook").scope_configuration).toEqual({ name: "octo-org", scope: "GITHUB_ORGANIZATION" });
   });
 });
 
 describe("CodeBuildRunner webhook", () => {
-  test("only WORKFLOW_JOB_QUEUED events start builds", () => {
+  test("only WORKFLOW_JOB_QUEUED events of the named workflows start builds", () => {
     const webhook = onlyResource(synthRunner(), "aws_codebuild_webhook");
     expect(webhook.build_type).toBe("BUILD");
-    expect(webhook.filter_group).toEqual([{ filter: [{ type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" }] }]);
+    expect(webhook.filter_group).toEqual([
+      {
+        filter: [
+          { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
+          { type: "WORKFLOW_NAME", pattern: "^Build and push release images on CodeBuild$" },
+        ],
+      },
+    ]);
+  });
+
+  test("several workflows: one anchored alternation, regex characters escaped", () => {
+    const webhook = onlyResource(synthRunner({ workflowNames: ["Release (v*)", "Nightly"] }), "aws_codebuild_webhook");
+    // What CodeBuild receives: Terraform's evaluation of the literal (backslashes are written quoted).
+    const pattern = terraformStringValue(webhook.filter_group[0].filter[1].pattern as string);
+    expect(pattern).toBe("^(?:Release \\(v\\*\\)|Nightly)$");
+    const re = new RegExp(pattern);
+    expect(["Release (v*)", "Nightly"].every((n) => re.test(n))).toBe(true);
+    for (const other of ["Release (v1)", "Nightly build", "My Nightly", "Release vvv"]) expect(re.test(other)).toBe(false);
+  });
+
+  test("a name with Terraform template syntax cannot form ${ or %{ in the pattern", () => {
+    const pattern = anchoredAlternation(["Build ${file(\"/etc/passwd\")} %{ if true }x%{ endif }"]);
+    expect(pattern).not.toMatch(/[$%]\{/);
+    expect(new RegExp(pattern).test("Build ${file(\"/etc/passwd\")} %{ if true }x%{ endif }")).toBe(true);
+  });
+
+  test("actor ids become an anchored ACTOR_ACCOUNT_ID filter", () => {
+    const filters = onlyResource(synthRunner({ actorAccountIds: [1234567, 89] }), "aws_codebuild_webhook").filter_group[0].filter;
+    expect(filters).toContainEqual({ type: "ACTOR_ACCOUNT_ID", pattern: "^(?:1234567|89)$" });
+  });
+
+  test("an organisation webhook admits only the named repositories", () => {
+    const json = synthRunner({ scope: { kind: "organization", owner: "octo-org" }, repositories: ["app", "web.site"] });
+    const filters = (onlyResource(json, "aws_codebuild_webhook").filter_group[0].filter as { type: string; pattern: string }[]).map((f) => ({
+      ...f,
+      pattern: terraformStringValue(f.pattern),
+    }));
+    expect(filters).toContainEqual({ type: "REPOSITORY_NAME", pattern: "^(?:app|web\\.site)$" });
+  });
+
+  test("no webhook when it would admit nothing: no workflow, or an organisation webhook without repositories", () => {
+    expect(resourcesOf(synthRunner({ workflowNames: [] }), "aws_codebuild_webhook")).toHaveLength(0);
+    expect(resourcesOf(synthRunner({ scope: { kind: "organization", owner: "octo-org" } }), "aws_codebuild_webhook")).toHaveLength(0);
   });
 
   test("not created while the connection is pending", () => {
@@ -115,9 +159,8 @@ describe("CodeBuildRunner service role", () => {
     ]);
   });
 
-  test("logs only on its own group, connection actions only on its one connection, ECR push when asked", () => {
-    const ecr = "arn:aws:ecr:ap-northeast-1:000123456789:repository/techblue-dev";
-    const policy = JSON.parse(onlyResource(synthRunner({ ecrPushRepositoryArns: [ecr] }), "aws_iam_role_policy").policy);
+  test("logs only on its own group, connection actions only on its one connection, and nothing else (no ECR)", () => {
+    const policy = JSON.parse(onlyResource(synthRunner(), "aws_iam_role_policy").policy);
     const bySid = Object.fromEntries(policy.Statement.map((s: { Sid: string }) => [s.Sid, s]));
     expect(bySid.WriteOwnLogs.Resource).toEqual([
       "arn:aws:logs:ap-northeast-1:000123456789:log-group:/aws/codebuild/techblue-dev-runner",
@@ -129,7 +172,9 @@ describe("CodeBuildRunner service role", () => {
       Action: ["codeconnections:GetConnection", "codeconnections:GetConnectionToken", "codeconnections:UseConnection"],
       Resource: CONNECTION,
     });
-    expect(bySid.EcrPush.Resource).toEqual([ecr]);
+    // The build container reads this role's credentials: what it holds, every job holds.
+    expect(Object.keys(bySid)).toEqual(["WriteOwnLogs", "UseGitHubConnection"]);
+    expect(JSON.stringify(policy)).not.toContain("ecr:");
   });
 
   test("older codestar-connections ARNs get that prefix's actions", () => {

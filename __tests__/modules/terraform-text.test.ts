@@ -69,7 +69,8 @@ const MODULES: readonly [string, (scope: Construct) => void][] = [
         connectionStatus: connection.status,
         createWebhook: true,
         image: ATTACKS.deferredRead,
-        ecrPushRepositoryArns: [ALL],
+        workflowNames: [ALL, ATTACKS.directive],
+        actorAccountIds: [1],
         tags: { [ALL]: ALL },
       });
     },
@@ -83,6 +84,8 @@ const MODULES: readonly [string, (scope: Construct) => void][] = [
         region: "ap-northeast-1",
         scope: { kind: "organization", owner: ALL },
         auth: { kind: "personal-token", secretArn: ATTACKS.readEnvironment, owner: ALL },
+        workflowNames: [ALL],
+        repositories: [ALL, ATTACKS.spliceDescription],
         createWebhook: true,
       }),
   ],

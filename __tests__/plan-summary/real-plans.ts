@@ -212,7 +212,12 @@ export function stateFromPlan(planJson: any, schemas: Record<string, any>, seria
     terraform_version: planJson.terraform_version,
     serial,
     lineage: "6f3f8e2a-0000-4000-8000-000000000001",
-    outputs: {},
+    // Outputs as the apply would record them (else every later plan shows them as changes).
+    outputs: Object.fromEntries(
+      Object.entries<any>(planJson.planned_values?.outputs ?? {})
+        .filter(([, o]) => o.value !== undefined)
+        .map(([name, o]) => [name, { value: o.value, type: o.type ?? "string", ...(o.sensitive ? { sensitive: true } : {}) }]),
+    ),
     resources,
     check_results: null,
   };

@@ -40,7 +40,7 @@ describe("seed 000: the token owner of a runner is lowered from admin to write",
   });
 
   test("counts per stack: the AWS side unchanged, one GitHub update", () => {
-    expect(md).toContain(`| \`${AWS_STACK}\` | 0 | 0 | 0 | 0 | 11 | – |`);
+    expect(md).toContain(`| \`${AWS_STACK}\` | 0 | 0 | 0 | 0 | 15 | – |`);
     expect(md).toContain("| `github-test-user` | 0 | 1 | 0 | 0 | 4 | – |");
   });
 
@@ -54,7 +54,9 @@ describe("seed 000: the token owner of a runner is lowered from admin to write",
     expect(hasEdge(md, "workflow: ecr-push-codebuild.yml", "CodeBuild: techblue-dev-runner")).toBe(true);
     expect(hasEdge(md, "CodeBuild: techblue-dev-runner", "token of alice (SECRETS_MANAGER)")).toBe(true);
     expect(hasEdge(md, "CodeBuild: techblue-dev-runner", "role: codebuild-techblue-dev-runner")).toBe(true);
-    expect(hasEdge(md, "role: codebuild-techblue-dev-runner", "ECR: techblue-dev")).toBe(true);
+    // The service role reaches no ECR repository: jobs push through their deploy role.
+    expect(hasEdge(md, "role: codebuild-techblue-dev-runner", "ECR: techblue-dev")).toBe(false);
+    expect(hasEdge(md, "role: techblue-dev-release-push", "ECR: techblue-dev")).toBe(true);
   });
 
   test("each stack's plan text is there, collapsed, with diff markers at the line start", () => {
@@ -72,19 +74,19 @@ describe("the example config created from nothing (real plan)", () => {
   const md = renderComment(fixtureInputs("create", [AWS_STACK]));
   const a = analyse(fixtureInputs("create", [AWS_STACK]).map((i) => i.plan));
 
-  test("16 to add; a new role's exact subject is no widening; the runner policy known only after apply is the one flag", () => {
-    expect(md).toContain(`| \`${AWS_STACK}\` | 16 | 0 | 0 | 0 | 0 | – |`);
-    expect(a.risks.map((r) => r.kind)).toEqual(["known-after-apply"]);
-    expect(md).not.toContain("**Risk flags:** none.");
-    expect(md).toContain(
-      "🔴 **Permissions policy known only after apply** (`aws_iam_role_policy.Runner-techblue-dev-runner_ServicePolicy_3755C275` in `aws-000123456789-ap-northeast-1`): this plan cannot show what it will be, and an injected `${...}` expression hides exactly there. The configuration computes it from `aws_codeconnections_connection.GitHubConnection_0CCA8712.arn`",
-    );
+  test("20 to add; a new role's exact subject is no widening, the release role's v* tag pattern and the runner policy known only after apply are the flags", () => {
+    expect(md).toContain(`| \`${AWS_STACK}\` | 20 | 0 | 0 | 0 | 0 | – |`);
+    expect(a.risks.map((r) => r.kind).sort()).toEqual(["known-after-apply", "trust-widened"]);
+    expect(md).toContain("**Trust widened** on role `techblue-dev-release-push`");
+    expect(md).toContain("wildcard subject `repo:Test-User/techblue-dev:ref:refs/tags/v*`");
+    expect(md).not.toContain("**Trust widened** on role `techblue-dev-ecr-push`");
     expect(section(md, "Trust policies")).toContain("| `techblue-dev-ecr-push` | created | `repo:Test-User/techblue-dev:ref:refs/heads/main` | – | – |");
   });
 
   test("a policy that holds an ARN known only after apply is read from the configuration", () => {
     const runner = a.permissions.find((p) => p.policy === "codebuild-techblue-dev-runner/codebuild-runner")!;
-    expect(runner.actionsAdded).toEqual(expect.arrayContaining(["codeconnections:UseConnection", "ecr:PutImage", "logs:PutLogEvents"]));
+    expect(runner.actionsAdded).toEqual(expect.arrayContaining(["codeconnections:UseConnection", "logs:PutLogEvents"]));
+    expect(runner.actionsAdded.filter((x) => x.startsWith("ecr:"))).toEqual([]);
     expect(runner.resourcesAdded).toContain("aws_codeconnections_connection.GitHubConnection_0CCA8712.arn (known after apply)");
     expect(runner.partlyUnknown).toBe(true);
   });
@@ -102,7 +104,8 @@ describe("a config change that replaces, destroys and widens (real plan)", () =>
   const md = renderComment(inputs, { runUrl: "https://example.test/run/1" });
 
   test("counts: 5 updates, 2 replaces, 2 destroys", () => {
-    expect(md).toContain(`| \`${AWS_STACK}\` | 0 | 5 | 2 | 2 | 9 | – |`);
+    // 8 unchanged (the boundary and the exclusive policy lists included): the runner has no webhook, since no workflow of the config runs on it.
+    expect(md).toContain(`| \`${AWS_STACK}\` | 0 | 5 | 2 | 2 | 8 | – |`);
   });
 
   test("flags the replaced and destroyed ECR repositories and connection, with Terraform's reason", () => {

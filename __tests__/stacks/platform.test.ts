@@ -5,6 +5,7 @@
 import { EXAMPLE_TEXT } from "../helpers/example";
 import { parse } from "yaml";
 import { parseConfig } from "../../config/load";
+import { parsePolicy } from "../../guardrails/support";
 import { buildPlatform } from "../../stacks/platform";
 import { unescapeFromTerraform } from "../../workflows/render";
 import { onlyResource, resourcesOf, synthStack, testApp, type Synthesized } from "../helpers/synth";
@@ -98,7 +99,7 @@ describe("the example platform.yaml", () => {
     const boundary = onlyResource(aws, "aws_iam_policy");
     expect(boundary).toEqual(expect.objectContaining({ name: "github-actions-platform-boundary", path: "/github-actions-platform/" }));
     const roles = resourcesOf(aws, "aws_iam_role");
-    expect(roles.map((r) => r.name).sort()).toEqual(["codebuild-techblue-dev-runner", "techblue-dev-ecr-push"]);
+    expect(roles.map((r) => r.name).sort()).toEqual(["codebuild-techblue-dev-runner", "techblue-dev-ecr-push", "techblue-dev-release-push"]);
     for (const r of roles) {
       expect(r.path).toBe("/github-actions-platform/");
       expect(r.permissions_boundary).toBe("arn:aws:iam::000123456789:policy/github-actions-platform/github-actions-platform-boundary");
@@ -124,12 +125,46 @@ describe("the example platform.yaml", () => {
     }
   });
 
-  test("the CodeBuild workflow's runs-on names the runner project, which has a job-queued webhook", () => {
+  test("the CodeBuild workflow's runs-on names the runner project, whose webhook admits that workflow by name only", () => {
     const wf = workflows(github).get(".github/workflows/ecr-push-codebuild.yml");
     const project = onlyResource(aws, "aws_codebuild_project");
     expect(wf.jobs["build-and-push"]["runs-on"]).toBe(`codebuild-${project.name}-\${{ github.run_id }}-\${{ github.run_attempt }}`);
-    expect(wf.jobs["build-and-push"].permissions).toEqual({ contents: "read" });
-    expect(onlyResource(aws, "aws_codebuild_webhook").project_name).toMatch(/^\$\{aws_codebuild_project\./);
+    const webhook = onlyResource(aws, "aws_codebuild_webhook");
+    expect(webhook.project_name).toMatch(/^\$\{aws_codebuild_project\./);
+    expect(webhook.filter_group).toEqual([
+      {
+        filter: [
+          { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
+          { type: "WORKFLOW_NAME", pattern: `^${wf.name}$` },
+        ],
+      },
+    ]);
+    expect(wf.name).toBe("Build and push release images on CodeBuild");
+  });
+
+  // Issue 9 §4: a runner is never a way around the trust policy.
+  test("the CodeBuild job assumes its own deploy role through OIDC, trusted only for v* tags", () => {
+    const wf = workflows(github).get(".github/workflows/ecr-push-codebuild.yml");
+    const job = wf.jobs["build-and-push"];
+    expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+    const assume = job.steps.find((st: { uses?: string }) => st.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    expect(assume.with["role-to-assume"]).toBe("${{ vars.AWS_ROLE_ARN_TECHBLUE_DEV_RELEASE_PUSH }}");
+    expect(variables(github).get("AWS_ROLE_ARN_TECHBLUE_DEV_RELEASE_PUSH")).toBe("arn:aws:iam::000123456789:role/github-actions-platform/techblue-dev-release-push");
+    const role = resourcesOf(aws, "aws_iam_role").find((r) => r.name === "techblue-dev-release-push")!;
+    const conditions = JSON.parse(role.assume_role_policy).Statement.map((st: { Condition: object }) => st.Condition);
+    expect(conditions).toEqual([
+      {
+        StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+        StringLike: { "token.actions.githubusercontent.com:sub": ["repo:Test-User/techblue-dev:ref:refs/tags/v*"] },
+      },
+    ]);
+  });
+
+  test("the runner's service role holds its logs and its connection, nothing for ECR", () => {
+    // The policy holds a reference (the connection), so it is written as jsonencode(...).
+    const policy = parsePolicy(resourcesOf(aws, "aws_iam_role_policy").find((p) => p.name === "codebuild-runner")!.policy)!;
+    const actions = policy.Statement.flatMap((st) => [st.Action ?? []].flat());
+    expect(actions).toEqual(["logs:CreateLogStream", "logs:PutLogEvents", "codeconnections:GetConnection", "codeconnections:GetConnectionToken", "codeconnections:UseConnection"]);
   });
 
   test("the runner authenticates through the connection this stack creates", () => {
@@ -246,7 +281,30 @@ describe("config variants", () => {
         d.repositories[0].runner.organizationWebhook = true;
       }),
     );
-    expect(onlyResource(aws, "aws_codebuild_webhook").scope_configuration).toEqual({ name: "Test-User", scope: "GITHUB_ORGANIZATION" });
+    const webhook = onlyResource(aws, "aws_codebuild_webhook");
+    expect(webhook.scope_configuration).toEqual({ name: "Test-User", scope: "GITHUB_ORGANIZATION" });
+    // ... but admits only the repositories whose generated workflows run on it.
+    expect(webhook.filter_group[0].filter).toContainEqual({ type: "REPOSITORY_NAME", pattern: "^techblue-dev$" });
+  });
+
+  test("each repository's declared visibility becomes a github_repository data source the plan checks", () => {
+    const { github } = synthConfig(variant((d) => (d.repositories[0].visibility = "internal")));
+    const [data] = Object.values((github as any).data.github_repository) as any[];
+    expect(data.full_name).toBe("Test-User/techblue-dev");
+    expect(data.lifecycle.postcondition).toEqual([
+      { condition: '${self.visibility == "internal"}', error_message: expect.stringContaining('repository techblue-dev: visibility says "internal", but GitHub reports "${self.visibility}"') },
+    ]);
+  });
+
+  test("runner.allowedActorIds become the webhook's ACTOR_ACCOUNT_ID filter", () => {
+    const { aws } = synthConfig(variant((d) => (d.repositories[0].runner.allowedActorIds = [583231, 9919])));
+    expect(onlyResource(aws, "aws_codebuild_webhook").filter_group[0].filter).toContainEqual({ type: "ACTOR_ACCOUNT_ID", pattern: "^(?:583231|9919)$" });
+  });
+
+  test("a runner no workflow runs on gets no webhook, and synth says why", () => {
+    const { platform, aws } = synthConfig(variant((d) => d.repositories[0].workflows.splice(1, 1)));
+    expect(resourcesOf(aws, "aws_codebuild_webhook")).toHaveLength(0);
+    expect(platform.aws.node.metadata.map((m) => String(m.data)).join("\n")).toContain("runner techblue-dev-runner gets no webhook");
   });
 
   test("a repository without collaborators or teams keeps its access unmanaged", () => {

@@ -28,13 +28,14 @@ describe("tools/bench", () => {
     }
   });
 
-  test.each([1, 10])("the generated config of %i repositories is valid, each with collaborators, ECR, a deploy role, a runner and two workflows", (n) => {
+  test.each([1, 10])("the generated config of %i repositories is valid, each with collaborators, ECR, deploy roles, a runner and two workflows", (n) => {
     const config = parseConfig(stringify(generatedConfig(n)), `platform-${n}.yaml`);
     expect(config.repositories).toHaveLength(n);
     for (const repo of config.repositories) {
       expect(repo.collaborators.length).toBeGreaterThan(0);
       expect(repo.ecrRepositories).toHaveLength(1);
-      expect(repo.deployRoles).toHaveLength(1);
+      // One per workflow: jobs on the runner assume a deploy role too.
+      expect(repo.deployRoles).toHaveLength(2);
       expect(repo.runner).toBeDefined();
       expect(repo.workflows).toHaveLength(2);
     }

@@ -46,7 +46,7 @@ const githubHostedProps: ImageBuildPushProps = {
 const codebuildProps: ImageBuildPushProps = {
   ...base,
   triggers: { branches: [], tags: ["v*"] },
-  runner: { kind: "codebuild", projectName: "app-runner" },
+  runner: { kind: "codebuild", projectName: "app-runner", roleArnVariable: "AWS_ROLE_ARN_APP_RELEASE_PUSH" },
 };
 
 function rendered(props: ImageBuildPushProps): ParsedWorkflow {
@@ -96,14 +96,18 @@ describe("imageBuildPushWorkflow, codebuild", () => {
     expect(job(wf)["runs-on"]).toBe(runnerLabel("app-runner"));
   });
 
-  test("has no id-token permission and no configure-aws-credentials step", () => {
-    expect(job(wf).permissions).toEqual({ contents: "read" });
-    expect(stepUsing(wf, "aws-actions/configure-aws-credentials")).toBeUndefined();
-    expect(JSON.stringify(wf)).not.toContain("id-token");
+  test("assumes its deploy role through OIDC like a GitHub-hosted job: the service role grants jobs nothing", () => {
+    expect(job(wf).permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(stepUsing(wf, "aws-actions/configure-aws-credentials")?.with).toEqual({
+      "role-to-assume": "${{ vars.AWS_ROLE_ARN_APP_RELEASE_PUSH }}",
+      "aws-region": "${{ vars.AWS_REGION }}",
+    });
   });
 
-  test("passes the region to the ECR login step through env", () => {
-    expect(stepUsing(wf, "aws-actions/amazon-ecr-login")?.env).toEqual({ AWS_REGION: "${{ vars.AWS_REGION }}" });
+  test("assumes the role before logging in to ECR, which reads the region configure-aws-credentials set", () => {
+    const uses = job(wf).steps.map(usesOf);
+    expect(uses.indexOf("aws-actions/configure-aws-credentials")).toBeLessThan(uses.indexOf("aws-actions/amazon-ecr-login"));
+    expect(stepUsing(wf, "aws-actions/amazon-ecr-login")?.env).toBeUndefined();
   });
 });
 

@@ -38,7 +38,7 @@ const VARIANTS: [string, ImageBuildPushProps][] = [
   ],
   [
     "codebuild",
-    { ...common, name: "Push on CodeBuild", triggers: { branches: ["main"], tags: ["v*"] }, runner: { kind: "codebuild", projectName: "app-runner" } },
+    { ...common, name: "Push on CodeBuild", triggers: { branches: ["main"], tags: ["v*"] }, runner: { kind: "codebuild", projectName: "app-runner", roleArnVariable: VARIABLES.roleArn } },
   ],
 ];
 

@@ -45,6 +45,17 @@ export function explainEcrDenied(match: Match, ctx: DiagnoseContext): Explanatio
     fixes.push("deploy the AWS stack (npx cdktf deploy aws-<account>-<region>), then re-run the job");
     return { facts, causes, fixes };
   }
+  if (where.endsWith(".runner")) {
+    // The runner's service role holds no ECR permission by design (IAM-007): every job on the
+    // runner could use it. A job that reaches ECR as this role did not assume its deploy role.
+    causes.push(
+      `the job ran as ${roleName}, the service role of the CodeBuild runner, which holds no ECR permissions (any job on the runner could use them): it did not assume its deploy role (no configure-aws-credentials step, or that step failed)`,
+    );
+    fixes.push(
+      `give the workflow a deployRole that lists ${repoName ?? "the repository"} in its ecrPush and trusts the job's branch, tag or environment; the generated runsOn: codebuild workflows assume it with configure-aws-credentials (permissions: id-token: write)`,
+    );
+    return { facts, causes, fixes };
+  }
   const declared = config.repositories.flatMap((r) => r.ecrRepositories.map((e) => e.name));
   const shortAction = action.slice("ecr:".length);
   if (repoName && !declared.includes(repoName)) {
@@ -55,7 +66,7 @@ export function explainEcrDenied(match: Match, ctx: DiagnoseContext): Explanatio
     fixes.push(`add ${repoName ?? "the repository"} to ${where}.ecrPush and deploy the AWS stack`);
   } else if ((ECR_PULL_ACTIONS as readonly string[]).includes(action)) {
     causes.push(`${shortAction} is a pull action: ${roleName} is granted the push set only`);
-    fixes.push(where.endsWith(".runner") ? "runners are granted the push set only; pull cached layers from a repository the job can read, or propose an ecrPull option for runners" : `set ${where}.ecrPull: true (BatchGetImage, GetDownloadUrlForLayer on its ecrPush repositories)`);
+    fixes.push(`set ${where}.ecrPull: true (BatchGetImage, GetDownloadUrlForLayer on its ecrPush repositories)`);
   } else {
     causes.push(`${action} is outside what the template grants (the push set, IAM-003): the job does more than push an image`);
     fixes.push("create repositories and change their settings through ecrRepositories in platform.yaml, not from the job");

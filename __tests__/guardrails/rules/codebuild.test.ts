@@ -35,6 +35,8 @@ function runner(stack: TerraformStack, props: Partial<CodeBuildRunnerProps> = {}
     auth: { kind: "connection", connectionArn: connection.arn },
     connectionStatus: connection.status,
     createWebhook: true,
+    workflowNames: ["Build and push release images on CodeBuild"],
+    repositories: ["techblue-dev"],
     ...props,
   });
 }
@@ -84,6 +86,35 @@ describe("CB-001 webhook filter groups", () => {
     expect(summary(findings)).toEqual([
       ["CB-001", 'filter_group #2 has EVENT "PULL_REQUEST_CREATED", not exactly "WORKFLOW_JOB_QUEUED"'],
       ["CB-001", 'filter_group #2 has a HEAD_REF filter "^refs/heads/main$" (only WORKFLOW_NAME, ACTOR_ACCOUNT_ID, REPOSITORY_NAME narrow a runner webhook)'],
+      ["CB-001", expect.stringMatching(/^filter_group #2 has no anchored WORKFLOW_NAME filter: a job of any workflow/)],
+    ]);
+  });
+
+  test("rejects a group with the event only (the webhook before this rule required names)", () => {
+    const findings = findingsOfStack(CB_001, (stack) =>
+      runner(stack).webhook!.addOverride("filter_group", [{ filter: [{ type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" }] }]),
+    );
+    expect(summary(findings)).toEqual([
+      ["CB-001", "filter_group #2 has no anchored WORKFLOW_NAME filter: a job of any workflow (any branch, any pull request) that names the project in runs-on starts a build"],
+    ]);
+  });
+
+  test("rejects a WORKFLOW_NAME filter that excludes instead of admits", () => {
+    const findings = findingsOfStack(CB_001, (stack) => runner(stack).webhook!.addOverride("filter_group.0.filter.1.exclude_matched_pattern", true));
+    expect(summary(findings)).toEqual([["CB-001", expect.stringMatching(/^filter_group #1 has no anchored WORKFLOW_NAME filter/)]]);
+  });
+
+  test("accepts an organisation webhook with an anchored REPOSITORY_NAME filter", () => {
+    const findings = findingsOfStack(CB_001, (stack) => runner(stack, { scope: { kind: "organization", owner: "octo-org" } }));
+    expect(summary(findings)).toEqual([]);
+  });
+
+  test("rejects an organisation webhook without REPOSITORY_NAME: every repository of the organisation could queue jobs", () => {
+    const findings = findingsOfStack(CB_001, (stack) =>
+      runner(stack, { scope: { kind: "organization", owner: "octo-org" } }).webhook!.addOverride("filter_group.0.filter.2", undefined),
+    );
+    expect(summary(findings)).toEqual([
+      ["CB-001", "filter_group #1 of an organisation webhook has no anchored REPOSITORY_NAME filter: every repository of the organisation can queue jobs on the runner"],
     ]);
   });
 
@@ -224,6 +255,7 @@ describe("CB-005 webhook waits for the connection", () => {
         scope: { kind: "repository", owner: "Test-User", repository: "techblue-dev" },
         auth: { kind: "connection", connectionArn: connection.arn },
         createWebhook: true,
+        workflowNames: ["Build and push release images on CodeBuild"],
       });
     });
     expect(summary(findings)).toEqual([

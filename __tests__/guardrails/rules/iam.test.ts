@@ -72,6 +72,7 @@ function runner(stack: TerraformStack): CodeBuildRunner {
     auth: { kind: "connection", connectionArn: connection.arn },
     connectionStatus: connection.status,
     createWebhook: true,
+    workflowNames: ["Build and push release images on CodeBuild"],
   });
 }
 
@@ -579,6 +580,69 @@ describe("IAM-007 CodeBuild service role", () => {
       });
     });
     expect(summary(findings)[0]).toEqual(["IAM-007", expect.stringContaining('statement #1 grants "codeconnections:UseConnection" on "*", not the connection in source.auth')]);
+  });
+
+  // Issue 9 §4: the service role is readable by every job on the runner (container credentials),
+  // so an ECR push there reaches around the deploy role's trust policy.
+  test("rejects the ECR push set on the service role, even on this stack's repository", () => {
+    const findings = findingsOfStack(IAM_007, (stack) => {
+      const r = runner(stack);
+      new IamRolePolicy(stack, "Push", {
+        role: r.serviceRole.name,
+        policy: JSON.stringify({
+          Statement: [
+            { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+            { Sid: "EcrPush", Effect: "Allow", Action: ["ecr:PutImage", "ecr:UploadLayerPart"], Resource: SEED_REPOSITORY_ARN },
+          ],
+        }),
+      });
+    });
+    expect(summary(findings).map(([, m]) => m)).toEqual([
+      expect.stringMatching(/^statement "EcrLogin" grants "ecr:GetAuthorizationToken" \(ECR\): every job on the runner can use the service role through the container credentials endpoint/),
+      expect.stringMatching(/^statement "EcrPush" grants "ecr:PutImage" \(ECR\)/),
+      expect.stringMatching(/^statement "EcrPush" grants "ecr:UploadLayerPart" \(ECR\)/),
+    ]);
+  });
+
+  test("rejects any other action, and logs:* (not only the ones the runner needs)", () => {
+    const findings = findingsOfStack(IAM_007, (stack) => {
+      const r = runner(stack);
+      new IamRolePolicy(stack, "More", {
+        role: r.serviceRole.name,
+        policy: JSON.stringify({
+          Statement: [
+            { Sid: "S3", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::cache/*" },
+            { Sid: "AllLogs", Effect: "Allow", Action: "logs:*", Resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/codebuild/techblue-dev-runner:*` },
+          ],
+        }),
+      });
+    });
+    expect(summary(findings).map(([, m]) => m.split(":")[0])).toEqual(['statement "S3" grants "s3', 'statement "AllLogs" grants "logs']);
+  });
+
+  test("a legacy-token runner may read its own token secret, and no other", () => {
+    const SECRET = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:github-token-AbCdEf`;
+    const build = (extra?: (stack: TerraformStack, r: CodeBuildRunner) => void) =>
+      findingsOfStack(IAM_007, (stack) => {
+        const r = new CodeBuildRunner(stack, "Runner", {
+          projectName: "techblue-dev-runner",
+          accountId: ACCOUNT,
+          region: REGION,
+          scope: { kind: "repository", owner: "Test-User", repository: "techblue-dev" },
+          auth: { kind: "personal-token", secretArn: SECRET, owner: "alice" },
+          createWebhook: true,
+          workflowNames: ["Build"],
+        });
+        extra?.(stack, r);
+      });
+    expect(summary(build())).toEqual([]);
+    const other = build((stack, r) =>
+      new IamRolePolicy(stack, "Other", {
+        role: r.serviceRole.name,
+        policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `${SECRET.slice(0, -6)}other` }] }),
+      }),
+    );
+    expect(summary(other)).toEqual([["IAM-007", expect.stringMatching(/^statement #1 grants "secretsmanager:GetSecretValue" on ".*other", not the token secret/)]]);
   });
 });
 

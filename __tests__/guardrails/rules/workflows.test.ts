@@ -103,8 +103,9 @@ describe("WF-001 permissions", () => {
   });
 
   test("rejects id-token: write on a job that assumes no role", () => {
-    // GIVEN the CodeBuild job (its service role provides credentials) granted an OIDC token anyway
-    const yaml = edit(CODEBUILD, (doc) => doc.setIn(["jobs", JOB, "permissions", "id-token"], "write"));
+    // GIVEN the CodeBuild job without its configure-aws-credentials step, keeping id-token: write
+    const yaml = edit(CODEBUILD, (doc) => doc.deleteIn(["jobs", JOB, "steps", 1]));
+    expect(yaml).not.toContain("configure-aws-credentials");
     // THEN
     expect(summary(workflowFindings(WF_001, yaml))).toEqual([["WF-001", expect.stringContaining(`job "${JOB}" has id-token: write but assumes no role`)]]);
   });
@@ -234,7 +235,7 @@ describe("WF-006 no untrusted triggers on privileged workflows", () => {
   test("rejects workflow_run in a workflow on the CodeBuild runner", () => {
     const yaml = edit(CODEBUILD, (doc) => doc.set("on", { workflow_run: { workflows: ["CI"], types: ["completed"] } }));
     expect(summary(workflowFindings(WF_006, yaml))).toEqual([
-      ["WF-006", expect.stringContaining(`triggered by workflow_run while job "${JOB}" runs on the CodeBuild runner "codebuild-app-runner-`)],
+      ["WF-006", expect.stringContaining(`job "${JOB}" runs on the CodeBuild runner "codebuild-app-runner-`)],
     ]);
   });
 });

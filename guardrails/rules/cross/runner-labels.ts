@@ -1,6 +1,7 @@
 /** Reading `runs-on: codebuild-<project>-...` labels and the projects they name. */
 import { repositoryUrl } from "../../../config/derive";
 import { ORGANIZATION_WEBHOOK_LOCATION } from "../../../modules/codebuild-runner";
+import { terraformStringValue } from "../../../modules/terraform-text";
 import { asArray } from "../../support";
 import { webhooksOf } from "../codebuild/projects";
 import type { AppView, SynthResource } from "../../types";
@@ -52,6 +53,35 @@ export function servesRepository(runner: RunnerProject, owner: string, repositor
     if (scope && location === ORGANIZATION_WEBHOOK_LOCATION) return String(scope.name).toLowerCase() === owner.toLowerCase();
     return location.toLowerCase() === repositoryUrl(owner, repository).toLowerCase();
   });
+}
+
+function matches(pattern: unknown, value: string): boolean {
+  try {
+    // The pattern as CodeBuild receives it: Terraform's evaluation of the literal the template wrote.
+    return new RegExp(terraformStringValue(String(pattern ?? ""))).test(value);
+  } catch {
+    return true; // unreadable here: CodeBuild decides
+  }
+}
+
+/**
+ * Does some job-queued filter group admit jobs of this workflow (its `name:`) and repository, as
+ * far as the WORKFLOW_NAME and REPOSITORY_NAME filters decide? (Who triggered the run, the
+ * ACTOR_ACCOUNT_ID filter, is known only at run time.)
+ */
+export function admitsWorkflow(runner: RunnerProject, repository: string, workflowName: string): boolean {
+  return runner.webhooks.some((w) =>
+    asArray(w.config.filter_group).some((g: any) => {
+      const filters: any[] = asArray(g?.filter);
+      if (!filters.some((f) => f?.type === "EVENT" && String(f?.pattern).split(",").map((e) => e.trim()).includes("WORKFLOW_JOB_QUEUED"))) return false;
+      return filters.every((f) => {
+        const value = f?.type === "WORKFLOW_NAME" ? workflowName : f?.type === "REPOSITORY_NAME" ? repository : undefined;
+        if (value === undefined) return true;
+        const excluded = f.exclude_matched_pattern === true || f.exclude_matched_pattern === "true";
+        return matches(f.pattern, value) !== excluded;
+      });
+    }),
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Rule } from "../../types";
+import { terraformStringValue } from "../../../modules/terraform-text";
 import { secretNameWord, secretValueKind } from "./gh-008-secret-shapes";
 
 const SECRET_TYPES = ["github_actions_secret", "github_actions_environment_secret", "github_actions_organization_secret"];
@@ -32,12 +33,14 @@ export const GH_008: Rule = {
       return `secret ${JSON.stringify(c.secret_name)} sets plaintext_value (value not shown)`;
     }
     if (typeof c.value !== "string") return undefined;
+    // The value GitHub will store: Terraform's evaluation of the literal the template wrote.
+    const value = terraformStringValue(c.value);
     const name = JSON.stringify(c.variable_name);
     // The value is never quoted: it would land in the synth log.
-    const kind = secretValueKind(c.value);
+    const kind = secretValueKind(value);
     if (kind) return `variable ${name} holds what looks like ${kind} (value not shown)`;
-    const word = typeof c.variable_name === "string" ? secretNameWord(c.variable_name, c.value) : undefined;
-    if (word && !derived(c.variable_name, c.value)) {
+    const word = typeof c.variable_name === "string" ? secretNameWord(c.variable_name, value) : undefined;
+    if (word && !derived(c.variable_name, value)) {
       return `variable ${name} is named like a secret (${word}): variables are readable by anyone with read access to the repository and printed unmasked in logs (value not shown)`;
     }
     return undefined;

@@ -8,7 +8,7 @@ export const IAM_001: Rule = {
   why:
     "`*` is administrator access and `service:*` (or any `*` in an action) also grants destructive actions and every action AWS adds later: whoever holds a job's credentials gets all of it. A policy the guardrails cannot read cannot be shown to be free of them.",
   fix:
-    "Grant named actions only: in platform.yaml use deployRoles[].ecrPush / ecrPull and runner.ecrPush, which emit the exact ECR push set; in a hand-written policy list each action, and write it as a literal document.",
+    "Grant named actions only: in platform.yaml use deployRoles[].ecrPush / ecrPull, which emit the exact ECR push set; in a hand-written policy list each action, and write it as a literal document.",
   source: "AWS IAM user guide: grant least privilege; checkov CKV_AWS_1, CKV_AWS_63; cdk-nag AwsSolutions-IAM5",
   resourceTypes: POLICY_RESOURCE_TYPES,
   check(resource, app) {

@@ -26,7 +26,7 @@ export const IAM_003: Rule = {
   why:
     "A job that can delete images, move tags or rewrite the repository or lifecycle policy can destroy or replace what other environments deploy; a grant on a repository this stack does not create reaches images no one here reviews.",
   fix:
-    "Use deployRoles[].ecrPush (and ecrPull for cached layers) / runner.ecrPush in platform.yaml naming ecrRepositories of the same config; do not add other ECR actions by hand.",
+    "Use deployRoles[].ecrPush (and ecrPull for cached layers) in platform.yaml naming ecrRepositories of the same config; do not add other ECR actions by hand.",
   source: "AWS ECR user guide: pushing an image (required IAM permissions); GitHub docs: configuring OpenID Connect in AWS",
   resourceTypes: POLICY_RESOURCE_TYPES,
   check(resource, app) {

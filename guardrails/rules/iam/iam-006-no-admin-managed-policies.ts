@@ -30,7 +30,7 @@ export const IAM_006: Rule = {
   why:
     "AWS managed admin and full-access policies (AdministratorAccess, PowerUserAccess, IAMFullAccess, AmazonS3FullAccess, AWSCodeBuildAdminAccess, AmazonEC2ContainerRegistryFullAccess or PowerUser, SecretsManagerReadWrite, ...) give a GitHub job, a build or a user far more than pushing an image: deleting repositories, changing IAM, reading every secret.",
   fix:
-    "Detach the managed policy; grant what the job needs with deployRoles[].ecrPush / ecrPull or runner.ecrPush in platform.yaml.",
+    "Detach the managed policy; grant what the job needs with deployRoles[].ecrPush / ecrPull in platform.yaml.",
   source: "checkov CKV_AWS_274 (AdministratorAccess); AWS managed policy reference; AWS IAM user guide: AWS managed policies for job functions",
   resourceTypes: [
     "aws_iam_role_policy_attachment",

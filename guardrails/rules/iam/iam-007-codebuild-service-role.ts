@@ -1,6 +1,6 @@
 import { asArray, trustStatements, type Statement } from "../../support";
 import type { AppView, Rule, SynthResource } from "../../types";
-import { block, connectionOf, connectionPrefixes, projectsOfRole, roleOfPolicy } from "../codebuild/projects";
+import { block, connectionOf, connectionPrefixes, projectsOfRole, roleOfPolicy, sourceAuth } from "../codebuild/projects";
 import { actionsOf, allowStatements, isWildcardPattern, resourcesOf, serviceOf, stackAwsScope } from "./policies";
 
 const CODEBUILD = "codebuild.amazonaws.com";
@@ -38,6 +38,17 @@ function trustProblems(role: SynthResource): string[] {
   return problems;
 }
 
+/** What the runner itself needs (lower case): its logs, its connection, the legacy token secret. */
+const RUNNER_ACTIONS = new Set(
+  [
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    ...["codeconnections", "codestar-connections"].flatMap((p) => ["GetConnection", "GetConnectionToken", "UseConnection"].map((a) => `${p}:${a}`)),
+    "secretsmanager:GetSecretValue",
+  ].map((a) => a.toLowerCase()),
+);
+
 const LOG_GROUP_ARN = /^arn:[^:]+:logs:([^:]*):([^:]*):log-group:([^:]+)(?::.*)?$/;
 
 /** Log group names the role's projects write to. */
@@ -68,6 +79,12 @@ function policyProblems(app: AppView, policy: SynthResource, role: SynthResource
   const projects = projectsOfRole(app, role);
   const groups = ownLogGroups(projects);
   const connections = new Set(projects.map(connectionOf).filter((c): c is string => c !== undefined));
+  const secrets = new Set(
+    projects
+      .map(sourceAuth)
+      .filter((a) => a?.type === "SECRETS_MANAGER" && typeof a.resource === "string")
+      .map((a) => String(a!.resource)),
+  );
   const whose = projects.length > 0 ? `project ${projects.map((p) => `"${p.config.name}"`).join(", ")}` : "no aws_codebuild_project of this stack (none uses the role)";
   const problems: string[] = [];
   for (const { label, statement } of allowStatements(policy)) {
@@ -77,6 +94,19 @@ function policyProblems(app: AppView, policy: SynthResource, role: SynthResource
     const conn = actions.filter((a) => CONNECTION_SERVICES.has(serviceOf(a)));
     if ((logs.length > 0 || conn.length > 0) && statement.NotResource !== undefined) {
       problems.push(`${label} grants ${[...logs, ...conn].join(", ")} through NotResource`);
+    }
+    // Everything but the runner's own needs: the build container reads this role's credentials
+    // from CodeBuild's container credentials endpoint, so every job on the runner holds them.
+    for (const action of actions.filter((a) => !RUNNER_ACTIONS.has(a.toLowerCase()))) {
+      problems.push(
+        `${label} grants "${action}"${serviceOf(action) === "ecr" ? " (ECR)" : ""}: every job on the runner can use the service role through the container credentials endpoint, whatever branch or pull request queued it; the role may hold only its logs, its connection${secrets.size > 0 ? " and its token secret" : ""}`,
+      );
+    }
+    const secretActions = actions.filter((a) => serviceOf(a) === "secretsmanager" && RUNNER_ACTIONS.has(a.toLowerCase()));
+    for (const action of secretActions) {
+      for (const arn of resources.filter((r) => !secrets.has(r))) {
+        problems.push(`${label} grants "${action}" on "${arn}", not the token secret in source.auth of ${whose}`);
+      }
     }
     if (logs.length > 0) {
       for (const arn of resources.filter((r) => !logResourceOk(app, policy, r, groups))) {
@@ -98,11 +128,11 @@ function policyProblems(app: AppView, policy: SynthResource, role: SynthResource
 
 export const IAM_007: Rule = {
   id: "IAM-007",
-  title: "CodeBuild service role: trusted by codebuild.amazonaws.com only, with aws:SourceAccount; logs and connection grants on its own project only",
+  title: "CodeBuild service role: trusted by codebuild.amazonaws.com only, with aws:SourceAccount; only its own logs and connection (no ECR, nothing jobs could use)",
   why:
-    "The service role is what every runner job runs as: trusted more widely or without aws:SourceAccount, another principal (or another account's CodeBuild, the confused deputy) can use it; granted logs or the connection beyond its own project, a job can read other builds' logs or act on GitHub through a connection it was not given.",
+    "The service role is what every runner job runs as: the build container reads its credentials from CodeBuild's container credentials endpoint, so any job of any branch or pull request that reaches the runner holds whatever it grants (ECR push included), around every deploy role's trust policy. Trusted more widely or without aws:SourceAccount, another principal (or another account's CodeBuild, the confused deputy) can use it; granted logs or the connection beyond its own project, a job can read other builds' logs or act on GitHub through a connection it was not given.",
   fix:
-    "Let the template create the runner's role (repositories[].runner in platform.yaml); by hand: trust only codebuild.amazonaws.com with StringEquals aws:SourceAccount (and ArnLike aws:SourceArn of the project), grant logs on /aws/codebuild/<project> and the connection actions on the project's source.auth connection ARN only.",
+    "Let the template create the runner's role (repositories[].runner in platform.yaml); by hand: trust only codebuild.amazonaws.com with StringEquals aws:SourceAccount (and ArnLike aws:SourceArn of the project), grant logs on /aws/codebuild/<project> and the connection actions on the project's source.auth connection ARN only, nothing else. Jobs get AWS permissions through a deploy role: give the workflow a deployRole with ecrPush (runner.ecrPush is gone).",
   source: "AWS CodeBuild user guide: service role, cross-service confused deputy prevention, GitHub App connections (grant the project role access)",
   resourceTypes: ["aws_iam_role", "aws_iam_role_policy"],
   check(resource, app) {

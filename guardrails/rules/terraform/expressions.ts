@@ -19,7 +19,7 @@ export const GENERATED_FUNCTIONS: ReadonlySet<string> = new Set(["jsonencode"]);
  * Attributes whose values are identifiers the provider or cloud restricts (names, ids, ARNs,
  * statuses): referencing them cannot splice free text into the string.
  */
-const IDENTIFIER_ATTRIBUTE = /^(?:arn|id|name|[a-z0-9_]+_(?:arn|id|name)|connection_status|environment|repository_url|url)$/;
+const IDENTIFIER_ATTRIBUTE = /^(?:arn|id|name|[a-z0-9_]+_(?:arn|id|name)|connection_status|environment|repository_url|url|visibility)$/;
 
 const RESOURCE_TYPE = /^[a-z][a-z0-9]*_[a-z0-9_]+$/;
 
@@ -189,6 +189,13 @@ class Scanner {
     }
     if (splat) problems.push(`the splat ${text}, which the template never writes`);
     if (parts.length === 1 && ["true", "false", "null"].includes(parts[0])) return i;
+    // `self` is Terraform's name for the block itself in its own pre- and postconditions.
+    if (parts[0] === "self" && parts.length === 2) {
+      if (!IDENTIFIER_ATTRIBUTE.test(parts[1])) {
+        problems.push(`the reference ${text}: ${parts[1]} is not an identifier attribute (name, id, arn...), and its text would be spliced in here`);
+      }
+      return i;
+    }
     const isData = parts[0] === "data";
     const [type, name, attribute] = isData ? parts.slice(1) : parts;
     if (!RESOURCE_TYPE.test(type ?? "") || name === undefined) {
