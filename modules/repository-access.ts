@@ -1,6 +1,7 @@
 import { RepositoryCollaborators } from "@cdktf/provider-github/lib/repository-collaborators";
 import { Construct } from "constructs";
 import type { ProviderPermission } from "../config/schema";
+import { ImportExisting } from "./terraform-blocks";
 
 export interface RepositoryAccessProps {
   /** Repository name (without the owner). */
@@ -12,6 +13,13 @@ export interface RepositoryAccessProps {
    * @default - none
    */
   readonly teams?: readonly { readonly slug: string; readonly permission: ProviderPermission }[];
+  /**
+   * Adopt the access list GitHub has today: an `import` block (id = the repository name), so the
+   * first plan reads the current collaborators and shows who loses access. Terraform ignores the
+   * block once the list is in state.
+   * @default true
+   */
+  readonly adoptExisting?: boolean;
 }
 
 /**
@@ -29,5 +37,7 @@ export class RepositoryAccess extends Construct {
       user: props.collaborators.map((c) => ({ username: c.username, permission: c.permission })),
       team: (props.teams ?? []).map((t) => ({ teamId: t.slug, permission: t.permission })),
     });
+    // Without it, the first apply would overwrite the list unseen: a create replaces everyone.
+    if (props.adoptExisting ?? true) new ImportExisting(this, "Import", this.resource, props.repository);
   }
 }

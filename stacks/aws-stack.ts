@@ -1,6 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Annotations, TerraformOutput, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
+import { NO_DEPARTURES, type Departures } from "../config/inventory";
 import {
   ecrRepositoryArn,
   isRunnerReady,
@@ -20,6 +21,7 @@ import { GithubOidcProvider } from "../modules/github-oidc-provider";
 import { suppressRule } from "../guardrails/suppressions";
 import { configureStateBackend } from "./backend";
 import { PlatformStack } from "./platform-stack";
+import { addressMap, emitDepartures } from "./inventory";
 import { constructId, DEFAULT_TAGS } from "./naming";
 
 /** The console step that turns a PENDING connection AVAILABLE; printed by synth while pending. */
@@ -31,6 +33,15 @@ export function connectionHandshakeSteps(connectionName: string, region: string,
     `  3. Install the "AWS Connector for GitHub" app on ${owner} (or pick its existing installation), limited to the runner repositories, and connect.`,
     `  4. Set codeConnection.status: available in platform.yaml and run cdktf deploy again: the runner webhooks are created then.`,
   ].join("\n");
+}
+
+export interface AwsPlatformStackOptions {
+  /**
+   * ECR repositories of the managed inventory that are no longer in the config: the released ones
+   * get `removed` blocks (destroy = false), the deleted ones (named in intendedChanges) nothing.
+   * @default - none (nothing left the config)
+   */
+  readonly ecrDepartures?: Departures;
 }
 
 /**
@@ -45,8 +56,10 @@ export class AwsPlatformStack extends PlatformStack {
   readonly runners: Readonly<Record<string, CodeBuildRunner>>;
   /** The template's own plan and deploy roles (config `self`). */
   readonly ciRoles?: { readonly plan: DeployRole; readonly deploy: DeployRole };
+  /** ECR repository name -> the addresses synthesized for it (the managed inventory's entries). */
+  readonly managed: Readonly<Record<string, readonly string[]>>;
 
-  constructor(scope: Construct, stackName: string, config: PlatformConfig) {
+  constructor(scope: Construct, stackName: string, config: PlatformConfig, options: AwsPlatformStackOptions = {}) {
     super(scope, stackName);
     const { accountId, region } = config.aws;
 
@@ -115,7 +128,9 @@ export class AwsPlatformStack extends PlatformStack {
     const conn = config.codeConnection;
     let connectionArn: string | undefined;
     let connectionStatus: string | undefined;
-    if (conn !== undefined && runnerRepos.some((r) => r.runner!.legacyPersonalToken === undefined)) {
+    // The connection lives as long as codeConnection is configured, whatever uses it: removing the
+    // last runner must not destroy it (a new one needs the console handshake again).
+    if (conn !== undefined) {
       if (conn.existingArn !== undefined) {
         connectionArn = conn.existingArn;
       } else {
@@ -127,7 +142,7 @@ export class AwsPlatformStack extends PlatformStack {
           description: "PENDING until the GitHub App handshake is completed in the AWS console",
         });
       }
-      if (conn.status === "pending") {
+      if (conn.status === "pending" && runnerRepos.some((r) => r.runner!.legacyPersonalToken === undefined)) {
         Annotations.of(this).addWarning(
           `Runner webhooks (and the workflows that run on them) are not created while codeConnection.status is pending.\n${connectionHandshakeSteps(conn.name ?? conn.existingArn ?? "", region, config.github.owner)}`,
         );
@@ -164,6 +179,8 @@ export class AwsPlatformStack extends PlatformStack {
       runners[runner.projectName] = built;
     }
     this.runners = runners;
+    this.managed = addressMap(new Map(Object.entries(ecrRepositories).map(([name, ecr]) => [name, [ecr]])));
+    emitDepartures(this, "ecrRepositories", options.ecrDepartures ?? NO_DEPARTURES);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { Annotations } from "cdktf";
 import type { Construct } from "constructs";
+import { NO_DEPARTURES, type Departures } from "../config/inventory";
 import {
   ecrRegistry,
   isRunnerReady,
@@ -23,11 +24,18 @@ import type { Workflow } from "../workflows/model";
 import { renderWorkflow } from "../workflows/render";
 import { configureStateBackend } from "./backend";
 import { PlatformStack } from "./platform-stack";
+import { addressMap, emitDepartures } from "./inventory";
 import { constructId } from "./naming";
 
 export interface GithubPlatformStackOptions {
   /** Config file name, quoted in generated workflow headers. */
   readonly configFile: string;
+  /**
+   * Repositories of the managed inventory that are no longer in the config: the released ones get
+   * `removed` blocks (destroy = false), the deleted ones (named in intendedChanges) nothing.
+   * @default - none (nothing left the config)
+   */
+  readonly departures?: Departures;
 }
 
 /** Values of the Actions variables a repository's workflows read; everything derived from config. */
@@ -96,6 +104,8 @@ export class GithubPlatformStack extends PlatformStack {
   readonly workflowFiles: readonly WorkflowFile[];
   /** The deploy environment of the repository holding this template (config `self`). */
   readonly deployEnvironment?: DeployEnvironment;
+  /** Repository name -> the addresses synthesized for it (the managed inventory's entries). */
+  readonly managed: Readonly<Record<string, readonly string[]>>;
 
   constructor(scope: Construct, stackName: string, config: PlatformConfig, options: GithubPlatformStackOptions) {
     super(scope, stackName);
@@ -106,6 +116,9 @@ export class GithubPlatformStack extends PlatformStack {
     const access: Record<string, RepositoryAccess> = {};
     const variables: Record<string, ActionsVariables> = {};
     const workflowFiles: WorkflowFile[] = [];
+    // What each repository name owns here, for the managed inventory.
+    const owned = new Map<string, Construct[]>();
+    const own = (repository: string, c: Construct) => owned.set(repository, [...(owned.get(repository) ?? []), c]);
     const self = config.self;
     const selfKey = self?.repository.toLowerCase();
     config.repositories.forEach((repo, i) => {
@@ -116,6 +129,7 @@ export class GithubPlatformStack extends PlatformStack {
           collaborators: repo.collaborators,
           teams: repo.teams,
         });
+        own(repo.name, access[repo.name]);
       }
       variables[repo.name] = new ActionsVariables(this, constructId("Variables", repo.name), {
         repository: repo.name,
@@ -125,6 +139,7 @@ export class GithubPlatformStack extends PlatformStack {
           ...(self && repo.name.toLowerCase() === selfKey ? selfRepositoryVariables(config, self) : {}),
         },
       });
+      own(repo.name, variables[repo.name]);
       const identity = subjectIdentity(config, repo);
       repo.workflows.forEach((wf, j) => {
         if (wf.runsOn === "codebuild" && repo.runner && !isRunnerReady(config, repo.runner)) {
@@ -150,6 +165,7 @@ export class GithubPlatformStack extends PlatformStack {
           format: identity.format,
         });
         workflowFiles.push(file);
+        own(repo.name, file);
       });
     });
     if (self !== undefined) {
@@ -158,6 +174,7 @@ export class GithubPlatformStack extends PlatformStack {
           repository: self.repository,
           variables: selfRepositoryVariables(config, self),
         });
+        own(self.repository, variables[self.repository]);
       }
       this.deployEnvironment = new DeployEnvironment(this, "PlatformDeployEnvironment", {
         repository: self.repository,
@@ -166,9 +183,13 @@ export class GithubPlatformStack extends PlatformStack {
         reviewers: self.reviewers,
         variables: selfEnvironmentVariables(config, self),
       });
+      const listed = config.repositories.find((r) => r.name.toLowerCase() === selfKey)?.name;
+      own(listed ?? self.repository, this.deployEnvironment);
     }
     this.access = access;
     this.variables = variables;
     this.workflowFiles = workflowFiles;
+    this.managed = addressMap(owned);
+    emitDepartures(this, "repositories", options.departures ?? NO_DEPARTURES);
   }
 }
