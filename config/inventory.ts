@@ -47,7 +47,8 @@ const inventorySchema = z.strictObject({
 
 export type InventoryEntry = z.infer<typeof entrySchema>;
 export type StackInventory = z.infer<typeof stackSchema>;
-export type Inventory = z.infer<typeof inventorySchema>;
+/** The comment ("//") is written by renderInventory, not carried. */
+export type Inventory = Omit<z.infer<typeof inventorySchema>, "//">;
 
 export const EMPTY_INVENTORY: Inventory = { version: INVENTORY_VERSION, stacks: {} };
 
@@ -85,7 +86,7 @@ export class InventoryError extends ConfigError {
       `${count} in ${file}:`,
       ...lines,
       `Synth writes this file (the names it manages, so that removing one from the config releases it instead of deleting it).`,
-      `Restore it from version control (git checkout -- ${file}) or fix it; deleting it makes the next plan delete what was removed from the config.`,
+      `Restore it from version control (git checkout -- ${file}) or fix it. Deleting it loses the record of removed names: a removal not deployed yet then plans a delete (which the deploy gate refuses).`,
       `Nothing was synthesized.`,
     ].join("\n");
   }
@@ -117,7 +118,8 @@ export function parseInventory(text: string, file: string): Inventory {
       }),
     );
   }
-  return parsed.data;
+  const { "//": _comment, ...inventory } = parsed.data;
+  return inventory;
 }
 
 /** Reads the inventory; a missing file is an empty inventory (the first synth). */
