@@ -3,7 +3,9 @@
  * lockfile. Synth has no state, so this file is how it knows what an earlier synth managed: each
  * repository and ECR repository name per stack, with the Terraform addresses synthesized for it.
  * A name that has left the config is kept as a tombstone (`removedFromConfig`), so that every
- * later synth still releases it (a `removed` block, destroy = false) until it comes back.
+ * later synth still releases it (a `removed` block, destroy = false) until it comes back. A
+ * repository that stays but no longer lists collaborators or teams keeps its access list's address
+ * under `released` for the same reason: destroying the list would remove everyone on it.
  *
  * Reading and writing happen at the edge (main.ts); everything else here is pure.
  */
@@ -33,6 +35,9 @@ const entrySchema = z.strictObject({
     { error: "must be a list of Terraform resource addresses" },
   ),
   removedFromConfig: z.literal(true, { error: "must be true (or left out)" }).optional(),
+  released: z
+    .array(z.string().regex(ADDRESS, { error: "must be a Terraform resource address" }), { error: "must be a list of Terraform resource addresses" })
+    .optional(),
 });
 const entriesSchema = z.record(z.string().min(1), entrySchema, { error: "must be a mapping of name to { addresses }" });
 const stackSchema = z.strictObject({
@@ -55,11 +60,19 @@ export const EMPTY_INVENTORY: Inventory = { version: INVENTORY_VERSION, stacks: 
 /** What one synth manages: stack -> kind -> name -> addresses. */
 export type ManagedNow = Readonly<Record<string, Partial<Record<InventoryKind, Readonly<Record<string, readonly string[]>>>>>>;
 
-/** A name of the inventory that is no longer in the config, with the addresses last synthesized for it. */
+/**
+ * A name of the inventory that is no longer in the config, with the addresses last synthesized
+ * for it; or (`accessOnly`) a repository still in the config whose access list is no longer managed.
+ */
 export interface LeftConfig {
   readonly name: string;
   readonly addresses: readonly string[];
+  readonly accessOnly?: true;
 }
+
+/** Resources released even while their name stays in the config, when the config stops managing them. */
+const ACCESS_LIST = "github_repository_collaborators.";
+const isAccessList = (address: string) => address.startsWith(ACCESS_LIST);
 
 /** How synth treats the names that left the config: released (Terraform forgets) or deleted (named in intendedChanges). */
 export interface Departures {
@@ -138,6 +151,8 @@ export function readInventory(file: string): Inventory {
 /**
  * The names of one stack's inventory that are not in the config any more, split by whether
  * intendedChanges names them for deletion. Repository names compare ignoring case (GitHub does).
+ * With `withAccessList` (the repositories that list collaborators or teams now), a repository
+ * still in the config but not in that set departs with its recorded access list only.
  */
 export function departures(
   inventory: Inventory,
@@ -145,6 +160,7 @@ export function departures(
   kind: InventoryKind,
   current: Iterable<string>,
   intendedChanges: readonly IntendedChange[],
+  withAccessList?: ReadonlySet<string>,
 ): Departures {
   const entries = inventory.stacks[stackName]?.[kind] ?? {};
   const present = new Set(current);
@@ -153,9 +169,13 @@ export function departures(
   const released: LeftConfig[] = [];
   const deleted: LeftConfig[] = [];
   for (const name of Object.keys(entries).sort()) {
-    if (present.has(name)) continue;
-    const left = { name, addresses: [...entries[name].addresses].sort() };
-    (named.has(fold(name)) ? deleted : released).push(left);
+    const recorded = [...new Set([...entries[name].addresses, ...(entries[name].released ?? [])])].sort();
+    const left: LeftConfig | undefined = !present.has(name)
+      ? { name, addresses: recorded }
+      : withAccessList !== undefined && !withAccessList.has(name) && recorded.some(isAccessList)
+        ? { name, addresses: recorded.filter(isAccessList), accessOnly: true }
+        : undefined;
+    if (left !== undefined) (named.has(fold(name)) ? deleted : released).push(left);
   }
   return { released, deleted };
 }
@@ -172,10 +192,15 @@ export function nextInventory(previous: Inventory, now: ManagedNow): Inventory {
     const stack: StackInventory = {};
     for (const kind of Object.keys(INVENTORY_KINDS) as InventoryKind[]) {
       const entries: Record<string, InventoryEntry> = {};
+      const recorded = (entry: InventoryEntry) => [...new Set([...entry.addresses, ...(entry.released ?? [])])].sort();
       for (const [name, entry] of Object.entries(before[kind] ?? {})) {
-        entries[name] = { addresses: entry.addresses, removedFromConfig: true };
+        entries[name] = { addresses: recorded(entry), removedFromConfig: true };
       }
-      for (const [name, addresses] of Object.entries(kinds[kind] ?? {})) entries[name] = { addresses: [...addresses] };
+      for (const [name, addresses] of Object.entries(kinds[kind] ?? {})) {
+        const was = before[kind]?.[name];
+        const released = was ? recorded(was).filter((a) => isAccessList(a) && !addresses.includes(a)) : [];
+        entries[name] = { addresses: [...addresses], ...(released.length > 0 ? { released } : {}) };
+      }
       if (Object.keys(entries).length > 0) stack[kind] = entries;
     }
     stacks[stackName] = stack;
@@ -196,7 +221,14 @@ export function renderInventory(inventory: Inventory): string {
             .sort()
             .map((name) => {
               const e = entries[name];
-              return [name, { addresses: [...new Set(e.addresses)].sort(), ...(e.removedFromConfig ? { removedFromConfig: true } : {}) }];
+              return [
+                name,
+                {
+                  addresses: [...new Set(e.addresses)].sort(),
+                  ...(e.removedFromConfig ? { removedFromConfig: true } : {}),
+                  ...(e.released?.length ? { released: [...new Set(e.released)].sort() } : {}),
+                },
+              ];
             }),
         );
   const stacks = Object.fromEntries(

@@ -4,7 +4,7 @@
  */
 import { Annotations, TerraformResource, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { INVENTORY_KINDS, type Departures, type InventoryKind } from "../config/inventory";
+import { INVENTORY_KINDS, type Departures, type InventoryKind, type LeftConfig } from "../config/inventory";
 import { RemovedResources } from "../modules/terraform-blocks";
 
 /** `type.name` of every resource under the given constructs, sorted. */
@@ -49,15 +49,23 @@ export function emitDepartures(stack: TerraformStack, kind: InventoryKind, depar
   const effects = EFFECTS[kind];
   const synthesized = new Set(addressesOf([stack]));
   const forget: string[] = [];
-  for (const { name, addresses } of departures.released) {
-    forget.push(...addresses.filter((a) => !synthesized.has(a)));
+  // An entry whose addresses this stack synthesizes again (the name is managed here after all) is no departure.
+  const open = (entries: readonly LeftConfig[]) =>
+    entries.map((e) => ({ ...e, addresses: e.addresses.filter((a) => !synthesized.has(a)) })).filter((e) => e.addresses.length > 0);
+  const howToDelete = (name: string) => `To delete it instead, add to intendedChanges: { change: ${change}, name: ${name}, reason: ... }.`;
+  for (const { name, addresses, accessOnly } of open(departures.released)) {
+    forget.push(...addresses);
     Annotations.of(stack).addWarning(
-      `${what} "${name}" is no longer in the config: released, not deleted. Terraform forgets it (removed blocks, destroy = false); ${effects.kept}. To delete it instead, add to intendedChanges: { change: ${change}, name: ${name}, reason: ... }.`,
+      accessOnly
+        ? `${what} "${name}" no longer lists collaborators or teams: its access list is released, not deleted. Terraform forgets it (a removed block, destroy = false); everyone on it keeps their access. ${howToDelete(name)}`
+        : `${what} "${name}" is no longer in the config: released, not deleted. Terraform forgets it (removed blocks, destroy = false); ${effects.kept}. ${howToDelete(name)}`,
     );
   }
-  for (const { name } of departures.deleted) {
+  for (const { name, accessOnly } of open(departures.deleted)) {
     Annotations.of(stack).addWarning(
-      `${what} "${name}" is no longer in the config and intendedChanges names it (${change}): the plan deletes ${effects.deleted}${effects.deleteNote}.`,
+      accessOnly
+        ? `${what} "${name}" no longer lists collaborators or teams and intendedChanges names it (${change}): the plan deletes its access list (every collaborator and team on it loses access).`
+        : `${what} "${name}" is no longer in the config and intendedChanges names it (${change}): the plan deletes ${effects.deleted}${effects.deleteNote}.`,
     );
   }
   if (forget.length > 0) new RemovedResources(stack, `Released-${kind}`, [...new Set(forget)].sort());

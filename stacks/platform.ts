@@ -28,6 +28,11 @@ export function managedRepositoryNames(config: PlatformConfig): string[] {
   return names;
 }
 
+/** Repositories whose access the config manages (they list collaborators or teams). */
+function withAccessList(config: PlatformConfig): Set<string> {
+  return new Set(config.repositories.filter((r) => r.collaborators.length + r.teams.length > 0).map((r) => r.name));
+}
+
 /**
  * One stack per state and credential boundary: the AWS account and region, and the GitHub owner.
  * They share no remote state: names and ARNs that cross over are derived from the config.
@@ -43,7 +48,9 @@ export function buildPlatform(app: App, config: PlatformConfig, configFile = "pl
     }),
     github: new GithubPlatformStack(app, githubName, config, {
       configFile,
-      departures: inventory && departures(inventory, githubName, "repositories", managedRepositoryNames(config), config.intendedChanges),
+      departures:
+        inventory &&
+        departures(inventory, githubName, "repositories", managedRepositoryNames(config), config.intendedChanges, withAccessList(config)),
     }),
   };
   // Checked together: the cross-side rules need both stacks.

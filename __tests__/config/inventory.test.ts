@@ -115,6 +115,14 @@ describe("departures", () => {
     expect(departures(inv, AWS, "ecrRepositories", [], [{ change: "delete-ecr-repository", name: "team/app", reason: "x".repeat(10) }]).deleted).toHaveLength(1);
   });
 
+  test("a repository still in the config that no longer lists collaborators or teams departs with its access list only", () => {
+    const d = departures(inv, GH, "repositories", ["kept", "Gone", "deleted"], intended, new Set(["kept"]));
+    expect(d.released).toEqual([{ name: "Gone", addresses: ["github_repository_collaborators.G_1"], accessOnly: true }]);
+    expect(d.deleted).toEqual([{ name: "deleted", addresses: ["github_repository_collaborators.D_1"], accessOnly: true }]);
+    // kept still has its list, and recorded no access list anyway.
+    expect(departures(inv, GH, "repositories", ["kept", "Gone", "deleted"], [], new Set(["kept", "Gone", "deleted"]))).toEqual({ released: [], deleted: [] });
+  });
+
   test("names still in the config, other stacks and an empty inventory release nothing", () => {
     expect(departures(inv, GH, "repositories", ["kept", "Gone", "deleted"], [])).toEqual({ released: [], deleted: [] });
     expect(departures(inv, "github-other", "repositories", [], [])).toEqual({ released: [], deleted: [] });
@@ -135,6 +143,24 @@ describe("nextInventory", () => {
       back: { addresses: ["github_actions_variable.B_1"] },
       new: { addresses: ["github_actions_variable.N_1"] },
     });
+  });
+
+  test("an access list that is no longer synthesized for a current name stays recorded under released, until it is back", () => {
+    const withList = inventory({ [GH]: { repositories: { app: { addresses: ["github_actions_variable.A_1", "github_repository_collaborators.A_2"] } } } });
+    const without = nextInventory(withList, { [GH]: { repositories: { app: ["github_actions_variable.A_1"] } } });
+    expect(without.stacks[GH].repositories!.app).toEqual({ addresses: ["github_actions_variable.A_1"], released: ["github_repository_collaborators.A_2"] });
+    // A second synth keeps it; only access lists are kept this way (a removed workflow file is not).
+    const again = nextInventory(without, { [GH]: { repositories: { app: ["github_actions_variable.A_1"] } } });
+    expect(again.stacks[GH].repositories!.app.released).toEqual(["github_repository_collaborators.A_2"]);
+    expect(nextInventory(withList, { [GH]: { repositories: { app: ["github_repository_collaborators.A_2"] } } }).stacks[GH].repositories!.app).toEqual({
+      addresses: ["github_repository_collaborators.A_2"],
+    });
+    // The name leaves the config: its tombstone holds everything recorded.
+    expect(nextInventory(again, { [GH]: { repositories: {} } }).stacks[GH].repositories!.app).toEqual({
+      addresses: ["github_actions_variable.A_1", "github_repository_collaborators.A_2"],
+      removedFromConfig: true,
+    });
+    expect(parseInventory(renderInventory(again), "x.json")).toEqual(again);
   });
 
   test("a stack this synth did not produce is kept as it was", () => {

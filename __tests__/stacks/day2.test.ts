@@ -150,6 +150,37 @@ describe("a repository and an ECR repository that leave the config", () => {
   });
 });
 
+describe("a repository that stays but no longer lists collaborators or teams", () => {
+  const inventory = inventoryOf(stringify(BEFORE));
+  const noLists = variant((d) => delete d.repositories[1].collaborators);
+  const accessList = inventory.stacks[GH].repositories!.gone.addresses.filter((a) => a.startsWith("github_repository_collaborators."));
+
+  test("its access list is released (everyone keeps access); its variables and files stay managed", () => {
+    const { platform, github } = synth(noLists, inventory);
+    expect(github.removed).toEqual([{ from: accessList[0], lifecycle: { destroy: false } }]);
+    expect(resourcesOf(github, "github_repository_file").map((f) => f.repository)).toContain("gone");
+    expect(warnings(platform.github)).toEqual([
+      expect.stringContaining('repository "gone" no longer lists collaborators or teams: its access list is released, not deleted'),
+    ]);
+  });
+
+  test("a later synth (from the inventory that synth wrote) still releases it", () => {
+    const written = nextInventory(inventory, managedNow(synth(noLists, inventory).platform));
+    expect(written.stacks[GH].repositories!.gone.released).toEqual(accessList);
+    expect(synth(noLists, written).github.removed).toEqual([{ from: accessList[0], lifecycle: { destroy: false } }]);
+  });
+
+  test("named in intendedChanges: the plan deletes the list", () => {
+    const text = variant((d) => {
+      delete d.repositories[1].collaborators;
+      d.intendedChanges = [{ change: "delete-repository-access", name: "gone", reason: "access to it is managed by hand from now on" }];
+    });
+    const { platform, github } = synth(text, inventory);
+    expect(github.removed).toBeUndefined();
+    expect(warnings(platform.github)).toEqual([expect.stringContaining("the plan deletes its access list")]);
+  });
+});
+
 describe("first adoption: every managed access list has an import block", () => {
   test("import { to = <access list>, id = <repository name> } for each repository with collaborators or teams", () => {
     const text = variant((d) => d.repositories.push({ name: "unmanaged-access" }));
