@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { EXAMPLE_TEXT } from "../helpers/example";
 
 const ROOT = resolve(__dirname, "..", "..");
 const HOOK = join(ROOT, "tools", "register.js");
@@ -48,7 +49,9 @@ describe("tools/register.js", () => {
   });
 
   test("from an empty cache: the example synthesizes as with sucrase/register/ts; the second run reads the cache and writes nothing", () => {
-    const env = { PLATFORM_CONFIG: join(ROOT, "platform.yaml") };
+    // A copy outside the project: synth writes its managed inventory beside the config.
+    writeFileSync(join(dir, "platform.yaml"), EXAMPLE_TEXT);
+    const env = { PLATFORM_CONFIG: join(dir, "platform.yaml") };
     const reference = run(["--require", SUCRASE, "main.ts"], { ...env, CDKTF_OUTDIR: join(dir, "reference") });
     expect(reference.stderr).toBe("");
     expect(reference.status).toBe(0);
