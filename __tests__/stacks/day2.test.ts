@@ -7,6 +7,7 @@ import { stringify } from "yaml";
 import { nextInventory, type Inventory } from "../../config/inventory";
 import { parseConfig } from "../../config/load";
 import { buildPlatform, managedNow } from "../../stacks/platform";
+import { SELF_REPOSITORY, withSelf } from "../helpers/self";
 import { removeTestOutdir, resourcesOf, synthStack, testApp } from "../helpers/synth";
 
 afterAll(removeTestOutdir);
@@ -178,6 +179,23 @@ describe("a repository that stays but no longer lists collaborators or teams", (
     const { platform, github } = synth(text, inventory);
     expect(github.removed).toBeUndefined();
     expect(warnings(platform.github)).toEqual([expect.stringContaining("the plan deletes its access list")]);
+  });
+});
+
+describe("the repository holding this template (self)", () => {
+  test("is an inventory name with its variables and deploy environment; removing self releases them", () => {
+    const withSelfText = variant((d) => withSelf(d));
+    const inventory = inventoryOf(withSelfText);
+    const addresses = inventory.stacks[GH].repositories![SELF_REPOSITORY].addresses;
+    expect(new Set(addresses.map((a) => a.split(".")[0]))).toEqual(
+      new Set(["github_actions_variable", "github_repository_environment", "github_repository_environment_deployment_policy", "github_actions_environment_variable"]),
+    );
+    const withoutSelf = variant((d) => {
+      withSelf(d);
+      delete d.self;
+    });
+    const { github } = synth(withoutSelf, inventory);
+    expect(github.removed.map((r: any) => r.from)).toEqual(addresses);
   });
 });
 
