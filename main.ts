@@ -15,7 +15,7 @@ const inventory = readInventoryOrExit(inventoryFile);
 
 // No stack trace per token and annotation: no output depends on them (see tools/stack-traces.ts).
 const app = new App(withoutStackTraces());
-const platform = buildPlatform(app, config, configFile, { inventory });
+const platform = buildPlatform(app, config, { inventory });
 // Guardrail findings fail synth (cdktf synth prints them itself); nothing is written then.
 synthOrExit(app);
 // Only after a successful synth: the inventory always describes Terraform that was written.

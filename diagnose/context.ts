@@ -34,7 +34,7 @@ export function createContext(options: ContextOptions = {}): DiagnoseContext {
       built = true;
       if (options.config === undefined) return undefined;
       try {
-        view = synthesizedView(options.config, configFile);
+        view = synthesizedView(options.config);
       } catch (e) {
         notes.push(`could not build the stacks from ${configFile} (${(e as Error).message.split("\n")[0]}); the advice below does not use its trust policies`);
       }
@@ -44,12 +44,12 @@ export function createContext(options: ContextOptions = {}): DiagnoseContext {
 }
 
 /** The app view of a config's stacks, without writing anything. */
-export function synthesizedView(config: PlatformConfig, configFile = "platform.yaml"): AppView {
+export function synthesizedView(config: PlatformConfig): AppView {
   // An App creates its outdir on construction; keep that out of the user's working directory.
   const outdir = join(tmpdir(), "github-actions-platform-diagnose");
   mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir, stackTraces: false });
-  buildPlatform(app, config, configFile);
+  buildPlatform(app, config);
   // Every stack the platform builds, however many there are.
   const stacks = app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c));
   return buildAppView(stacks);

@@ -1,5 +1,5 @@
 import { TerraformStack, type App } from "cdktf";
-import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { checkGuardedApp, GuardrailsFailure } from "./synthesizer";
 
 /** Error annotations on the stacks' constructs, as `<construct path>: <message>`. */
 export function errorAnnotations(stacks: readonly TerraformStack[]): string[] {
@@ -11,17 +11,23 @@ export function errorAnnotations(stacks: readonly TerraformStack[]): string[] {
 }
 
 /**
- * Runs the guardrails (the stacks' Aspects) before anything is written, and synthesizes only when
- * no finding is left: a failing check leaves cdktf.out as it was, and prints the findings plainly
- * instead of a stack trace. CDKTF records which Aspects ran, so synth does not run them again.
+ * Runs the guardrails of the app these stacks belong to exactly as synth does (every Aspect first,
+ * once), without writing anything. Returns the findings that would fail synth.
+ */
+export function runGuardrails(stacks: readonly TerraformStack[]): readonly string[] {
+  return stacks.length === 0 ? [] : checkGuardedApp(stacks[0]);
+}
+
+/**
+ * Synthesizes the app; guardrail findings (checked after every Aspect, before anything is
+ * written) leave cdktf.out as it was, and are printed plainly instead of a stack trace.
  */
 export function synthOrExit(app: App): void {
-  const stacks = app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c));
-  stacks.forEach((stack) => invokeAspects(stack));
-  const errors = errorAnnotations(stacks);
-  if (errors.length > 0) {
-    process.stderr.write(`${errors.length} guardrail finding(s); nothing was synthesized:\n${errors.map((e) => `  ${e}`).join("\n")}\n`);
+  try {
+    app.synth();
+  } catch (e) {
+    const message = e instanceof GuardrailsFailure ? e.message : `synth failed: ${(e as Error).message}`;
+    process.stderr.write(`${message.trimEnd()}\n`);
     process.exit(1);
   }
-  app.synth();
 }

@@ -29,6 +29,8 @@ export interface AppView {
   provider(stack: string, name: string): readonly Record<string, any>[];
   /** Backend block of a stack, e.g. `{ s3: {...} }`. */
   backend(stack: string): Readonly<Record<string, any>> | undefined;
+  /** The whole resolved Terraform of a stack, exactly as synth writes it. */
+  terraform(stack: string): unknown;
   /** Memo for rules that derive app-wide data (computed once per synth, not per resource). */
   memo<T>(key: string, compute: () => T): T;
 }

@@ -26,7 +26,7 @@ export interface WorkflowFileProps {
   /**
    * Commit message of the commits Terraform makes.
    *
-   * @default "Update .github/workflows/<file> (generated from platform.yaml)"
+   * @default "Update .github/workflows/<file> (generated from the platform config)"
    */
   readonly commitMessage?: string;
 }
@@ -62,7 +62,7 @@ export class WorkflowFile extends Construct {
       // Terraform reads ${ and %{ in JSON strings as its own templates; without the escape,
       // ${{ github.sha }} fails the plan (WF-008).
       content: escapeForTerraform(props.content),
-      commitMessage: props.commitMessage ?? `Update ${this.path} (generated from platform.yaml)`,
+      commitMessage: props.commitMessage ?? `Update ${this.path} (generated from the platform config)`,
       // The file carries the generated header: replace a hand-made file at that path on first apply.
       overwriteOnCreate: true,
     });

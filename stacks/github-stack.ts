@@ -28,8 +28,6 @@ import { addressMap, emitDepartures } from "./inventory";
 import { constructId } from "./naming";
 
 export interface GithubPlatformStackOptions {
-  /** Config file name, quoted in generated workflow headers. */
-  readonly configFile: string;
   /**
    * Repositories of the managed inventory that are no longer in the config: the released ones get
    * `removed` blocks (destroy = false), the deleted ones (named in intendedChanges) nothing.
@@ -77,6 +75,11 @@ export function selfEnvironmentVariables(config: PlatformConfig, self: SelfConfi
   };
 }
 
+/** The header's "generated from": names, never the config's path or list positions. */
+export function workflowSource(repository: string, file: string): string {
+  return `the platform config (repository ${repository}, workflow ${file})`;
+}
+
 /** The typed workflow model for one configured workflow. */
 export function workflowModel(repo: RepositoryConfig, wf: WorkflowConfig): Workflow {
   return imageBuildPushWorkflow({
@@ -107,7 +110,7 @@ export class GithubPlatformStack extends PlatformStack {
   /** Repository name -> the addresses synthesized for it (the managed inventory's entries). */
   readonly managed: Readonly<Record<string, readonly string[]>>;
 
-  constructor(scope: Construct, stackName: string, config: PlatformConfig, options: GithubPlatformStackOptions) {
+  constructor(scope: Construct, stackName: string, config: PlatformConfig, options: GithubPlatformStackOptions = {}) {
     super(scope, stackName);
     // Credentials come from the environment (GITHUB_TOKEN or GITHUB_APP_* variables), never from code.
     new GithubProvider(this, "github", { owner: config.github.owner });
@@ -121,7 +124,7 @@ export class GithubPlatformStack extends PlatformStack {
     const own = (repository: string, c: Construct) => owned.set(repository, [...(owned.get(repository) ?? []), c]);
     const self = config.self;
     const selfKey = self?.repository.toLowerCase();
-    config.repositories.forEach((repo, i) => {
+    config.repositories.forEach((repo) => {
       // An empty list would remove everyone but the owner's admins; no lists means access is not managed here.
       if (repo.collaborators.length + repo.teams.length > 0) {
         access[repo.name] = new RepositoryAccess(this, constructId("Access", repo.name), {
@@ -141,7 +144,7 @@ export class GithubPlatformStack extends PlatformStack {
       });
       own(repo.name, variables[repo.name]);
       const identity = subjectIdentity(config, repo);
-      repo.workflows.forEach((wf, j) => {
+      repo.workflows.forEach((wf) => {
         if (wf.runsOn === "codebuild" && repo.runner && !isRunnerReady(config, repo.runner)) {
           // Its jobs would wait for a runner that has no webhook yet.
           Annotations.of(this).addWarning(
@@ -153,7 +156,7 @@ export class GithubPlatformStack extends PlatformStack {
           repository: repo.name,
           branch: repo.defaultBranch,
           file: wf.file,
-          content: renderWorkflow(workflowModel(repo, wf), { source: `${options.configFile} (repositories[${i}].workflows[${j}])` }),
+          content: renderWorkflow(workflowModel(repo, wf), { source: workflowSource(repo.name, wf.file) }),
         });
         // The subject format GitHub uses for this repository is a repository setting, not part of
         // the file: record it where the cross-checks (OIDC-009) read it. Terraform ignores "//".

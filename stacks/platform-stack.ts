@@ -1,16 +1,11 @@
 import { TerraformStack } from "cdktf";
-import { takePreparedTerraform } from "../guardrails/app-view";
 import { RemovedResources, renderRemovedHcl } from "../modules/terraform-blocks";
 
 /**
- * The stacks' base: synth reuses the Terraform the guardrails resolved moments before (resolving
- * every token is the costliest step), unless the construct tree changed in between.
+ * The template's stacks. Guardrails (applyGuardrails) give every stack, this kind or not, a
+ * synthesizer that checks the app after every Aspect and writes exactly what was checked.
  */
 export class PlatformStack extends TerraformStack {
-  override toTerraform(): any {
-    return takePreparedTerraform(this) ?? super.toTerraform();
-  }
-
   /** `cdktf synth --hcl`: cdktf renders no `removed` blocks of its own, so they are appended here. */
   override toHclTerraform(): any {
     const out = super.toHclTerraform();

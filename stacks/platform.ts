@@ -37,7 +37,7 @@ function withAccessList(config: PlatformConfig): Set<string> {
  * One stack per state and credential boundary: the AWS account and region, and the GitHub owner.
  * They share no remote state: names and ARNs that cross over are derived from the config.
  */
-export function buildPlatform(app: App, config: PlatformConfig, configFile = "platform.yaml", options: BuildPlatformOptions = {}): Platform {
+export function buildPlatform(app: App, config: PlatformConfig, options: BuildPlatformOptions = {}): Platform {
   const awsName = awsStackName(config.aws.accountId, config.aws.region);
   const githubName = githubStackName(config.github.owner);
   const inventory = options.inventory;
@@ -47,7 +47,6 @@ export function buildPlatform(app: App, config: PlatformConfig, configFile = "pl
       ecrDepartures: inventory && departures(inventory, awsName, "ecrRepositories", ecrNames, config.intendedChanges),
     }),
     github: new GithubPlatformStack(app, githubName, config, {
-      configFile,
       departures:
         inventory &&
         departures(inventory, githubName, "repositories", managedRepositoryNames(config), config.intendedChanges, withAccessList(config)),

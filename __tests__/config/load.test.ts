@@ -5,7 +5,8 @@
  * Bad inputs are small edits of the shipped platform.yaml: either of its text (where the YAML
  * spelling matters, e.g. an unquoted account id) or of its parsed form, rendered back to YAML.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { EXAMPLE_PATH, EXAMPLE_TEXT } from "../helpers/example";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
@@ -18,8 +19,6 @@ import {
   parseConfig,
 } from "../../config/load";
 
-const EXAMPLE_PATH = join(__dirname, "..", "..", "platform.yaml");
-const EXAMPLE_TEXT = readFileSync(EXAMPLE_PATH, "utf8");
 const FILE = "platform.yaml";
 
 // The example's parsed form, edited freely by the cases below (they write invalid values).
@@ -80,7 +79,7 @@ function issueLine(error: ConfigError, path: string): string | undefined {
 // The shipped example
 // ---------------------------------------------------------------------------------------------
 
-describe("the shipped platform.yaml", () => {
+describe("the example config", () => {
   const config = loadConfig(EXAMPLE_PATH);
   const repo = config.repositories[0];
 

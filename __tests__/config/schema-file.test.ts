@@ -6,6 +6,7 @@
  * validator for exactly the draft-07 keywords the generated schema uses; a test fails if the
  * schema starts using one it does not know, so it can never pass by ignoring a rule.
  */
+import { EXAMPLE_PATH, EXAMPLE_TEXT } from "../helpers/example";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { parse } from "yaml";
@@ -13,8 +14,6 @@ import { PlatformConfigSchema } from "../../config/schema";
 import { CONFIG_SCHEMA_FILE, CONFIG_SCHEMA_ID, CONFIG_SCHEMA_PATH, renderConfigSchema } from "../../tools/generate-schema";
 
 const ROOT = join(__dirname, "..", "..");
-const EXAMPLE_PATH = join(ROOT, "platform.yaml");
-const EXAMPLE_TEXT = readFileSync(EXAMPLE_PATH, "utf8");
 
 interface JsonSchema {
   $schema?: string;

@@ -2,12 +2,11 @@
  * Layer 1 (config): the `self` section (the template's own CI identity) loads with safe defaults,
  * and each way to get it wrong is reported with its path and what to do.
  */
+import { EXAMPLE_TEXT } from "../helpers/example";
 import { parse, stringify } from "yaml";
-import { readFileSync } from "node:fs";
 import { ConfigError, parseConfig } from "../../config/load";
 import { withSelf } from "../helpers/self";
 
-const EXAMPLE_TEXT = readFileSync("platform.yaml", "utf8");
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function variant(edit: (doc: any) => void): string {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { EXAMPLE_TEXT } from "../helpers/example";
 import { App, TerraformStack } from "cdktf";
 import { parse } from "yaml";
 import { parseConfig } from "../../config/load";
@@ -8,7 +8,7 @@ import type { Finding, Rule } from "../../guardrails/types";
 import { buildPlatform, type Platform } from "../../stacks/platform";
 import { testApp } from "../helpers/synth";
 
-export const EXAMPLE_TEXT = readFileSync("platform.yaml", "utf8");
+export { EXAMPLE_TEXT };
 
 /** The example config with an edit applied to its parsed YAML, as config text. */
 export function exampleVariant(edit: (doc: any) => void = () => undefined): string {

@@ -3,7 +3,7 @@
  * look-alike token must be denied, and the token GitHub will issue for a push to main (predicted
  * by oidc-claims, independently of config/derive) must be allowed.
  */
-import { readFileSync } from "node:fs";
+import { EXAMPLE_TEXT } from "../helpers/example";
 import { parse } from "yaml";
 import { parseConfig } from "../../config/load";
 import { buildPlatform } from "../../stacks/platform";
@@ -12,7 +12,7 @@ import { evaluatePolicy, explainEvaluation, type EvaluationRequest } from "../..
 import { claimsContext, predictClaims, triggersOfWorkflow, type ClaimsInput } from "../../guardrails/oidc-claims";
 import { resourcesOf, synthStack, testApp } from "../helpers/synth";
 
-const EXAMPLE = readFileSync("platform.yaml", "utf8");
+const EXAMPLE = EXAMPLE_TEXT;
 const ROLE = "techblue-dev-ecr-push";
 const PROVIDER = "arn:aws:iam::000123456789:oidc-provider/token.actions.githubusercontent.com";
 const SUB = "token.actions.githubusercontent.com:sub";

@@ -32,7 +32,7 @@ describe("WorkflowFile", () => {
         branch: "main",
         file: ".github/workflows/ecr-push.yml",
         overwrite_on_create: true,
-        commit_message: expect.stringContaining("generated from platform.yaml"),
+        commit_message: expect.stringContaining("generated from the platform config"),
       }),
     );
   });

@@ -14,6 +14,7 @@
  *
  *   TF_PROVIDER_MIRROR=<mirror dir> node --require sucrase/register/ts __tests__/plan-summary/real-plans.ts
  */
+import { EXAMPLE_PATH } from "../helpers/example";
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -87,7 +88,7 @@ export function generateRealPlans(outDir: string, mirror: string, scenarios: rea
 function runScenario(ws: Workspace, scenario: RealScenario): { stack: string; plan: Plan } {
   switch (scenario) {
     case "create": {
-      const { dir, stack } = synthAws(ws, "create", join(REPO_ROOT, "platform.yaml"));
+      const { dir, stack } = synthAws(ws, "create", EXAMPLE_PATH);
       return { stack, plan: plan(ws, dir) };
     }
     case "seed-000": {

@@ -49,7 +49,7 @@ function variant(edit: (doc: any) => void): string {
 const AFTER = variant((d) => d.repositories.splice(1, 1));
 
 function synth(text: string, inventory?: Inventory) {
-  const platform = buildPlatform(testApp(), parseConfig(text), "platform.yaml", { inventory });
+  const platform = buildPlatform(testApp(), parseConfig(text), { inventory });
   return { platform, aws: synthStack(platform.aws) as any, github: synthStack(platform.github) as any };
 }
 

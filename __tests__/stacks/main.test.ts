@@ -3,6 +3,7 @@
  * writes both stacks; a bad one exits non-zero with the located messages, no stack trace, and
  * nothing written.
  */
+import { EXAMPLE_TEXT } from "../helpers/example";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,7 +30,7 @@ function runMain(configText: string | undefined) {
 
 describe("main.ts", () => {
   test("the example config synthesizes both stacks", () => {
-    const result = runMain(require("node:fs").readFileSync("platform.yaml", "utf8"));
+    const result = runMain(EXAMPLE_TEXT);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.written).toContain("stacks");

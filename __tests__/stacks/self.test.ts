@@ -125,8 +125,8 @@ describe("self: guardrails", () => {
       .flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
     expect(warnings).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/suppressed: \[IAM-004\] .*PlatformDeployRole.*only jobs in the protected production environment of Test-User\/platform-infra/),
-        expect.stringMatching(/suppressed: \[IAM-003\] .*PlatformPlanRole.*Describe\/Get\/List only/),
+        expect.stringMatching(/accepted: \[IAM-004\] .*PlatformDeployRole.*only jobs in the protected production environment of Test-User\/platform-infra/),
+        expect.stringMatching(/accepted: \[IAM-003\] .*PlatformPlanRole.*Describe\/Get\/List only/),
       ]),
     );
     expect(warnings.some((w) => /\[IAM-004\].*PlatformPlanRole/.test(w))).toBe(false);

@@ -4,6 +4,7 @@
  * TF_PROVIDER_MIRROR names a filesystem mirror holding hashicorp/aws (no registry is reachable
  * from here); skipped, with the reason in its name, everywhere else.
  */
+import { EXAMPLE_PATH } from "../helpers/example";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,7 +33,7 @@ suite(`terraform validate and offline plan of the AWS stack${skipReason ? ` (${s
   beforeAll(() => {
     outdir = mkdtempSync(join(tmpdir(), "cdktf-terraform-"));
     const app = new App({ outdir });
-    const stack = new AwsPlatformStack(app, "aws", loadConfig("platform.yaml"));
+    const stack = new AwsPlatformStack(app, "aws", loadConfig(EXAMPLE_PATH));
     app.synth();
     dir = join(outdir, "stacks", stack.node.id);
     const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));

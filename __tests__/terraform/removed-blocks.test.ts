@@ -6,7 +6,7 @@
  * the mirror is missing.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
@@ -91,7 +91,7 @@ suite(`removed and import blocks through terraform plan${skipReason ? ` (${skipR
   function planAws(name: string, ecr: string[], inventory: Inventory | undefined, state: (inventory: Record<string, readonly string[]>) => object, adopt?: string) {
     const outdir = join(root, name);
     const app = new App({ outdir });
-    const platform = buildPlatform(app, config(...ecr), "platform.yaml", { inventory });
+    const platform = buildPlatform(app, config(...ecr), { inventory });
     // An import block for an address that is already in state: Terraform must ignore it (no read).
     if (adopt !== undefined) new ImportExisting(platform.aws, "AdoptExisting", platform.aws.ecrRepositories[adopt].resource, adopt);
     app.synth();
@@ -134,6 +134,25 @@ suite(`removed and import blocks through terraform plan${skipReason ? ` (${skipR
   test("without the inventory (the old behaviour) the same state plans their delete", () => {
     const { actions } = planAws("unreleased", ["web-images"], undefined, inState);
     for (const address of old) expect(actions.get(address)).toBe("delete");
+  }, 180_000);
+
+  test("the HCL output (what cdktf synth --hcl writes): its removed blocks pass terraform validate", () => {
+    const dir = join(root, "hcl");
+    const app = new App({ outdir: dir });
+    const platform = buildPlatform(app, config("web-images"), { inventory: before });
+    mkdirSync(dir, { recursive: true });
+    const hcl: string = platform.aws.toHclTerraform().hcl;
+    expect(hcl.match(/^removed \{$/gm)).toHaveLength(old.length);
+    writeFileSync(join(dir, "cdk.tf"), hcl);
+    // The mirror's provider version, and no account lookup (an override file merges into the blocks above).
+    writeFileSync(
+      join(dir, "override.tf"),
+      'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = ">= 5.70"\n    }\n  }\n}\n',
+    );
+    execFileSync("terraform", ["init", "-input=false", "-no-color", "-backend=false", `-plugin-dir=${mirror}`], { cwd: dir, env, stdio: "pipe" });
+    const validate = spawnSync("terraform", ["validate", "-no-color"], { cwd: dir, env, encoding: "utf8" });
+    expect(validate.stderr + validate.stdout).toContain("The configuration is valid");
+    expect(validate.status).toBe(0);
   }, 180_000);
 
   test("an import block for an address already in state is ignored: no import, no call to AWS", () => {

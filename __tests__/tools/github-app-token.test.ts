@@ -3,6 +3,7 @@
  * server that checks what GitHub checks: an RS256 JWT signed by the App's key, issued by the App,
  * valid at most ten minutes; and that records the scope requested.
  */
+import { EXAMPLE_TEXT } from "../helpers/example";
 import { execFile } from "node:child_process";
 import { createVerify, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -54,7 +55,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   dir = mkdtempSync(join(tmpdir(), "app-token-"));
-  const doc = parse(readFileSync("platform.yaml", "utf8"));
+  const doc = parse(EXAMPLE_TEXT);
   withSelf(doc);
   configFile = join(dir, "platform.yaml");
   writeFileSync(configFile, stringify(doc));

@@ -4,11 +4,11 @@
  * the next run reads it without writing; a changed source (even of the same length) is compiled
  * again; a damaged, unwritable or disabled cache only costs time.
  */
+import { EXAMPLE_PATH } from "../helpers/example";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { EXAMPLE_TEXT } from "../helpers/example";
 
 const ROOT = resolve(__dirname, "..", "..");
 const HOOK = join(ROOT, "tools", "register.js");
@@ -50,7 +50,7 @@ describe("tools/register.js", () => {
 
   test("from an empty cache: the example synthesizes as with sucrase/register/ts; the second run reads the cache and writes nothing", () => {
     // A copy outside the project: synth writes its managed inventory beside the config.
-    writeFileSync(join(dir, "platform.yaml"), EXAMPLE_TEXT);
+    writeFileSync(join(dir, "platform.yaml"), readFileSync(EXAMPLE_PATH, "utf8"));
     const env = { PLATFORM_CONFIG: join(dir, "platform.yaml") };
     const reference = run(["--require", SUCRASE, "main.ts"], { ...env, CDKTF_OUTDIR: join(dir, "reference") });
     expect(reference.stderr).toBe("");

@@ -1,8 +1,9 @@
 /**
  * The synth shortcuts lean on cdktf 0.21 internals (the version is pinned); these tests fail
  * first if an upgrade moves them, and prove the shortcuts change no synthesized file:
- *   - guardrails/app-view.ts resolves each stack once, as a "preparing" pass, hands the result to
- *     synth and skips synth's own preparing pass (cdktf/lib/_tokens.resolve, prepareStack);
+ *   - guardrails/synthesizer.ts re-implements cdktf's StackSynthesizer.synthesize, so that the
+ *     guardrails check every stack after every Aspect and synth writes exactly what they read;
+ *     these tests prove it writes byte-for-byte what plain app.synth() writes;
  *   - tools/stack-traces.ts records no stack trace per token and annotation
  *     (cdktf/lib/tokens/private/stack-trace.captureStackTrace, App stackTraces).
  */
@@ -14,7 +15,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, Fn, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { applyGuardrails } from "../../guardrails/aspect";
-import { synthOrExit } from "../../guardrails/report";
+import { runGuardrails, synthOrExit } from "../../guardrails/report";
 import { PlatformStack } from "../../stacks/platform-stack";
 
 const TRUST = JSON.stringify({
@@ -79,37 +80,23 @@ describe("synth shortcuts", () => {
     if (options.crossStack) expect(expected.second).toContain("terraform_remote_state");
   });
 
-  test("one preparing pass: app.synth() skips its own for stacks the guardrails prepared, unchanged since", () => {
-    const prepare = jest.spyOn(TerraformStack.prototype, "prepareStack");
-    const tokens = require("cdktf/lib/_tokens") as { resolve: (scope: unknown, obj: unknown, preparing?: boolean) => unknown };
-    const preparing: boolean[] = [];
-    const resolve = tokens.resolve;
-    tokens.resolve = (scope, obj, flag) => {
-      preparing.push(flag === true);
-      return resolve(scope, obj, flag);
-    };
-    try {
-      synthOrExit(buildApp(join(dir, "guarded"), { guardrails: true, crossStack: false, backend: true }));
-    } finally {
-      tokens.resolve = resolve;
-    }
-    expect(prepare).not.toHaveBeenCalled();
-    // TerraformStack.toTerraform() went through the module's resolve, as preparing calls.
-    expect(preparing.length).toBeGreaterThan(0);
-    expect(preparing.every(Boolean)).toBe(true);
+  test("the guardrails resolve each stack once, and synth writes that very resolve", () => {
+    const toTerraform = jest.spyOn(TerraformStack.prototype, "toTerraform");
+    synthOrExit(buildApp(join(dir, "guarded"), { guardrails: true, crossStack: false, backend: true }));
+    // One per stack, by the check; the write reuses it (app.synth()'s preparing pass resolves elements).
+    expect(toTerraform).toHaveBeenCalledTimes(2);
   });
 
-  test("a stack changed after the guardrails ran is prepared and resolved again by synth", () => {
+  test("a change made after a check is written: synth checks again and writes what it checked", () => {
     const app = buildApp(join(dir, "changed"), { guardrails: true, crossStack: false, backend: true });
     const stacks = app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c));
-    // What synthOrExit does before app.synth(), then a change to the tree.
-    const { invokeAspects } = require("cdktf/lib/synthesize/synthesizer") as { invokeAspects: (s: TerraformStack) => void };
-    stacks.forEach((s) => invokeAspects(s));
+    expect(runGuardrails(stacks)).toEqual([]);
     new IamRole(stacks[1], "Late", { name: "late-role", assumeRolePolicy: TRUST });
-    const prepare = jest.spyOn(TerraformStack.prototype, "prepareStack");
+    (stacks[0].node.findChild("Role") as IamRole).name = "renamed-role";
     app.synth();
-    expect(prepare).toHaveBeenCalledTimes(1); // the changed stack only
-    expect(synthesized(join(dir, "changed")).second).toContain("late-role");
+    const written = synthesized(join(dir, "changed"));
+    expect(written.second).toContain("late-role");
+    expect(written.first).toContain("renamed-role");
   });
 
   test("cdktf's token stack traces: one module function every token calls, which withoutStackTraces replaces", () => {

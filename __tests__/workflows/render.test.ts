@@ -35,7 +35,7 @@ describe("renderWorkflow", () => {
   test("starts with the generated-file header naming the source", () => {
     const lines = rendered.split("\n");
     expect(lines[0]).toBe(`${GENERATED_MARKER} from platform.yaml.`);
-    expect(lines[1]).toBe("# Do not edit: change platform.yaml and run cdktf deploy; edits here are overwritten.");
+    expect(lines[1]).toBe("# Do not edit: change the platform config and run cdktf deploy; edits here are overwritten.");
   });
 
   test("has permissions: {} at the workflow level and keys in the conventional order", () => {

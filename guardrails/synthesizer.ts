@@ -1,0 +1,179 @@
+/**
+ * How guarded stacks are synthesized, so that the guardrails check exactly what is written.
+ *
+ * cdktf's own StackSynthesizer runs a stack's Aspects, validates it and writes it, one stack
+ * after the other, and never runs Aspects added to the App. A check at any point of that loop
+ * would read a stack whose later Aspects (a user's tagging or patching Aspect added in main.ts
+ * after the stacks were built) have not run yet, or one that is already written. Here, when the
+ * first guarded stack is synthesized:
+ *   1. every Aspect of every guarded stack runs, once (the App's own ones included, in CDK's order:
+ *      inherited first), and the guardrails last;
+ *   2. the guardrails read the whole app as it then is, annotate it, and fail before anything is
+ *      written when a finding is left;
+ *   3. each stack is then written from the very Terraform the rules read (resolving is the
+ *      costliest step of synth; nothing changes the tree between the check and the write).
+ *
+ * This file is the one place that re-implements a cdktf internal (StackSynthesizer.synthesize of
+ * cdktf 0.21, pinned); __tests__/guardrails/synthesizer.test.ts proves it writes byte-for-byte what
+ * cdktf writes, and fails first on an upgrade that changes that.
+ */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Aspects, TerraformStack, type IAspect } from "cdktf";
+import type { IStackSynthesizer, ISynthesisSession } from "cdktf/lib/synthesize/types";
+import { ConstructOrder, type IConstruct } from "constructs";
+import type { GuardrailsAspect } from "./aspect";
+
+/** Thrown when guardrail findings stop synth; nothing has been written then. */
+export class GuardrailsFailure extends Error {
+  constructor(readonly findings: readonly string[]) {
+    super(`${findings.length} guardrail finding(s); nothing was synthesized:\n${findings.map((f) => `  ${f}`).join("\n")}`);
+    this.name = "GuardrailsFailure";
+  }
+}
+
+interface Guarded {
+  readonly aspect: GuardrailsAspect;
+}
+
+const guarded = new WeakMap<TerraformStack, Guarded>();
+// Aspects visit each construct once per app, however many synth passes run (cdktf forgets).
+const visited = new WeakMap<IConstruct, Set<IAspect>>();
+// What the check resolved, per stack, for the write that follows it in the same synth.
+const checked = new WeakMap<TerraformStack, unknown>();
+
+/** Makes `stack` synthesize through the guardrails (see the file comment). */
+export function guardSynthesis(stack: TerraformStack, aspect: GuardrailsAspect): void {
+  guarded.set(stack, { aspect });
+  stack.synthesizer = new GuardedSynthesizer(stack);
+}
+
+/** The guarded stacks of the app `scope` belongs to, in the order app.synth() visits them. */
+export function guardedStacks(scope: IConstruct): TerraformStack[] {
+  return scope.node.root.node
+    .findAll()
+    .filter((c): c is TerraformStack => TerraformStack.isStack(c) && guarded.has(c));
+}
+
+/**
+ * Runs every Aspect of the guarded stacks (once), then the guardrails over all of them. Returns
+ * the findings that fail synth; the stacks carry them (and the accepted ones) as annotations.
+ */
+export function checkGuardedApp(scope: IConstruct): readonly string[] {
+  const stacks = guardedStacks(scope);
+  const aspects = new Set(stacks.map((s) => guarded.get(s)!.aspect));
+  const isGuardrails = (a: IAspect) => aspects.has(a as GuardrailsAspect);
+  for (const stack of stacks) invokeAspectsOnce(stack, inheritedAspects(stack), isGuardrails);
+  const errors: string[] = [];
+  for (const aspect of aspects) {
+    const own = stacks.filter((s) => guarded.get(s)!.aspect === aspect);
+    const result = aspect.check(stacks, own);
+    errors.push(...result.errors);
+    for (const stack of own) checked.set(stack, result.view.terraform(stack.node.id));
+  }
+  // Errors the stacks carry from elsewhere (a construct's own, a user's Aspect) stop synth too,
+  // before the first file rather than after some.
+  for (const stack of stacks) {
+    for (const node of stack.node.findAll()) {
+      for (const m of node.node.metadata) {
+        if (m.type === ERROR && !errors.includes(String(m.data))) errors.push(String(m.data));
+      }
+    }
+  }
+  return errors;
+}
+
+/** Aspects on the App and any scope above the stack: cdktf itself never runs those. */
+function inheritedAspects(stack: TerraformStack): IAspect[] {
+  const scopes: IConstruct[] = [];
+  for (let s = stack.node.scope; s !== undefined; s = s.node.scope) scopes.unshift(s);
+  return scopes.flatMap((s) => Aspects.of(s).all);
+}
+
+function invokeAspectsOnce(construct: IConstruct, inherited: readonly IAspect[], skip: (a: IAspect) => boolean): void {
+  const here = [...inherited, ...Aspects.of(construct).all];
+  let done = visited.get(construct);
+  if (!done) visited.set(construct, (done = new Set()));
+  for (const aspect of here) {
+    if (skip(aspect) || done.has(aspect)) continue;
+    aspect.visit(construct);
+    done.add(aspect);
+  }
+  for (const child of construct.node.children) invokeAspectsOnce(child, here, skip);
+}
+
+const CUSTOM_SYNTHESIS = Symbol.for("cdktf/customSynthesis");
+const ERROR = "@cdktf/error";
+const ANNOTATION_TYPES = new Set(["@cdktf/info", "@cdktf/warn", ERROR]);
+
+/**
+ * json-stable-stringify(value, { space: 2 }), which cdktf writes its files with: keys sorted, and
+ * an empty object or array written open ("{" newline "}"), unlike JSON.stringify.
+ */
+export function stableJson(value: unknown): string {
+  const write = (node: unknown, level: number): string | undefined => {
+    const indent = `\n${"  ".repeat(level)}`;
+    if (node !== null && typeof node === "object" && typeof (node as { toJSON?: unknown }).toJSON === "function") {
+      node = (node as { toJSON(): unknown }).toJSON();
+    }
+    if (node === undefined) return undefined;
+    if (typeof node !== "object" || node === null) return JSON.stringify(node);
+    const parts: string[] = [];
+    if (Array.isArray(node)) {
+      for (const item of node) parts.push(`${indent}  ${write(item, level + 1) ?? "null"}`);
+      return `[${parts.join(",")}${indent}]`;
+    }
+    for (const key of Object.keys(node).sort()) {
+      const v = write((node as Record<string, unknown>)[key], level + 1);
+      if (v) parts.push(`${indent}  ${JSON.stringify(key)}: ${v}`);
+    }
+    return `{${parts.join(",")}${indent}}`;
+  };
+  return write(value, 0) ?? "";
+}
+
+class GuardedSynthesizer implements IStackSynthesizer {
+  private readonly continueOnErrorAnnotations = process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
+  private readonly hclOutput = process.env.SYNTH_HCL_OUTPUT === "true" || process.env.SYNTH_HCL_OUTPUT === "1";
+
+  constructor(private readonly stack: TerraformStack) {}
+
+  synthesize(session: ISynthesisSession): void {
+    const stack = this.stack;
+    // The first guarded stack of a synth checks them all, before any of them is written.
+    if (guardedStacks(stack)[0] === stack) {
+      const errors = checkGuardedApp(stack);
+      if (errors.length > 0) throw new GuardrailsFailure(errors);
+    }
+    if (!session.skipValidation) stack.runAllValidations();
+
+    const stackManifest = session.manifest.forStack(stack);
+    const workingDirectory = join(session.outdir, stackManifest.workingDirectory);
+    if (!existsSync(workingDirectory)) mkdirSync(workingDirectory);
+    for (const node of stack.node.findAll(ConstructOrder.POSTORDER)) {
+      (node as unknown as Record<symbol, { onSynthesize(s: ISynthesisSession): void } | undefined>)[CUSTOM_SYNTHESIS]?.onSynthesize(session);
+    }
+
+    const annotations = stack.node.findAll().flatMap((node) =>
+      node.node.metadata
+        .filter((m) => ANNOTATION_TYPES.has(m.type))
+        .map((m) => ({ constructPath: node.node.path, level: m.type, message: m.data, stacktrace: m.trace })),
+    );
+    (stackManifest as { annotations: unknown }).annotations = annotations;
+    const errors = annotations.filter((a) => a.level === ERROR);
+    if (!this.continueOnErrorAnnotations && errors.length > 0) {
+      throw new Error(`Synth failed on error annotations:\n${errors.map((a) => `[${a.constructPath}] ${String(a.message)}`).join("\n")}`);
+    }
+
+    if (this.hclOutput) {
+      checked.delete(stack);
+      const hcl = stack.toHclTerraform();
+      writeFileSync(join(session.outdir, stackManifest.synthesizedStackPath), hcl.hcl);
+      writeFileSync(join(session.outdir, stackManifest.stackMetadataPath!), stableJson(hcl.metadata));
+      return;
+    }
+    const terraform = checked.get(stack) ?? stack.toTerraform();
+    checked.delete(stack);
+    writeFileSync(join(session.outdir, stackManifest.synthesizedStackPath), stableJson(terraform));
+  }
+}
