@@ -3,9 +3,11 @@
  * inventory), for access lists that exist in GitHub before the first apply, and for a connection
  * no runner uses any more.
  */
+import { TerraformStack } from "cdktf";
 import { stringify } from "yaml";
 import { nextInventory, type Inventory } from "../../config/inventory";
 import { parseConfig } from "../../config/load";
+import { errorAnnotations, runGuardrails } from "../../guardrails/report";
 import { buildPlatform, managedNow } from "../../stacks/platform";
 import { SELF_REPOSITORY, withSelf } from "../helpers/self";
 import { removeTestOutdir, resourcesOf, synthStack, testApp } from "../helpers/synth";
@@ -228,6 +230,21 @@ describe("the CodeConnections connection lives as long as codeConnection is conf
     expect(resourcesOf(aws, "aws_codeconnections_connection")).toEqual([
       expect.objectContaining({ name: "techblue-github", provider_type: "GitHub", lifecycle: { prevent_destroy: true } }),
     ]);
+  });
+
+  test("no guardrail finding for a connection without runners, nor for removed and import blocks", () => {
+    const app = testApp();
+    const text = variant((d) => {
+      delete d.repositories[0].runner;
+      d.repositories[0].workflows = [];
+      d.repositories.splice(1, 1);
+    });
+    const platform = buildPlatform(app, parseConfig(text), { inventory: inventoryOf(stringify(BEFORE)) });
+    const stacks = app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c));
+    runGuardrails(stacks);
+    expect((synthStack(platform.github) as any).removed.length).toBeGreaterThan(0);
+    expect((synthStack(platform.github) as any).import).toHaveLength(1);
+    expect(errorAnnotations(stacks)).toEqual([]);
   });
 
   test("the same resource address as with runners, so removing the last runner plans no change to it", () => {
