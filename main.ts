@@ -1,6 +1,6 @@
 import { App } from "cdktf";
 import { configPathFromEnv, loadConfigOrExit } from "./config/load";
-import { inventoryPathFor, nextInventory, readInventoryOrExit, writeInventory } from "./config/inventory";
+import { inventoryPathFor, nextInventory, readInventoryOrExit, writeInventoryOrExit } from "./config/inventory";
 import { synthOrExit } from "./guardrails/report";
 import { buildPlatform, managedNow } from "./stacks/platform";
 import { withoutStackTraces } from "./tools/stack-traces";
@@ -19,4 +19,4 @@ const platform = buildPlatform(app, config, { inventory });
 // Guardrail findings fail synth (cdktf synth prints them itself); nothing is written then.
 synthOrExit(app);
 // Only after a successful synth: the inventory always describes Terraform that was written.
-writeInventory(inventoryFile, nextInventory(inventory, managedNow(platform)));
+writeInventoryOrExit(inventoryFile, nextInventory(inventory, managedNow(platform)));

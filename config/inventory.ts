@@ -284,3 +284,16 @@ export function readInventoryOrExit(file: string): Inventory {
     throw e;
   }
 }
+
+/** For entry points: an inventory that cannot be written is reported plainly and fails the synth. */
+export function writeInventoryOrExit(file: string, inventory: Inventory): void {
+  try {
+    writeInventory(file, inventory);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    process.stderr.write(
+      `Cannot write ${file} (${code}). The Terraform in cdktf.out is complete, but the record of what this config manages is not updated: a name removed from the config later would be planned for deletion instead of released. Make the file writable and run synth again.\n`,
+    );
+    process.exit(1);
+  }
+}

@@ -2,7 +2,7 @@
  * The managed inventory file (config/inventory.ts): where it lives, how a bad one is reported,
  * which names count as released or deleted, and how a synth updates it.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import {
@@ -188,6 +188,11 @@ describe("readInventory and writeInventory", () => {
   test("a file that is not readable as one is an InventoryError", () => {
     writeFileSync(join(dir, "platform.managed.json"), "not json");
     expect(() => readInventory(join(dir, "platform.managed.json"))).toThrow(InventoryError);
+  });
+
+  test("a path that cannot be read (a folder) is an InventoryError saying why", () => {
+    mkdirSync(join(dir, "platform.managed.json"));
+    expect(() => readInventory(join(dir, "platform.managed.json"))).toThrow(/cannot read it \(EISDIR\)/);
   });
 
   test("written through a temporary file and a rename; an unchanged inventory is not rewritten", () => {
