@@ -34,7 +34,7 @@ const EFFECTS: Record<InventoryKind, { kept: string; deleted: string; deleteNote
   ecrRepositories: {
     kept: "the repository, its images and its policies stay in AWS as they are (a rename is this plus a new, empty repository)",
     deleted: "the repository and its lifecycle and repository policies",
-    deleteNote: "; the apply fails while it still holds images (force_delete is off)",
+    deleteNote: "; the apply fails while it still holds images (force_delete is off), after its lifecycle policy is gone: empty it first",
   },
 };
 
