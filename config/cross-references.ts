@@ -10,7 +10,7 @@ import {
   VARIABLE_AWS_REGION,
   VARIABLE_ECR_REGISTRY,
 } from "./derive";
-import type { PlatformConfig } from "./schema";
+import { DEFAULT_GITHUB_HOSTED_LABEL, type PlatformConfig } from "./schema";
 
 export interface ConfigIssue {
   readonly path: (string | number)[];
@@ -131,6 +131,7 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
     if (!isOrg && repo.teams.length > 0) {
       issues.push({ path: at("teams"), message: "teams exist only in organisations; github.ownerType is user (remove teams or set ownerType: organization)" });
     }
+    issues.push(...accessIssues(config, repo, at));
 
     const generated = new Set([
       VARIABLE_AWS_REGION,
@@ -161,6 +162,7 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
 
     if (repo.runner) {
       if (repo.runner.legacyPersonalToken === undefined) needsConnection.push(`repositories[${i}].runner`);
+      else issues.push(...secretArnIssues(config, repo.runner.legacyPersonalToken.secretArn, at("runner", "legacyPersonalToken", "secretArn")));
       if (repo.runner.organizationWebhook && !isOrg) {
         issues.push({
           path: at("runner", "organizationWebhook"),
@@ -175,6 +177,16 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
     }
 
     repo.workflows.forEach((wf, j) => {
+      if (wf.largerRunner !== undefined) {
+        if (wf.runsOn !== "github-hosted") {
+          issues.push({ path: at("workflows", j, "largerRunner"), message: "applies to runsOn github-hosted only: a codebuild job runs on this repository's runner (remove largerRunner)" });
+        } else if (wf.githubHostedLabel !== DEFAULT_GITHUB_HOSTED_LABEL) {
+          issues.push({
+            path: at("workflows", j, "githubHostedLabel"),
+            message: `set either githubHostedLabel or largerRunner, not both: the job runs on largerRunner.label ("${wf.largerRunner.label}") (remove githubHostedLabel)`,
+          });
+        }
+      }
       if (!ecrNames.has(wf.ecrRepository)) {
         issues.push({ path: at("workflows", j, "ecrRepository"), message: `unknown ECR repository "${wf.ecrRepository}" (defined: ${listOrNone(ecrNames)})` });
       }
@@ -227,6 +239,72 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
     });
   }
   return issues;
+}
+
+/**
+ * Access lists the github provider 6.9 cannot converge on (github_repository_collaborators,
+ * github/resource_github_repository_collaborators.go at v6.9.0): they fail the apply or show a
+ * change on every plan.
+ */
+function accessIssues(config: PlatformConfig, repo: PlatformConfig["repositories"][number], at: (...rest: (string | number)[]) => (string | number)[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const owner = config.github.owner;
+  if (config.github.ownerType === "user") {
+    repo.collaborators.forEach((c, j) => {
+      // listUserCollaborators skips the owner of a user-owned repository when it reads the list
+      // (`if !isOrg && c.GetLogin() == owner { continue }`), so a listed owner is never in state.
+      if (c.username.toLowerCase() === owner.toLowerCase()) {
+        issues.push({
+          path: at("collaborators", j, "username"),
+          message: `"${c.username}" owns this repository (github.owner, ownerType user): the owner always has admin and is not a collaborator; the github provider leaves the owner out when it reads collaborators, so this entry would show as a change on every plan (remove it)`,
+        });
+      } else if (c.permission === "triage" || c.permission === "maintain") {
+        // Organisation roles: the provider's docs (website/docs/r/repository_collaborators, v6.9.0)
+        // say personal repositories grant collaborators write; its acceptance tests on an
+        // individual account invite with push and pull only. The provider does not check it.
+        issues.push({
+          path: at("collaborators", j, "permission"),
+          message: `"${c.permission}" exists only on repositories owned by an organisation: GitHub refuses it (422) on a repository owned by a user (github.ownerType user); use read or write there, or move the repository to an organisation`,
+        });
+      }
+    });
+    if (repo.ignoreTeams.length > 0) {
+      issues.push({ path: at("ignoreTeams"), message: "teams exist only in organisations; github.ownerType is user (remove ignoreTeams or set ownerType: organization)" });
+    }
+    return issues;
+  }
+  if (repo.ignoreTeams.length > 0 && repo.collaborators.length + repo.teams.length === 0) {
+    issues.push({
+      path: at("ignoreTeams"),
+      message: "has no effect: this repository's access is not managed (no collaborators or teams listed); list them, or remove ignoreTeams",
+    });
+  }
+  const listed = new Map(repo.teams.map((t, j) => [t.slug.toLowerCase(), j] as const));
+  repo.ignoreTeams.forEach((slug, k) => {
+    const j = listed.get(slug.toLowerCase());
+    if (j !== undefined) {
+      issues.push({
+        path: at("ignoreTeams", k),
+        message: `team "${slug}" is also listed at teams[${j}]: the provider skips ignored teams when it reads access, so its permission would show as a change on every plan; list it in teams (managed) or ignoreTeams (left alone), not both`,
+      });
+    }
+  });
+  return issues;
+}
+
+/** A secret the runner's service role may read: one secret of this config's account and region. */
+function secretArnIssues(config: PlatformConfig, arn: string, path: (string | number)[]): ConfigIssue[] {
+  const [, , , region, account] = arn.split(":");
+  const { accountId, region: configRegion } = config.aws;
+  if (account !== accountId || region !== configRegion) {
+    return [
+      {
+        path,
+        message: `names a secret in account ${account}, region ${region}; the runner runs in aws.accountId ${accountId}, aws.region ${configRegion}: use a secret of that account and region (its ARN starts with arn:aws:secretsmanager:${configRegion}:${accountId}:secret:)`,
+      },
+    ];
+  }
+  return [];
 }
 
 /** The template's own CI identity: needs shared state, distinct role names and the ids its subjects carry. */

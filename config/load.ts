@@ -83,13 +83,26 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_PATH): PlatformC
         const path = i.path.map((p) => (typeof p === "symbol" ? String(p) : p));
         // An unknown key is reported on its mapping, but the line is the key's own.
         const at = i.code === "unrecognized_keys" && i.keys.length > 0 ? [...path, i.keys[0]] : path;
-        return locate({ path, message: i.message }, at);
+        const message = (i.code === "invalid_type" && i.expected === "string" && unquotedNumber(doc, text, path)) || i.message;
+        return locate({ path, message }, at);
       }),
     );
   }
   const issues = crossReferenceIssues(parsed.data);
   if (issues.length > 0) throw new ConfigError(file, issues.map((i) => locate(i)));
   return deepFreeze(parsed.data);
+}
+
+/**
+ * Where a string was due but YAML read a number: the message quotes the digits as the user wrote
+ * them (YAML reads 000123456789 as 123456789, and 1e3 as 1000), so the fix can be copied.
+ */
+function unquotedNumber(doc: Document, text: string, path: readonly (string | number)[]): string | undefined {
+  const node = doc.getIn(path, true);
+  if (!isScalar(node) || typeof node.value !== "number" || !node.range) return undefined;
+  const written = text.slice(node.range[0], node.range[1]).trim();
+  const lost = written.replace(/^[+-]/, "").startsWith("0") && written !== "0" ? " and drops its leading zeros" : "";
+  return `must be a quoted string: YAML reads the unquoted ${written} as the number ${String(node.value)}${lost}; write it as "${written}"`;
 }
 
 /**

@@ -6,6 +6,7 @@
  * values the GitHub API reports (GH-004), so plans never show a permanent diff.
  */
 import { z } from "zod";
+import { secretNameWord, secretValueKind } from "../guardrails/rules/github/gh-008-secret-shapes";
 
 // ---------------------------------------------------------------------------------------------
 // Scalars
@@ -73,12 +74,8 @@ const reason = z
   .describe("A written reason for an opt-in that weakens a default; cdk-nag asks for at least 10 characters.");
 
 const awsAccountId = z
-  .string({
-    error: (issue) =>
-      typeof issue.input === "number"
-        ? `must be a quoted string of 12 digits: YAML reads an unquoted number and drops leading zeros (got ${issue.input}); write it as "000123456789"`
-        : "must be a quoted string of 12 digits",
-  })
+  // An unquoted number is explained by the loader, with the digits as written (see config/load.ts).
+  .string({ error: (issue) => (typeof issue.input === "number" ? undefined : "must be a quoted string of 12 digits") })
   .regex(/^\d{12}$/, { error: "must be exactly 12 digits, quoted (e.g. \"000123456789\")" });
 
 const awsRegion = z
@@ -88,6 +85,119 @@ const awsRegion = z
 const iamName = z
   .string()
   .regex(/^[\w+=,.@-]{1,64}$/, { error: "must be an IAM role name: 1-64 letters, digits or '+=,.@_-'" });
+
+/**
+ * For values that end up as a Resource (or a condition value) of an IAM policy: there '*' and '?'
+ * are wildcards, so "*" as a state key prefix lets every pull request read every state in the
+ * bucket. Checked first and alone (abort), so the message says why rather than which characters.
+ */
+const noPolicyWildcard = (what: string) =>
+  [
+    (s: string) => !/[*?]/.test(s),
+    {
+      error: `must not contain '*' or '?': the ${what} becomes a resource of an IAM policy, where they are wildcards that widen it to other resources; name the one resource exactly`,
+      abort: true,
+    },
+  ] as const;
+
+/** A path inside the repository, as docker build reads it (Dockerfile and build context). */
+function repositoryPathProblem(s: string, what: "file" | "directory"): string | undefined {
+  const fix = what === "file" ? 'e.g. "Dockerfile" or "docker/app.Dockerfile"' : 'e.g. "." or "services/app"';
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(s) || /^[^/]*@[^/]*:/.test(s) || s.includes("://")) {
+    return `must be a path inside the repository, not a URL or remote (got a scheme, "git@host:" or "://"): docker build would fetch and build that remote source and push it to ECR under this repository's commit SHA; give a relative path, ${fix}`;
+  }
+  if (s.startsWith("/") || s.startsWith("~") || /^[A-Za-z]:[\\/]/.test(s)) {
+    return `must be relative to the repository root, not absolute; give a relative path, ${fix}`;
+  }
+  if (s.split(/[\\/]/).includes("..")) {
+    return `must not contain '..' segments, which can leave the repository checkout; give a path inside it, ${fix}`;
+  }
+  if (!/^[A-Za-z0-9._/-]+$/.test(s) || s.startsWith("-")) {
+    return `may contain only letters, digits and '._-/' (not starting with '-'), ${fix}`;
+  }
+  if (what === "file" && (s.endsWith("/") || s.split("/").pop() === ".")) {
+    return `must name a file, ${fix}`;
+  }
+  return undefined;
+}
+
+const repositoryPath = (what: "file" | "directory", fallback: string) =>
+  z
+    .string()
+    .min(1)
+    .superRefine((s, ctx) => {
+      const problem = repositoryPathProblem(s, what);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .default(fallback);
+
+/**
+ * Labels of GitHub's standard hosted runners (docs: "GitHub-hosted runners reference", standard
+ * runners): ubuntu-latest, ubuntu-24.04, ubuntu-24.04-arm, ubuntu-slim, windows-latest,
+ * windows-2025, windows-2025-vs2026, windows-11-arm, macos-latest, macos-15, macos-15-intel, and the macOS larger sizes
+ * (-large, -xlarge), which GitHub hosts under fixed labels too. A pattern, so a new image version
+ * needs no template change.
+ */
+export const GITHUB_HOSTED_LABEL =
+  /^(?:ubuntu-(?:latest|slim|\d{2}\.04(?:-arm)?)|windows-(?:latest|20\d\d(?:-vs20\d\d)?|11-arm)|macos-(?:latest|\d{2})(?:-intel|-large|-xlarge)?)$/;
+
+export const DEFAULT_GITHUB_HOSTED_LABEL = "ubuntu-24.04";
+
+const githubHostedLabel = z.string().regex(GITHUB_HOSTED_LABEL, {
+  error:
+    "must be a label of GitHub's standard hosted runners (ubuntu-latest, ubuntu-24.04, ubuntu-24.04-arm, ubuntu-slim, windows-latest, windows-2025, windows-11-arm, macos-latest, macos-15, macos-15-intel, ...): any other label (self-hosted, a runner group's label) can be served by a machine outside GitHub, which would then run this job with id-token: write; for a larger runner use largerRunner: { label, reason }",
+});
+
+/**
+ * People and teams who approve deployments to an environment. GitHub accepts at most 6 in all
+ * (users and teams together). The github provider 6.9 does not check that: in
+ * github/resource_github_repository_environment.go (v6.9.0) MaxItems 6 bounds the number of
+ * `reviewers` blocks, while `users` and `teams` are unbounded sets, so the apply fails instead.
+ * Shared by every environment the config manages.
+ */
+export const MAX_ENVIRONMENT_REVIEWERS = 6;
+export const environmentReviewers = z
+  .strictObject({
+    users: z.array(githubId("user")).default([]),
+    teams: z.array(githubId("team")).default([]),
+  })
+  .refine((r) => r.users.length + r.teams.length <= MAX_ENVIRONMENT_REVIEWERS, {
+    error: (issue) => {
+      const r = issue.input as { users: unknown[]; teams: unknown[] };
+      return `lists ${r.users.length + r.teams.length} reviewers (users and teams together): GitHub allows at most ${MAX_ENVIRONMENT_REVIEWERS} per environment and refuses the apply; keep at most ${MAX_ENVIRONMENT_REVIEWERS}, e.g. put people in a team and list the team`;
+    },
+  })
+  .prefault({});
+
+/**
+ * Extra Actions variables of a repository (or environment): never secrets (GH-008). Variables are
+ * readable by anyone with read access and printed unmasked in logs.
+ */
+export const actionsVariables = (variableName: z.ZodType<string>) =>
+  z
+    .record(variableName, z.string().max(48 * 1024))
+    .superRefine((variables, ctx) => {
+      const visible = "Actions variables are readable by anyone with read access to the repository and printed unmasked in logs";
+      for (const [name, value] of Object.entries(variables)) {
+        // The value is never quoted: it would land in the synth log.
+        const kind = secretValueKind(value);
+        const word = secretNameWord(name, value);
+        if (kind) {
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: `holds what looks like ${kind} (value not shown): ${visible}; store it as an Actions secret (gh secret set ${name}), remove it here, and rotate it`,
+          });
+        } else if (word) {
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: `is named like a secret (${word}): ${visible}; store it as an Actions secret (gh secret set ${name}) and read it as secrets.${name} (an ARN that names a secret is fine)`,
+          });
+        }
+      }
+    })
+    .default({});
 
 // ---------------------------------------------------------------------------------------------
 // GitHub permissions (GH-004)
@@ -133,7 +243,8 @@ const stateBackend = z.strictObject({
   /** Each stack's state lives at <keyPrefix>/<stack>.tfstate. */
   keyPrefix: z
     .string()
-    .regex(/^[A-Za-z0-9!_.*'()/-]+$/, { error: "must be an S3 key prefix of letters, digits and !_.*'()/-" })
+    .refine(...noPolicyWildcard("state key prefix"))
+    .regex(/^[A-Za-z0-9!_.'()/-]+$/, { error: "must be an S3 key prefix of letters, digits and !_.'()/-" })
     .refine((s) => !s.startsWith("/") && !s.endsWith("/"), { error: "must not start or end with '/'" })
     .default("github-actions-platform")
     .describe("Each stack's state lives at <keyPrefix>/<stack>.tfstate."),
@@ -158,6 +269,7 @@ const oidcProviderSection = z.strictObject({
    */
   existingArn: z
     .string()
+    .refine(...noPolicyWildcard("OIDC provider ARN"))
     .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, {
       error: "must be arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com",
     })
@@ -178,6 +290,7 @@ const codeConnectionSection = z
     /** ARN of an existing connection to use instead of creating one. */
     existingArn: z
       .string()
+      .refine(...noPolicyWildcard("connection ARN"))
       .regex(/^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/, {
         error: "must be arn:aws:codeconnections:<region>:<account>:connection/<uuid> (or codestar-connections)",
       })
@@ -205,7 +318,10 @@ const codeConnectionSection = z
   });
 
 const collaborator = z.strictObject({
-  username: githubLogin("user"),
+  // Compared exactly by the github provider (matchUserCollaboratorsAndInvites in
+  // resource_github_repository_collaborators.go, v6.9.0: userData["username"] == has.username):
+  // a login in another letter case than GitHub's is removed and re-invited on every apply.
+  username: githubLogin("user").describe("GitHub login, letter case exactly as GitHub shows it (the provider compares logins exactly)."),
   /** read | triage | write | maintain | admin (pull and push are accepted as well). */
   permission: permission.describe("read | triage | write | maintain | admin (pull and push are accepted as well)."),
 });
@@ -238,7 +354,10 @@ const ecrRepository = z.strictObject({
         .describe("KMS (default, AWS managed key unless kmsKeyArn) or AES256. Cannot change after creation."),
       kmsKeyArn: z
         .string()
-        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/, { error: "must be a KMS key or alias ARN" })
+        .refine(...noPolicyWildcard("KMS key ARN"))
+        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[A-Za-z0-9-]+|alias\/[A-Za-z0-9/_-]+)$/, {
+          error: "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>) or alias ARN (...:alias/<name>)",
+        })
         .optional(),
     })
     .refine((e) => e.type === "KMS" || e.kmsKeyArn === undefined, {
@@ -380,10 +499,16 @@ const runner = z.strictObject({
   legacyPersonalToken: z
     .strictObject({
       owner: githubLogin("user").describe("GitHub user whose token it is; must be an admin collaborator of the repository."),
+      // The service role may read exactly this secret (GetSecretValue on it): a wildcard or a
+      // partial ARN would let every job on the runner read other secrets of the account.
       secretArn: z
         .string()
-        .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, { error: "must be a Secrets Manager secret ARN" })
-        .describe("Secrets Manager secret holding the token."),
+        .refine(...noPolicyWildcard("secret ARN"))
+        .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}$/, {
+          error:
+            "must be the full ARN of one Secrets Manager secret, arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters> (copy it from the secret's page or: aws secretsmanager describe-secret --secret-id <name> --query ARN)",
+        })
+        .describe("Full ARN of the Secrets Manager secret holding the token (ending in -<6 characters>), in aws.accountId and aws.region."),
       reason: reason.describe("Why the runner cannot use the GitHub App connection."),
     })
     .optional()
@@ -410,8 +535,31 @@ const imageBuildPushWorkflow = z.strictObject({
   runsOn: z
     .enum(["github-hosted", "codebuild"])
     .describe("github-hosted: assumes deployRole through OIDC. codebuild: runs on this repository's runner."),
-  /** Runner label for github-hosted jobs. */
-  githubHostedLabel: z.string().min(1).default("ubuntu-24.04").describe("Runner label for github-hosted jobs."),
+  /** Label of a GitHub standard hosted runner for github-hosted jobs. */
+  githubHostedLabel: githubHostedLabel
+    .default(DEFAULT_GITHUB_HOSTED_LABEL)
+    .describe("Label of a GitHub standard hosted runner (ubuntu-24.04, ubuntu-latest, windows-2025, macos-15, ...) for github-hosted jobs."),
+  /**
+   * A GitHub-hosted larger runner, by the custom label an organisation admin gave it: explicit,
+   * with a reason, since GitHub does not tell such a label from a self-hosted runner's. Printed as
+   * an accepted finding on every synth. Replaces githubHostedLabel.
+   */
+  largerRunner: z
+    .strictObject({
+      label: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { error: "must be a runner label: 1-100 letters, digits or '._-'" })
+        .refine((l) => l.toLowerCase() !== "self-hosted" && !l.toLowerCase().startsWith("codebuild-"), {
+          error:
+            "must be the label of a GitHub-hosted larger runner: self-hosted runs the job on any self-hosted runner, and codebuild-... labels belong to runsOn: codebuild",
+        })
+        .refine((l) => !GITHUB_HOSTED_LABEL.test(l), { error: "is a standard hosted runner label: set it as githubHostedLabel instead" }),
+      reason: reason.describe("Why the job needs a larger runner; printed with every synth."),
+    })
+    .optional()
+    .describe(
+      "A GitHub-hosted larger runner by its custom label, with a reason (printed on every synth). Replaces githubHostedLabel.",
+    ),
   /** Branch and tag filters of the push trigger; GitHub's glob patterns (v*, release/**) are allowed. */
   on: z
     .strictObject({
@@ -430,13 +578,15 @@ const imageBuildPushWorkflow = z.strictObject({
     .describe("Role assumed through OIDC; required for github-hosted, one of this repository's deployRoles."),
   /** Job environment; the OIDC subject then becomes environment:<name>. */
   environment: environmentName.optional().describe("Job environment; the OIDC subject then becomes environment:<name>."),
-  dockerfile: z.string().min(1).default("Dockerfile"),
-  context: z.string().min(1).default("."),
+  /** Dockerfile, relative to the repository root. */
+  dockerfile: repositoryPath("file", "Dockerfile").describe("Dockerfile, relative to the repository root (no URL, no absolute path, no '..')."),
+  /** Build context directory, relative to the repository root. */
+  context: repositoryPath("directory", ".").describe("Build context directory, relative to the repository root (no URL, no absolute path, no '..')."),
 });
 
 const workflow = z.discriminatedUnion("type", [imageBuildPushWorkflow]);
 
-const variableName = z
+export const variableName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be letters, digits or '_', not starting with a digit" })
   .refine((s) => !s.toUpperCase().startsWith("GITHUB_"), { error: "must not start with GITHUB_ (reserved by GitHub)" });
@@ -465,11 +615,19 @@ const repository = z.strictObject({
     .default([])
     .describe("Managed authoritatively: anyone not listed here (or in teams) loses access on apply."),
   teams: z.array(team).default([]),
-  /** Extra Actions variables (never secrets). */
-  variables: z
-    .record(variableName, z.string().max(48 * 1024))
-    .default({})
-    .describe("Extra Actions variables (never secrets)."),
+  /**
+   * Teams the authoritative access list leaves alone (github provider ignore_team): teams that get
+   * access to every repository at organisation level (security managers, an org-wide role) are
+   * listed on the repository and would otherwise be removed, and come back, on every apply.
+   */
+  ignoreTeams: z
+    .array(teamSlug)
+    .default([])
+    .describe(
+      "Teams (slugs) the authoritative access list leaves alone, e.g. teams granted access at organisation level; without this they show as a change on every plan.",
+    ),
+  /** Extra Actions variables (never secrets: GH-008). */
+  variables: actionsVariables(variableName).describe("Extra Actions variables (never secrets)."),
   ecrRepositories: z.array(ecrRepository).default([]),
   deployRoles: z.array(deployRole).default([]),
   runner: runner.optional(),
@@ -509,13 +667,7 @@ const selfSection = z
       .default("production")
       .describe("GitHub environment the deploy job runs in; the deploy role trusts only its subject."),
     /** User ids and team ids (numbers) who must approve each deployment; strongly recommended. */
-    reviewers: z
-      .strictObject({
-        users: z.array(githubId("user")).default([]),
-        teams: z.array(githubId("team")).default([]),
-      })
-      .prefault({})
-      .describe("User ids and team ids (numbers, not names) who must approve each deployment; strongly recommended."),
+    reviewers: environmentReviewers.describe("User ids and team ids (numbers, not names) who must approve each deployment; strongly recommended."),
     planRoleName: iamName.default("github-actions-platform-plan").describe("IAM role the plan workflow assumes (read-only)."),
     deployRoleName: iamName.default("github-actions-platform-deploy").describe("IAM role the deploy workflow assumes."),
     planApp: githubApp("GitHub App with read-only permissions; the plan workflow mints its token (secret PLATFORM_PLAN_APP_PRIVATE_KEY)."),

@@ -14,6 +14,13 @@ export interface RepositoryAccessProps {
    */
   readonly teams?: readonly { readonly slug: string; readonly permission: ProviderPermission }[];
   /**
+   * Teams (slugs) the access list leaves alone, e.g. teams granted access at organisation level.
+   * The provider drops them from what it reads (listTeams skips ignore_team ids), so they are
+   * neither removed on apply nor shown as a change on every plan.
+   * @default - none: every team not in `teams` is removed
+   */
+  readonly ignoreTeams?: readonly string[];
+  /**
    * Adopt the access list GitHub has today: an `import` block (id = the repository name), so the
    * first plan reads the current collaborators and shows who loses access. Terraform ignores the
    * block once the list is in state.
@@ -36,6 +43,7 @@ export class RepositoryAccess extends Construct {
       repository: props.repository,
       user: props.collaborators.map((c) => ({ username: c.username, permission: c.permission })),
       team: (props.teams ?? []).map((t) => ({ teamId: t.slug, permission: t.permission })),
+      ignoreTeam: props.ignoreTeams?.length ? props.ignoreTeams.map((slug) => ({ teamId: slug })) : undefined,
     });
     // Without it, the first apply would overwrite the list unseen: a create replaces everyone.
     if (props.adoptExisting ?? true) new ImportExisting(this, "Import", this.resource, props.repository);

@@ -12,6 +12,7 @@ import {
   SELF_VARIABLES,
   VARIABLE_AWS_REGION,
   VARIABLE_ECR_REGISTRY,
+  workflowPath,
 } from "../config/derive";
 import type { PlatformConfig, RepositoryConfig, SelfConfig, WorkflowConfig } from "../config/schema";
 import { PLATFORM_METADATA_KEY } from "../guardrails/support";
@@ -88,7 +89,7 @@ export function workflowModel(repo: RepositoryConfig, wf: WorkflowConfig): Workf
     runner:
       wf.runsOn === "codebuild"
         ? { kind: "codebuild", projectName: repo.runner!.projectName }
-        : { kind: "github-hosted", label: wf.githubHostedLabel, roleArnVariable: roleArnVariable(wf.deployRole!) },
+        : { kind: "github-hosted", label: wf.largerRunner?.label ?? wf.githubHostedLabel, roleArnVariable: roleArnVariable(wf.deployRole!) },
     environment: wf.environment,
     ecrRepositoryVariable: ecrRepositoryVariable(wf.ecrRepository),
     regionVariable: VARIABLE_AWS_REGION,
@@ -131,6 +132,7 @@ export class GithubPlatformStack extends PlatformStack {
           repository: repo.name,
           collaborators: repo.collaborators,
           teams: repo.teams,
+          ignoreTeams: repo.ignoreTeams,
         });
         own(repo.name, access[repo.name]);
       }
@@ -169,6 +171,12 @@ export class GithubPlatformStack extends PlatformStack {
         });
         workflowFiles.push(file);
         own(repo.name, file);
+        if (wf.largerRunner) {
+          // An opt-in that weakens a default is printed on every synth, with its reason.
+          Annotations.of(file).addWarning(
+            `accepted: largerRunner of ${repo.name}/${workflowPath(wf.file)}: runs a job with id-token: write on the runner label "${wf.largerRunner.label}", not a GitHub standard hosted runner (make sure no self-hosted runner carries that label): ${wf.largerRunner.reason}`,
+          );
+        }
       });
     });
     if (self !== undefined) {

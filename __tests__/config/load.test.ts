@@ -265,8 +265,26 @@ const BAD_INPUTS: [string, BadInput][] = [
     {
       text: replaced('accountId: "000123456789"', "accountId: 000123456789"),
       path: "aws.accountId",
-      reason: 'YAML reads an unquoted number and drops leading zeros (got 123456789); write it as "000123456789"',
+      reason: 'must be a quoted string: YAML reads the unquoted 000123456789 as the number 123456789 and drops its leading zeros; write it as "000123456789"',
       at: "accountId: 000123456789",
+    },
+  ],
+  [
+    "accountId unquoted: the hint quotes the user's own digits",
+    {
+      text: replaced('accountId: "000123456789"', "accountId: 012345678901"),
+      path: "aws.accountId",
+      reason: 'YAML reads the unquoted 012345678901 as the number 12345678901 and drops its leading zeros; write it as "012345678901"',
+      at: "accountId: 012345678901",
+    },
+  ],
+  [
+    "accountId unquoted without leading zeros: still a string, quoted as written",
+    {
+      text: replaced('accountId: "000123456789"', "accountId: 123456789012"),
+      path: "aws.accountId",
+      reason: 'must be a quoted string: YAML reads the unquoted 123456789012 as the number 123456789012; write it as "123456789012"',
+      at: "accountId: 123456789012",
     },
   ],
   [

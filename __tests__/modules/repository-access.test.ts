@@ -25,4 +25,20 @@ describe("RepositoryAccess", () => {
     expect(resourcesOf(json, "github_repository_collaborator")).toHaveLength(0);
     expect(resourcesOf(json, "github_team_repository")).toHaveLength(0);
   });
+
+  test("ignored teams become ignore_team blocks; without any, the block is left out", () => {
+    // GIVEN a team granted at organisation level that the access list must leave alone
+    const json = synthJson((scope) => {
+      new RepositoryAccess(scope, "with", {
+        repository: "app",
+        collaborators: [{ username: "alice", permission: "admin" }],
+        ignoreTeams: ["security-managers"],
+      });
+      new RepositoryAccess(scope, "without", { repository: "web", collaborators: [{ username: "alice", permission: "admin" }], ignoreTeams: [] });
+    });
+    // THEN the provider skips it when it reads access (listTeams drops ignore_team ids)
+    const [withIgnored, withoutIgnored] = resourcesOf(json, "github_repository_collaborators");
+    expect(withIgnored.ignore_team).toEqual([{ team_id: "security-managers" }]);
+    expect(withoutIgnored).not.toHaveProperty("ignore_team");
+  });
 });

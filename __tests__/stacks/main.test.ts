@@ -53,7 +53,7 @@ describe("main.ts", () => {
     const result = runMain(bad);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^2 problems in .*platform\.yaml:/);
-    expect(result.stderr).toMatch(/platform\.yaml:4 aws\.accountId: must be a quoted string of 12 digits/);
+    expect(result.stderr).toMatch(/platform\.yaml:4 aws\.accountId: must be a quoted string: YAML reads the unquoted 000123456789 as the number 123456789/);
     expect(result.stderr).toMatch(/platform\.yaml:10 repositories\[0\]\.collaborators\[0\]\.permission: "owner" is not allowed \(allowed: read, triage, write, maintain, admin/);
     expect(result.stderr).toContain("Nothing was synthesized");
     expect(result.stderr).not.toMatch(/^\s+at /m);

@@ -168,11 +168,13 @@ describe("CB-003 connection auth", () => {
     expect(summary(findings)[0][1]).toContain("lacks the tag GitHubTokenOwner");
   });
 
-  test("accepts the legacy personal-token opt-in (tagged with its owner)", () => {
+  test("reports the legacy personal-token opt-in even when tagged with its owner, so its suppression (the reason) is printed", () => {
+    // GIVEN a runner on alice's token, as runner.legacyPersonalToken builds it
     const findings = findingsOfStack(CB_003, (stack) =>
-      runner(stack, { auth: { kind: "personal-token", secretArn: "arn:aws:secretsmanager:ap-northeast-1:000123456789:secret:gh-token", owner: "alice" } }),
+      runner(stack, { auth: { kind: "personal-token", secretArn: "arn:aws:secretsmanager:ap-northeast-1:000123456789:secret:gh-token-AbCdEf", owner: "alice" } }),
     );
-    expect(summary(findings)).toEqual([]);
+    // THEN CB-003 names the person whose token it is
+    expect(summary(findings)).toEqual([["CB-003", expect.stringContaining("registers with alice's personal token instead of the connection")]]);
   });
 });
 

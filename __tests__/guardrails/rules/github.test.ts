@@ -1,4 +1,5 @@
 import { ActionsEnvironmentSecret } from "@cdktf/provider-github/lib/actions-environment-secret";
+import { ActionsEnvironmentVariable } from "@cdktf/provider-github/lib/actions-environment-variable";
 import { ActionsSecret } from "@cdktf/provider-github/lib/actions-secret";
 import { ActionsVariable } from "@cdktf/provider-github/lib/actions-variable";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
@@ -30,6 +31,9 @@ const FAKE = {
   fineGrainedPat: ["github", "_pat_", "11AAAA", "x".repeat(20)].join(""),
   pem: ["-----BEGIN RSA ", "PRIVATE KEY-----\nMIIB\n-----END RSA ", "PRIVATE KEY-----"].join(""),
   slack: ["xoxb", "-123-456-abc"].join(""),
+  awsSecretKey: ["wJalrXUtnFEMI", "/K7MDENG/bPxRfiCY", "EXAMPLEKEY"].join(""),
+  postgres: ["postgres://app:", "s3cr3t-pw", "@db.internal:5432/app"].join(""),
+  httpsToken: ["https://deploy:", "tok3n-value", "@git.example.com/org/repo.git"].join(""),
 };
 
 describe("GITHUB_RULES", () => {
@@ -184,6 +188,58 @@ describe("GH-008 no plaintext secrets", () => {
     expect(summary(findings)).toEqual([["GH-008", expect.stringContaining(`variable "DEPLOY_CREDENTIAL" holds what looks like`)]]);
     expect(findings[0].message).toContain(kind);
     expect(findings[0].message).not.toContain(value);
+  });
+});
+
+describe("GH-008 secret access keys, URLs with passwords, secret-like names", () => {
+  test.each([
+    ["an AWS secret access key", FAKE.awsSecretKey, "AWS secret access key"],
+    ["an AWS key pair", `${FAKE.awsKeyId} ${FAKE.awsSecretKey}`, "AWS access key id"],
+    ["a database URL with a password", FAKE.postgres, "URL with a password"],
+    ["an https URL with a token", FAKE.httpsToken, "URL with a password"],
+  ])("rejects a variable holding %s, without quoting it", (_what, value, kind) => {
+    const findings = findingsOfStack(GH_008, (stack) => {
+      new ActionsVariable(stack, "Leak", { repository: "app", variableName: "UPLOAD", value });
+    });
+    expect(summary(findings)).toEqual([["GH-008", expect.stringMatching(new RegExp(`^variable "UPLOAD" holds what looks like an? ${kind}`))]]);
+    expect(findings[0].message).not.toContain(value);
+  });
+
+  test("rejects an environment variable holding a URL with a password", () => {
+    const findings = findingsOfStack(GH_008, (stack) => {
+      new ActionsEnvironmentVariable(stack, "Leak", { repository: "app", environment: "prod", variableName: "DB", value: FAKE.postgres });
+    });
+    expect(summary(findings)).toEqual([["GH-008", expect.stringContaining('variable "DB" holds what looks like a URL with a password')]]);
+  });
+
+  test.each(["DB_PASSWORD", "NPM_TOKEN", "client_secret", "SSH_PRIVATE_KEY", "DeployCredentials", "AWS_ROLE_ARN_TOKEN"])(
+    "rejects a variable named %s whatever its value",
+    (name) => {
+      const findings = findingsOfStack(GH_008, (stack) => {
+        new ActionsVariable(stack, "Named", { repository: "app", variableName: name, value: "plain-value" });
+      });
+      expect(summary(findings)).toEqual([["GH-008", expect.stringContaining(`variable "${name}" is named like a secret`)]]);
+      expect(findings[0].message).not.toContain("plain-value");
+    },
+  );
+
+  test("accepts values that only resemble secrets: a commit SHA, URLs without a password, the template's derived variables", () => {
+    const findings = findingsOfStack(GH_008, (stack) => {
+      const variables: Record<string, string> = {
+        BASE_COMMIT: "3d3c42e5aac5ba805825da76410c181273ba90b1",
+        DATABASE_HOST: "postgres://db.internal:5432/app",
+        DOCS: "https://user@docs.example.com/x",
+        // A role or ECR repository whose name contains a secret word gives a derived variable of that name.
+        AWS_ROLE_ARN_TOKEN_SERVICE: "arn:aws:iam::000123456789:role/token-service",
+        ECR_REPOSITORY_SECRET_SCANNER: "secret-scanner",
+        // An ARN names the secret; it is not the secret.
+        DB_SECRET_ARN: "arn:aws:secretsmanager:ap-northeast-1:000123456789:secret:db-AbCdEf",
+      };
+      for (const [name, value] of Object.entries(variables)) {
+        new ActionsVariable(stack, name, { repository: "app", variableName: name, value });
+      }
+    });
+    expect(summary(findings)).toEqual([]);
   });
 });
 

@@ -17,9 +17,12 @@ function projectProblem(config: Readonly<Record<string, any>>, auth: Record<stri
       : `source.auth.resource ${JSON.stringify(arn ?? "not set")} is not a connection ARN`;
   }
   if (auth.type === "SECRETS_MANAGER") {
+    // A finding even when tagged: the legacy opt-in (runner.legacyPersonalToken) suppresses it with
+    // its reason, so every synth prints that a person's token is in use, and why.
     const tags = block(config.tags) ?? {};
-    return typeof tags[TOKEN_OWNER_TAG] === "string" && tags[TOKEN_OWNER_TAG] !== ""
-      ? undefined
+    const owner = tags[TOKEN_OWNER_TAG];
+    return typeof owner === "string" && owner !== ""
+      ? `source.auth.type is "SECRETS_MANAGER": the runner registers with ${owner}'s personal token instead of the connection (legacy opt-in)`
       : `source.auth.type is "SECRETS_MANAGER" (a person's token) but the project lacks the tag ${TOKEN_OWNER_TAG} naming that person, so CB-010 cannot check they stay admin`;
   }
   return `source.auth.type is ${JSON.stringify(auth.type)}, not "CODECONNECTIONS"`;
@@ -30,7 +33,7 @@ export const CB_003: Rule = {
   title: "Runner projects authenticate to GitHub through a CodeConnections connection pinned on the project; no account-wide token credentials",
   why:
     "An account-wide source credential (personal access token, OAuth, basic auth) silently becomes every project's GitHub identity: runners then register as that person, and lowering them from admin to write breaks every build with \"GitHub runner JIT configuration unavailable: ResourceNotFoundException\" (seed 000).",
-  fix: "Set codeConnection in platform.yaml (the template pins source.auth { type = CODECONNECTIONS } on every runner) and delete the aws_codebuild_source_credential; a personal token only through the legacy opt-in, tagged GitHubTokenOwner.",
+  fix: "Set codeConnection in platform.yaml (the template pins source.auth { type = CODECONNECTIONS } on every runner) and delete the aws_codebuild_source_credential; a person's token only through the legacy opt-in runner.legacyPersonalToken, whose reason becomes this rule's suppression (printed on every synth) and whose owner tag (GitHubTokenOwner) CB-010 checks.",
   source: "AWS CodeBuild user guide: GitHub App connections, access tokens; incident seed 000 (runner identity tied to a person)",
   resourceTypes: ["aws_codebuild_project", "aws_codebuild_source_credential"],
   check(resource, app) {

@@ -40,6 +40,8 @@ export const CB_010: Rule = {
       return `the runner uses ${owner}'s token but no repository it serves (${location}) has its collaborators managed here, so ${owner}'s admin permission cannot be checked: list the repository's collaborators with ${owner} as admin`;
     }
     return served.flatMap((repo) => {
+      // The owner of a user-owned repository is its admin, and cannot be listed as a collaborator.
+      if (owner.toLowerCase() === githubOwnerName.toLowerCase()) return [];
       const permission = collaborators(app).get(repo)?.users.get(owner.toLowerCase());
       if (permission === "admin") return [];
       const ui: Record<string, string> = { push: "write (push)", pull: "read (pull)" };
