@@ -6,6 +6,7 @@ import { describeEvent } from "./cloudtrail";
 import { EXPLAINERS } from "./explainers";
 import { parseInput } from "./input";
 import { recogniseEvents, recogniseText } from "./recognise";
+import { stripControls } from "./sanitize";
 import type { DiagnoseContext, Diagnosis, Explanation } from "./types";
 
 export interface Report {
@@ -14,8 +15,13 @@ export interface Report {
   readonly notes: readonly string[];
 }
 
-/** Throws MalformedJsonError for input that starts like JSON but does not parse. */
-export function diagnose(text: string, ctx: DiagnoseContext): Report {
+/**
+ * Throws MalformedJsonError for input that starts like JSON but does not parse. Terminal escapes
+ * are removed first, so a coloured log matches like a plain one (CloudTrail fields, which JSON
+ * can still carry escapes in, are cleaned where the report is rendered).
+ */
+export function diagnose(raw: string, ctx: DiagnoseContext): Report {
+  const text = stripControls(raw);
   const input = parseInput(text);
   const notes = [...input.notes];
   let matches;

@@ -2,7 +2,7 @@
 import { explainAssumeRoleDenied } from "./explain/assume-role";
 import { explainConnectionDenied, explainConnectionPending, explainConnectionPrecondition } from "./explain/connection";
 import { explainEcrDenied } from "./explain/ecr";
-import { explainResourceNotAccessible, explainWorkflowFileExists, explainWorkflowPermission } from "./explain/github";
+import { explainResourceNotAccessible, explainWorkflowCommitRejected, explainWorkflowFileExists, explainWorkflowPermission } from "./explain/github";
 import { explainProviderExists, explainProviderNotFound } from "./explain/oidc-provider";
 import { explainRunnerJit } from "./explain/runner";
 import { explainStateLock } from "./explain/state-lock";
@@ -19,6 +19,7 @@ export const EXPLAINERS: Readonly<Record<string, Explainer>> = {
   "ecr-not-authorized": explainEcrDenied,
   "workflow-file-exists": explainWorkflowFileExists,
   "workflow-permission-missing": explainWorkflowPermission,
+  "workflow-commit-rejected": explainWorkflowCommitRejected,
   "github-resource-not-accessible": explainResourceNotAccessible,
   "state-lock": explainStateLock,
 };

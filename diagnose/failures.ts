@@ -177,6 +177,35 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     fix: "Give the App **Workflows: read & write** (and accept the new permission on its installation), or use a token with the `workflow` scope; see [What you need](#what-you-need).",
     source: "GitHub (git push and contents API); stefanzweifel/git-auto-commit-action#322; integrations/terraform-provider-github#762",
   },
+  // A commit to a branch that a ruleset or branch protection guards. REST (what the github provider
+  // prints as "PUT https://api.github.com/repos/<o>/<r>/contents/<path>: 409 Repository rule
+  // violations found\n\nChanges must be made through a pull request. []"): satisfactory-factories/
+  // application#67 ("Repository rule violations found Changes must be made through a pull request."),
+  // BobAnkh/auto-generate-changelog#78 ("409 ... Could not update file: ... Changes must be made
+  // through a pull request."), the refs API's 422 "Cannot update this protected ref"; git push:
+  // ietf-tools/xml2rfc#1251 ("GH006: Protected branch update failed ... (protected branch hook
+  // declined)"), yshavit/mdq#255 ("GH013: Repository rule violations found ... (push declined due to
+  // repository rule violations)").
+  {
+    id: "workflow-commit-rejected",
+    messages: [
+      "409 Repository rule violations found … Changes must be made through a pull request",
+      "422 Cannot update this protected ref",
+      "GH006: Protected branch update failed … (protected branch hook declined)",
+    ],
+    patterns: [
+      /Repository rule violations found/i,
+      /Changes must be made through a pull request/i,
+      /Cannot update this protected ref/i,
+      /protected branch hook declined/i,
+      /Protected branch update failed/i,
+    ],
+    cause:
+      "The GitHub stack commits each workflow file straight to the repository's `defaultBranch`, and a ruleset or branch protection on that branch requires a pull request (or status checks, signed commits) from everyone the App is not exempted from: GitHub refuses the commit. The deploy stops there; nothing else of that file changed.",
+    fix:
+      "Exempt the deploy identity: add the GitHub App that deploys the GitHub stack (`self.deployApp`) to the ruleset's bypass list (repository or organisation Settings > Rules > Rulesets > the ruleset > Bypass list > Add bypass), or for classic branch protection to \"Allow specified actors to bypass required pull requests\" (Settings > Branches). Or commit the generated file through a pull request yourself (its content is in the plan) and deploy again: the provider then finds it up to date.",
+    source: "GitHub REST (contents API 409, refs API 422) and git push (GH006, GH013), as printed by the github provider and git",
+  },
   // GitHub REST 403 for an App/GITHUB_TOKEN lacking a permission, as printed by the github provider:
   // integrations/terraform-provider-github#1929 ("GET https://api.github.com/repos/org/repo/
   // collaborators?affiliation=direct&per_page=100: 403 Resource not accessible by integration []"),

@@ -1,6 +1,7 @@
 /** The report as plain text for a terminal or a CI log. */
 import type { Report } from "./diagnose";
 import { KNOWN_FAILURES } from "./failures";
+import { stripControls } from "./sanitize";
 import type { Diagnosis } from "./types";
 
 /** Markdown for the README; plain words for the terminal. */
@@ -8,6 +9,7 @@ export function plain(text: string): string {
   return text.replace(/\[([^\]]+)\]\(#[^)]+\)/g, 'README "$1"').replace(/\*\*([^*]+)\*\*/g, "$1");
 }
 
+/** Every line echoes untrusted text somewhere (evidence, CloudTrail fields), so the whole report is cleaned of terminal controls. */
 export function renderReport(report: Report, inputName: string, configFile: string | undefined): string {
   const out: string[] = [];
   const n = report.diagnoses.length;
@@ -19,7 +21,7 @@ export function renderReport(report: Report, inputName: string, configFile: stri
     for (const d of report.diagnoses) out.push("", ...renderDiagnosis(d, configFile));
   }
   if (report.notes.length > 0) out.push("", "Notes:", ...report.notes.map((note) => `  - ${note}`));
-  return `${out.join("\n")}\n`;
+  return stripControls(`${out.join("\n")}\n`);
 }
 
 function renderDiagnosis(d: Diagnosis, configFile: string | undefined): string[] {

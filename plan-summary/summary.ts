@@ -3,12 +3,15 @@
  * permissions, workflow files, variables, the trust map, and each stack's plan text collapsed.
  * The comment is kept within a character budget: plan texts are cut first, then long tables.
  */
+import { createHash } from "node:crypto";
+import type { IntendedEntry } from "./blocked";
+import { environmentChanges, type EnvironmentChange } from "./environments";
 import { accessRows, fileChanges, repositoryAccess, variableChanges, type AccessRow, type FileChange, type RepositoryAccessChange, type VariableChange } from "./github";
 import { permissionChanges, trustChanges, type PermissionChange, type TrustChange, type TrustEntry } from "./iam";
 import { lineDiff } from "./line-diff";
 import { code, count, fence, html, lineCount, planTextForDiff, plural, renderTable, truncateLines } from "./markdown";
 import type { Change, StackPlan } from "./plan";
-import { riskFlags, type RiskFlag } from "./risks";
+import { riskFlags, WIDENING_KINDS, type RiskFlag } from "./risks";
 import { trustMap } from "./trust-map";
 
 export const DEFAULT_MAX_CHARS = 65_000;
@@ -24,10 +27,12 @@ export interface CommentOptions {
   readonly maxChars?: number;
   /** The workflow run holding the full plans; linked wherever something is cut. */
   readonly runUrl?: string;
+  /** The config's intendedChanges: the deletions the deploy gate lets through are said so. */
+  readonly intended?: readonly IntendedEntry[];
 }
 
 /** Resource types the template creates or this summary reads; any other type is counted and named as such. */
-const KNOWN_TYPES = new Set([
+export const KNOWN_TYPES: ReadonlySet<string> = new Set([
   "aws_iam_openid_connect_provider",
   "aws_iam_role",
   "aws_iam_role_policy",
@@ -51,6 +56,8 @@ const KNOWN_TYPES = new Set([
   "github_actions_variable",
   "github_actions_environment_variable",
   "github_actions_organization_variable",
+  "github_repository_environment",
+  "github_repository_environment_deployment_policy",
 ]);
 
 export interface Counts {
@@ -79,6 +86,7 @@ export interface Analysis {
   readonly permissions: readonly PermissionChange[];
   readonly files: readonly FileChange[];
   readonly variables: readonly VariableChange[];
+  readonly environments: readonly EnvironmentChange[];
   readonly risks: readonly RiskFlag[];
   /** Sections that failed on unexpected input: named, never fatal. */
   readonly problems: readonly string[];
@@ -117,7 +125,7 @@ export function countChanges(changes: readonly Change[]): Counts {
   return c;
 }
 
-export function analyse(stacks: readonly StackPlan[]): Analysis {
+export function analyse(stacks: readonly StackPlan[], intended?: readonly IntendedEntry[]): Analysis {
   const changes = stacks.flatMap((s) => s.changes);
   const owners = new Map<string, string>();
   for (const s of stacks) if (s.githubOwner !== undefined) owners.set(s.stack, s.githubOwner);
@@ -147,7 +155,8 @@ export function analyse(stacks: readonly StackPlan[]): Analysis {
     permissions: safely("IAM permissions", [], () => permissionChanges(changes)),
     files: safely("workflow files", [], () => fileChanges(changes)),
     variables: safely("Actions variables", [], () => variableChanges(changes)),
-    risks: safely("risk flags", [], () => riskFlags({ changes, access, owners })),
+    environments: safely("deployment environments", [], () => environmentChanges(changes)),
+    risks: safely("risk flags", [], () => riskFlags({ changes, access, owners, intended })),
     problems,
   };
 }
@@ -212,7 +221,7 @@ function renderSummary(a: Analysis, level: Level, options: CommentOptions): stri
   else {
     out.push(`**Risk flags (${a.risks.length}):**`, "");
     const limit = Math.max(level.rows, 10);
-    for (const r of a.risks.slice(0, limit)) out.push(`- ${r.kind === "trust-widened" || r.kind === "permissions-widened" ? "🟠" : "🔴"} ${r.text}`);
+    for (const r of a.risks.slice(0, limit)) out.push(`- ${WIDENING_KINDS.has(r.kind) ? "🟠" : "🔴"} ${r.text}`);
     if (a.risks.length > limit) out.push(`- … and ${plural(a.risks.length - limit, "more flag")}; ${seeRun(options.runUrl)}.`);
     out.push("");
   }
@@ -330,7 +339,7 @@ function renderSummary(a: Analysis, level: Level, options: CommentOptions): stri
 
   if (a.variables.length > 0) {
     out.push("### Actions variables", "");
-    const value = (v: string | undefined) => (v === undefined ? "(known after apply)" : code(v.length > 120 ? `${v.slice(0, 117)}...` : v));
+    const value = (v: string | undefined) => (v === undefined ? "(known after apply)" : maskedValue(v));
     const rows = a.variables.map((v) => {
       const change =
         v.action === "added"
@@ -341,6 +350,17 @@ function renderSummary(a: Analysis, level: Level, options: CommentOptions): stri
       return [code(repoName(a.owners, v.stack, v.repository)), code(v.name), change];
     });
     out.push(renderTable({ header: ["Repository", "Variable", "Change"], rows }, level.rows, more), "");
+  }
+
+  if (a.environments.length > 0) {
+    out.push("### Deployment environments", "");
+    const rows = a.environments.map((e) => [
+      code(repoName(a.owners, e.stack, e.repository)),
+      code(e.environment),
+      actionWord(e.action),
+      list([...e.weakening.map((w) => `⚠️ ${w}`), ...e.notes], "–"),
+    ]);
+    out.push(renderTable({ header: ["Repository", "Environment", "Change", "Details"], rows }, level.rows, more), "");
   }
 
   if (level.mapEdges > 0) {
@@ -392,7 +412,10 @@ function footer(a: Analysis, options: CommentOptions): string {
 /** The comment for these stacks, at most options.maxChars characters long. */
 export function renderComment(inputs: readonly StackInput[], options: CommentOptions = {}): string {
   const max = options.maxChars ?? DEFAULT_MAX_CHARS;
-  const a = analyse(inputs.map((i) => i.plan));
+  const a = analyse(
+    inputs.map((i) => i.plan),
+    options.intended,
+  );
   const plans: PlanSection[] = inputs
     .filter((i) => i.planText !== undefined)
     .map((i) => ({ stack: i.plan.stack, counts: a.counts.get(i.plan.stack)!, text: planTextForDiff(i.planText!) }));
@@ -419,6 +442,20 @@ export function renderComment(inputs: readonly StackInput[], options: CommentOpt
   const note = `\n\n✂️ Summary truncated to fit ${count(max)} characters; ${seeRun(options.runUrl)}.\n`;
   if (note.length >= max) return note.slice(0, max);
   return truncateLines(summary, max - note.length).text + note;
+}
+
+/**
+ * An Actions variable's value as the comment shows it: never whole (a value may hold what should
+ * have been a secret, and the comment is public to everyone who can read the pull request). A
+ * short preview of its first characters, only while they are plain ARN/URL characters, its
+ * length and the first 12 hex digits of its SHA-256, which a reviewer can compare with
+ * `printf %s "$VALUE" | sha256sum`.
+ */
+export function maskedValue(value: string): string {
+  const hash = createHash("sha256").update(value, "utf8").digest("hex").slice(0, 12);
+  const keep = Math.min(12, Math.floor(value.length / 3));
+  const preview = /^[A-Za-z0-9:/._-]*/.exec(value.slice(0, keep))![0];
+  return `${preview === "" ? "" : `${code(`${preview}…`)} · `}${plural(value.length, "char")} · sha256 ${hash}`;
 }
 
 /**

@@ -171,8 +171,10 @@ function buildGraph(input: MapInput, side: "before" | "after"): Graph {
           const value = repoVars.get(name);
           if (value === undefined) edge(wfKey, node(`unresolved:vars:${wf.repository}:${name}`, "unresolved", `vars.${name} (known after apply)`));
           else {
-            const role = roleNameFromArn(value) ?? value;
-            edge(wfKey, node(roleKey(role), "role", `role: ${role}`));
+            // A value that is no role ARN is not drawn: the comment never shows a variable's value whole.
+            const role = roleNameFromArn(value);
+            if (role === undefined) edge(wfKey, node(`unresolved:vars:${wf.repository}:${name}`, "unresolved", `vars.${name} (not a role ARN)`));
+            else edge(wfKey, node(roleKey(role), "role", `role: ${role}`));
           }
         } else {
           edge(wfKey, node(`unresolved:vars:${wf.repository}:${name}`, "unresolved", `vars.${name} (not set by these plans)`));

@@ -17,6 +17,7 @@ import { createContext } from "../diagnose/context";
 import { diagnose } from "../diagnose/diagnose";
 import { MalformedJsonError } from "../diagnose/input";
 import { renderReport } from "../diagnose/render";
+import { stripControls } from "../diagnose/sanitize";
 
 const USAGE = `usage: npm run diagnose -- [<file> | -] [--config <platform.yaml>] [--no-config] [--subject <sub>]
   <file>            a log, an error message or a CloudTrail event (JSON); stdin when omitted or -
@@ -101,7 +102,9 @@ function readConfig(args: Args, stderr: (s: string) => void): { config?: Platfor
   }
 }
 
-export function main(argv: readonly string[], io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) }): number {
+export function main(argv: readonly string[], terminal = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) }): number {
+  // Messages quote the input (a JSON error shows its line): nothing reaches the terminal uncleaned.
+  const io = { stdout: (s: string) => terminal.stdout(stripControls(s)), stderr: (s: string) => terminal.stderr(stripControls(s)) };
   try {
     const args = parseArgs(argv);
     if (args.help) {

@@ -1,23 +1,28 @@
 /**
- * npm run --silent plan:summary -- [--out comment.md] [--run-url URL] [--max-chars N] <dir>/<stack>.json ...
+ * npm run --silent plan:summary -- [--out comment.md] [--run-url URL] [--max-chars N] [--config platform.yaml] <dir>/<stack>.json ...
  *
  * Each argument is `terraform show -json` of one plan; the stack is the file's name without .json.
  * A `<dir>/<stack>.txt` beside it (`terraform show -no-color`) is included, collapsed and cut to fit.
  * Writes the pull-request comment (Markdown, at most --max-chars characters) to --out or stdout.
+ * With --config, the deletions its intendedChanges names are shown as allowed (as plan:check sees them).
  * Exit 0 when written (risk flags included), 2 with one line on stderr when an input or option is wrong.
  */
 import { writeFileSync } from "node:fs";
+import { formatPath } from "../config/cross-references";
+import { ConfigError, loadConfig } from "../config/load";
+import type { IntendedEntry } from "../plan-summary/blocked";
 import { readStackInput } from "../plan-summary/input";
 import { PlanInputError } from "../plan-summary/plan";
 import { DEFAULT_MAX_CHARS, renderComment } from "../plan-summary/summary";
 
-const USAGE = "usage: npm run --silent plan:summary -- [--out comment.md] [--run-url URL] [--max-chars N] <dir>/<stack>.json ...";
+const USAGE = "usage: npm run --silent plan:summary -- [--out comment.md] [--run-url URL] [--max-chars N] [--config platform.yaml] <dir>/<stack>.json ...";
 
 interface Args {
   readonly files: string[];
   readonly out?: string;
   readonly runUrl?: string;
   readonly maxChars: number;
+  readonly config?: string;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -25,6 +30,7 @@ function parseArgs(argv: readonly string[]): Args {
   let out: string | undefined;
   let runUrl: string | undefined;
   let maxChars = DEFAULT_MAX_CHARS;
+  let config: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -39,6 +45,9 @@ function parseArgs(argv: readonly string[]): Args {
         break;
       case "--run-url":
         runUrl = value();
+        break;
+      case "--config":
+        config = value();
         break;
       case "--max-chars": {
         const v = value();
@@ -55,13 +64,24 @@ function parseArgs(argv: readonly string[]): Args {
     }
   }
   if (files.length === 0) throw new PlanInputError(`no plan files given; ${USAGE}`);
-  return { files, out, runUrl, maxChars };
+  return { files, out, runUrl, maxChars, config };
 }
 
 function main(argv: readonly string[]): number {
   try {
     const args = parseArgs(argv);
-    const comment = renderComment(args.files.map(readStackInput), { maxChars: args.maxChars, runUrl: args.runUrl });
+    const inputs = args.files.map(readStackInput);
+    let intended: readonly IntendedEntry[] | undefined;
+    if (args.config !== undefined) {
+      try {
+        intended = loadConfig(args.config).intendedChanges;
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        const issues = e.issues.map((i) => `${e.file}${i.line ? `:${i.line}` : ""} ${formatPath(i.path)}: ${i.message.replace(/\s*\n\s*/g, " ")}`);
+        throw new PlanInputError(`--config: the config cannot be used: ${issues.join("; ")}`);
+      }
+    }
+    const comment = renderComment(inputs, { maxChars: args.maxChars, runUrl: args.runUrl, intended });
     if (args.out === undefined) process.stdout.write(comment);
     else {
       try {

@@ -75,7 +75,7 @@ describe("npm run diagnose", () => {
     writeFileSync(bad, "github:\n  owner: Test-User\naws:\n  accountId: 123456789\n  region: ap-northeast-1\nrepositories: []\n");
     const r = cli(["--config", bad], "Error: Not authorized to perform sts:AssumeRoleWithWebIdentity\n");
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`${bad}:4 aws.accountId: must be a quoted string of 12 digits`);
+    expect(r.stderr).toContain(`${bad}:4 aws.accountId: must be a quoted string: YAML reads the unquoted 123456789 as the number 123456789`);
     expect(r.stderr).toContain("diagnose continues without the config");
     expect(r.stderr).not.toMatch(NO_STACK);
     expect(r.stdout).toContain("[oidc-assume-role-denied]");

@@ -129,6 +129,33 @@ export const REAL_TEXTS: readonly RealText[] = [
     source: "integrations/terraform-provider-github#762 (token without the workflow scope)",
   },
   {
+    id: "workflow-commit-rejected",
+    text: [
+      "│ Error: PUT https://api.github.com/repos/Test-User/techblue-dev/contents/.github/workflows/ecr-push.yml: 409 Repository rule violations found",
+      "│ ",
+      "│ Changes must be made through a pull request. []",
+    ].join("\n"),
+    source:
+      "GitHub REST's ruleset refusal (satisfactory-factories/application#67: \"Repository rule violations found Changes must be made through a pull request.\") in the github provider's go-github error format (integrations/terraform-provider-github#762)",
+  },
+  {
+    id: "workflow-commit-rejected",
+    text: 'github.GithubException.GithubException: 409 {"message": "Could not update file: 2 of 2 required status checks are expected. Changes must be made through a pull request.", "documentation_url": "docs.github.com/articles/about-protected-branches"}',
+    source: "BobAnkh/auto-generate-changelog#78 (contents API on a protected branch)",
+  },
+  {
+    id: "workflow-commit-rejected",
+    text: [
+      "remote: error: GH006: Protected branch update failed for refs/heads/main.        ",
+      "remote: ",
+      "remote: - Changes must be made through a pull request.        ",
+      "To https://github.com/ietf-tools/xml2rfc",
+      " ! [remote rejected]   HEAD -> main (protected branch hook declined)",
+      "error: failed to push some refs to 'https://github.com/ietf-tools/xml2rfc'",
+    ].join("\n"),
+    source: "ietf-tools/xml2rfc#1251 (git push to a protected branch)",
+  },
+  {
     id: "github-resource-not-accessible",
     text: 'Error: -27T06:21:28.681Z [ERROR] vertex "github_repository_collaborators.foo (expand)" error: GET https://api.github.com/repos/org/repo/collaborators?affiliation=direct&per_page=100: 403 Resource not accessible by integration []',
     source: "integrations/terraform-provider-github#1929",

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { EXAMPLE_TEXT } from "../helpers/example";
 import { AWS_STACK, fixture } from "./helpers";
 
 const ROOT = join(__dirname, "..", "..");
@@ -39,6 +40,17 @@ test("writes to stdout without --out; a stack without a .txt has no plan section
   expect(r.stdout).not.toContain("<details><summary>Plan of");
 }, 30_000);
 
+test("--config: the deletions its intendedChanges names are shown as allowed, with the reason", () => {
+  const config = join(dir, "intended.yaml");
+  writeFileSync(config, `${EXAMPLE_TEXT.trimEnd()}\nintendedChanges:\n  - change: delete-repository-access\n    name: legacy\n    reason: legacy was archived in ticket 12\n`);
+  const r = cli("--config", config, fixture("org-changes", "github-acme.json"));
+  expect(r.stderr).toBe("");
+  expect(r.status).toBe(0);
+  expect(r.stdout).toContain("The deploy gate lets it through: allowed by intendedChanges: `legacy was archived in ticket 12`.");
+  // Without it, the same deletion is said to be refused.
+  expect(cli(fixture("org-changes", "github-acme.json")).stdout).toContain("**The deploy gate (`npm run plan:check`) refuses it**");
+}, 30_000);
+
 describe("bad input: exit 2, one line on stderr, no stack trace", () => {
   const notPlan = () => {
     const file = join(dir, "empty-object.json");
@@ -53,6 +65,15 @@ describe("bad input: exit 2, one line on stderr, no stack trace", () => {
     ["no files", () => [], /no plan files given; usage:/],
     ["a bad --max-chars", () => ["--max-chars", "lots", fixture("org-changes", "github-acme.json")], /--max-chars must be a positive whole number/],
     ["an unknown option", () => ["--colour", fixture("org-changes", "github-acme.json")], /unknown option --colour/],
+    [
+      "a --config that does not validate",
+      () => {
+        const file = join(dir, "bad.yaml");
+        writeFileSync(file, `${EXAMPLE_TEXT.trimEnd()}\nintendedChanges:\n  - change: delete-oidc-provider\n    reason: short\n`);
+        return ["--config", file, fixture("org-changes", "github-acme.json")];
+      },
+      /--config: the config cannot be used: .*bad\.yaml:\d+ intendedChanges\[0\]\.reason: /,
+    ],
   ])("%s", (_name, args, message) => {
     const r = cli(...args());
     expect(r.status).toBe(2);

@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { blockedChanges } from "../../plan-summary/blocked";
 import { readStackInput } from "../../plan-summary/input";
 import { analyse, renderComment } from "../../plan-summary/summary";
 import { AWS_STACK, fixture } from "./helpers";
@@ -36,6 +37,10 @@ suite(`plan summary of fresh real plans${skipReason ? ` (${skipReason})` : ""}`,
     expect(counts.add).toBe(input.plan.changes.length);
     expect(counts.add).toBeGreaterThan(10);
     expect(a.risks.filter((r) => r.kind === "protected-resource")).toEqual([]);
+    // The runner's policy holds the new connection's ARN: the one value an apply computes that is flagged.
+    expect(a.risks.filter((r) => r.kind === "known-after-apply").map((r) => /`(aws_[^`]+)`/.exec(r.text)?.[1])).toEqual([
+      expect.stringMatching(/^aws_iam_role_policy\.Runner-.*_ServicePolicy_/),
+    ]);
     const md = renderComment([input], { runUrl: "https://example.test/run" });
     expect(md).toContain('"role: techblue-dev-ecr-push (new)"');
     expect(md).toContain("<details><summary>Plan of <code>aws-000123456789-ap-northeast-1</code>");
@@ -44,8 +49,18 @@ suite(`plan summary of fresh real plans${skipReason ? ` (${skipReason})` : ""}`,
   test("a changed config: replaces, a destroy and widened trust are flagged", () => {
     const a = analyse([readStackInput(join(out, "changed", `${AWS_STACK}.json`)).plan]);
     expect(a.counts.get(AWS_STACK)).toMatchObject({ add: 0, change: 5, replace: 2, destroy: 2 });
-    expect(a.risks.map((r) => r.kind).sort()).toEqual(["protected-resource", "protected-resource", "protected-resource", "trust-widened"]);
+    expect(a.risks.map((r) => r.kind).sort()).toEqual(["known-after-apply", "protected-resource", "protected-resource", "protected-resource", "trust-widened"]);
     expect(a.permissions.find((p) => p.policy === "techblue-dev-ecr-push/ecr-push")?.actionsAdded).toEqual(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]);
+  });
+
+  test("the deploy gate on the fresh changed plan: both ECR repositories and the connection, nothing else", () => {
+    const found = blockedChanges(readStackInput(join(out, "changed", `${AWS_STACK}.json`)).plan.changes);
+    expect(found.map((b) => `${b.kind} ${b.name} ${b.action}`).sort()).toEqual([
+      "delete-connection techblue-github replace",
+      "delete-ecr-repository techblue-dev replace",
+      "delete-ecr-repository techblue-legacy delete",
+    ]);
+    expect(blockedChanges(readStackInput(join(out, "create", `${AWS_STACK}.json`)).plan.changes)).toEqual([]);
   });
 
   test("seed 000: the real AWS plan with the hand-written GitHub plan flags the token owner", () => {

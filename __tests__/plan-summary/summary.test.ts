@@ -72,10 +72,13 @@ describe("the example config created from nothing (real plan)", () => {
   const md = renderComment(fixtureInputs("create", [AWS_STACK]));
   const a = analyse(fixtureInputs("create", [AWS_STACK]).map((i) => i.plan));
 
-  test("13 to add, no risk flags: a new role's exact subject is no widening", () => {
+  test("13 to add; a new role's exact subject is no widening; the runner policy known only after apply is the one flag", () => {
     expect(md).toContain(`| \`${AWS_STACK}\` | 13 | 0 | 0 | 0 | 0 | – |`);
-    expect(a.risks).toEqual([]);
-    expect(md).toContain("**Risk flags:** none.");
+    expect(a.risks.map((r) => r.kind)).toEqual(["known-after-apply"]);
+    expect(md).not.toContain("**Risk flags:** none.");
+    expect(md).toContain(
+      "🔴 **Permissions policy known only after apply** (`aws_iam_role_policy.Runner-techblue-dev-runner_ServicePolicy_3755C275` in `aws-000123456789-ap-northeast-1`): this plan cannot show what it will be, and an injected `${...}` expression hides exactly there. The configuration computes it from `aws_codeconnections_connection.GitHubConnection_0CCA8712.arn`",
+    );
     expect(section(md, "Trust policies")).toContain("| `techblue-dev-ecr-push` | created | `repo:Test-User/techblue-dev:ref:refs/heads/main` | – | – |");
   });
 
@@ -207,9 +210,11 @@ describe("organisation changes across both stacks (hand-written plans)", () => {
 
   test("Actions variables added, changed, removed, unknown", () => {
     const vars = section(md, "Actions variables");
-    expect(vars).toContain("| `acme/web` | `AWS_ROLE_ARN_WEB_DEPLOY` | added: `arn:aws:iam::000123456789:role/web-deploy` |");
-    expect(vars).toContain("| `acme/web` | `ECR_REPOSITORY_WEB` | `web` -> `web-app` |");
-    expect(vars).toContain("| `acme/web` | `OLD_SETTING` | removed (was `1`) |");
+    // Never a whole value: a short preview, the length and a SHA-256 prefix (printf %s VALUE | sha256sum).
+    expect(vars).toContain("| `acme/web` | `AWS_ROLE_ARN_WEB_DEPLOY` | added: `arn:aws:iam:…` · 41 chars · sha256 01e3f93af1c6 |");
+    expect(vars).toContain("| `acme/web` | `ECR_REPOSITORY_WEB` | `w…` · 3 chars · sha256 4b5e57f6eb2f -> `we…` · 7 chars · sha256 a7a1d1b1b26d |");
+    expect(vars).toContain("| `acme/web` | `OLD_SETTING` | removed (was 1 char · sha256 6b86b273ff34) |");
+    expect(vars).not.toContain("role/web-deploy");
     expect(vars).toContain("| `acme/api` | `AWS_ROLE_ARN_API_DEPLOY` | added: (known after apply) |");
   });
 

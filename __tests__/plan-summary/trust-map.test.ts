@@ -114,3 +114,13 @@ test("line diff: counts and hunks with context", () => {
   expect([d.added, d.removed]).toEqual([2, 1]);
   expect(d.lines).toEqual([" b", "-c", "+C", " d", "…", " h", "+i"]);
 });
+
+test("a role-to-assume variable that is no role ARN is drawn by name, never by value", () => {
+  const plan = planOf("github-x", [
+    { address: "github_repository_file.f", actions: ["create"], after: { repository: "web", file: ".github/workflows/a.yml", content: workflow("${{ vars.ROLE }}") } },
+    { address: "github_actions_variable.v", actions: ["create"], after: { repository: "web", variable_name: "ROLE", value: "not-an-arn-but-a-pasted-token-0123456789" } },
+  ]);
+  const map = trustMap({ changes: plan.changes, owners: new Map() }, { maxEdges: 100 }).markdown!;
+  expect(map).toContain('"vars.ROLE (not a role ARN)"');
+  expect(map).not.toContain("pasted-token");
+});

@@ -70,3 +70,31 @@ export function explainWorkflowPermission(_match: Match, ctx: DiagnoseContext): 
     causes: [`the GitHub stack (${githubStackName(config.github.owner)}) commits ${config.repositories.flatMap((r) => r.workflows).length} workflow file(s) under .github/workflows/, which GitHub protects separately from other contents`],
   };
 }
+
+/** A workflow commit refused by a ruleset or branch protection: which file, branch and App, from the config. */
+export function explainWorkflowCommitRejected(match: Match, ctx: DiagnoseContext): Explanation {
+  const url = /(?:PUT|POST|PATCH|DELETE) https:\/\/api\.github\.com\/repos\/([^/\s]+)\/([^/\s]+)\/contents\/(\S+?):? (?:409|422)\b/.exec(match.text);
+  const ref = /refs\/heads\/([^\s.,;:)]+(?:\.[^\s.,;:)]+)*)/.exec(match.text)?.[1];
+  const facts = [
+    ...(url ? [`GitHub refused a commit of ${decodeURIComponent(url[3])} to ${url[1]}/${url[2]}`] : []),
+    ...(ref ? [`branch: ${ref}`] : []),
+  ];
+  const config = ctx.config;
+  if (!config) return { facts };
+  const repository = url ? config.repositories.find((r) => r.name.toLowerCase() === url[2].toLowerCase()) : undefined;
+  const isSelf = url !== null && config.self !== undefined && config.self.repository.toLowerCase() === url[2].toLowerCase();
+  const branch = repository?.defaultBranch ?? (isSelf ? config.self!.defaultBranch : undefined);
+  const causes = repository
+    ? [`${repository.name}'s workflow files are committed to its defaultBranch ${branch} (${repository.workflows.length} of them), which a ruleset or branch protection guards`]
+    : isSelf
+      ? [`${config.self!.repository} (self) has its plan and deploy workflows committed to ${branch}, which a ruleset or branch protection guards`]
+      : [];
+  const app = config.self?.deployApp;
+  const fixes = [
+    app
+      ? `add the deploy App (App ID ${app.appId}, installation ${app.installationId}) to the bypass list of the ruleset on ${branch ?? "that branch"}, or to "Allow specified actors to bypass required pull requests" of its branch protection; then deploy again`
+      : `add the GitHub App or user whose credentials deploy ${githubStackName(config.github.owner)} to the bypass list of the ruleset on ${branch ?? "that branch"} (or to the branch protection's bypass actors); then deploy again`,
+    "or commit the generated file through a pull request (its content is in the plan) and deploy again",
+  ];
+  return { facts, causes, fixes };
+}
