@@ -88,7 +88,14 @@ suite(`removed and import blocks through terraform plan${skipReason ? ` (${skipR
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   /** Synthesizes the AWS stack of `ecr` with `inventory`, plans it against `state`, returns each address's actions. */
-  function planAws(name: string, ecr: string[], inventory: Inventory | undefined, state: (inventory: Record<string, readonly string[]>) => object, adopt?: string) {
+  // Each plan starts the provider (seconds): a scenario is planned once and read by several tests.
+  const plans = new Map<string, ReturnType<typeof planOnce>>();
+  function planAws(...args: Parameters<typeof planOnce>) {
+    if (!plans.has(args[0])) plans.set(args[0], planOnce(...args));
+    return plans.get(args[0])!;
+  }
+
+  function planOnce(name: string, ecr: string[], inventory: Inventory | undefined, state: (inventory: Record<string, readonly string[]>) => object, adopt?: string) {
     const outdir = join(root, name);
     const app = new App({ outdir });
     const platform = buildPlatform(app, config(...ecr), { inventory });
@@ -105,9 +112,14 @@ suite(`removed and import blocks through terraform plan${skipReason ? ` (${skipR
     execFileSync("terraform", ["init", "-input=false", "-no-color", `-plugin-dir=${mirror}`], { cwd: dir, env, stdio: "pipe" });
     const plan = spawnSync("terraform", ["plan", "-input=false", "-no-color", "-refresh=false", "-out=plan.tfplan"], { cwd: dir, env, encoding: "utf8" });
     if (plan.status !== 0) throw new Error(`terraform plan failed:\n${plan.stderr}${plan.stdout}`);
-    const show = JSON.parse(execFileSync("terraform", ["show", "-json", "plan.tfplan"], { cwd: dir, env, encoding: "utf8" }));
+    const showText = execFileSync("terraform", ["show", "-json", "plan.tfplan"], { cwd: dir, env, encoding: "utf8" });
+    const show = JSON.parse(showText);
+    // Named as the deploy gate reads plans: <stack>.json.
+    const planFile = join(outdir, `${AWS}.json`);
+    writeFileSync(planFile, showText);
     return {
       json,
+      planFile,
       text: plan.stdout,
       actions: new Map<string, string>(show.resource_changes.map((c: any) => [c.address, c.change.actions.join("/") + (c.change.importing ? "+import" : "")])),
     };
@@ -135,6 +147,33 @@ suite(`removed and import blocks through terraform plan${skipReason ? ` (${skipR
     const { actions } = planAws("unreleased", ["web-images"], undefined, inState);
     for (const address of old) expect(actions.get(address)).toBe("delete");
   }, 180_000);
+
+  test("the deploy gate (npm run plan:check) lets the release through, and refuses the delete a stale inventory plans unless intendedChanges names it", () => {
+    const released = planAws("released", ["web-images"], before, inState).planFile;
+    const stale = planAws("unreleased", ["web-images"], undefined, inState).planFile;
+    const script = String(JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")).scripts["plan:check"]);
+    const [command, ...base] = script.split(/\s+/);
+    const gate = (plan: string, configText: string) => {
+      const file = join(root, `gate-${Math.random().toString(36).slice(2)}.yaml`);
+      writeFileSync(file, configText);
+      return spawnSync(command === "node" ? process.execPath : command, [...base, plan], {
+        cwd: join(__dirname, "..", ".."),
+        encoding: "utf8",
+        env: { ...process.env, PLATFORM_CONFIG: file },
+      });
+    };
+    const configText = stringify({
+      github: { owner: "Test-User", ownerType: "user" },
+      aws: { accountId: ACCOUNT, region: REGION },
+      repositories: [{ name: "web", ecrRepositories: [{ name: "web-images" }] }],
+    });
+    expect(gate(released, configText).status).toBe(0);
+    const refused = gate(stale, configText);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout + refused.stderr).toContain("BLOCKED delete-ecr-repository");
+    const named = `${configText}intendedChanges:\n  - change: delete-ecr-repository\n    name: old-images\n    reason: the images moved to another registry\n`;
+    expect(gate(stale, named).status).toBe(0);
+  }, 240_000);
 
   test("the HCL output (what cdktf synth --hcl writes): its removed blocks pass terraform validate", () => {
     const dir = join(root, "hcl");
