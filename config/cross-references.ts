@@ -5,12 +5,16 @@
  */
 import {
   ecrRepositoryVariable,
+  managedRepositories,
+  MAX_APP_TOKEN_REPOSITORIES,
   roleArnVariable,
+  SELF_WORKFLOW_FILES,
   SELF_VARIABLES,
   VARIABLE_AWS_REGION,
   VARIABLE_ECR_REGISTRY,
 } from "./derive";
 import { DEFAULT_GITHUB_HOSTED_LABEL, type PlatformConfig } from "./schema";
+import { tokenMarkerProblem } from "../modules/terraform-text";
 
 export interface ConfigIssue {
   readonly path: (string | number)[];
@@ -81,10 +85,27 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === "" ? "(top level)" : out;
 }
 
+/** Every string and key of the config, free text included: none may carry cdktf's token marker. */
+function checkTokenMarkers(value: unknown, path: (string | number)[], issues: ConfigIssue[]): void {
+  if (typeof value === "string") {
+    const problem = tokenMarkerProblem(value);
+    if (problem) issues.push({ path, message: problem });
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => checkTokenMarkers(v, [...path, i], issues));
+  } else if (typeof value === "object" && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      const problem = tokenMarkerProblem(k);
+      if (problem) issues.push({ path: [...path, k], message: problem });
+      checkTokenMarkers(v, [...path, k], issues);
+    }
+  }
+}
+
 export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const repos = config.repositories;
   const isOrg = config.github.ownerType === "organization";
+  checkTokenMarkers(config, [], issues);
 
   // Names that share one namespace across the config (account-wide in AWS, owner-wide in GitHub).
   checkUnique(repos.map((item, i) => ({ item, path: ["repositories", i, "name"] })), (r) => r.name, "repository", issues);
@@ -175,6 +196,8 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
         }
       });
     }
+
+    issues.push(...environmentIssues(config, i));
 
     repo.workflows.forEach((wf, j) => {
       if (wf.largerRunner !== undefined) {
@@ -307,6 +330,72 @@ function secretArnIssues(config: PlatformConfig, arn: string, path: (string | nu
   return [];
 }
 
+/**
+ * An environment a role trusts (or a workflow enters) is one this config manages. GitHub creates a
+ * missing environment on first use with no protection: anyone who can push a branch could then run
+ * a job in it and present the role's `environment:<name>` subject.
+ */
+function environmentIssues(config: PlatformConfig, i: number): ConfigIssue[] {
+  const repo = config.repositories[i];
+  const at = (...rest: (string | number)[]) => ["repositories", i, ...rest];
+  const issues: ConfigIssue[] = [];
+  checkUnique(repo.environments.map((item, j) => ({ item, path: at("environments", j, "name") })), (e) => e.name, "environment", issues);
+  repo.environments.forEach((env, j) => {
+    // Each pattern becomes one policy resource, named after it ('/' and '_' alike).
+    for (const kind of ["branches", "tags"] as const) {
+      checkUnique(env[kind].map((item, k) => ({ item, path: at("environments", j, kind, k) })), (p) => p.replace(/\//g, "_"), kind === "branches" ? "branch pattern" : "tag pattern", issues);
+    }
+  });
+  const managed = new Set(repo.environments.map((e) => e.name.toLowerCase()));
+  const self = config.self;
+  const isSelf = self !== undefined && self.repository.toLowerCase() === repo.name.toLowerCase();
+  if (isSelf) {
+    repo.environments.forEach((env, j) => {
+      if (env.name.toLowerCase() === self.environment.toLowerCase()) {
+        issues.push({
+          path: at("environments", j, "name"),
+          message: `"${env.name}" is self.environment, which the template already manages for its own deploy job (branch self.defaultBranch, self.reviewers): remove it here`,
+        });
+      }
+    });
+    managed.add(self.environment.toLowerCase());
+  }
+  const branch = repo.defaultBranch;
+  const fix = (name: string) =>
+    `add it to repositories[${i}] (${repo.name}): environments: [{ name: ${name}, branches: [${branch}], reviewers: { users: [<user id>], teams: [<team id>] } }] (ids: gh api users/<login> --jq .id, gh api orgs/${config.github.owner}/teams/<slug> --jq .id)`;
+  const unmanaged = (name: string, who: string) =>
+    `${who} environment "${name}", which this config does not manage: GitHub creates it on first use with no protection, so anyone who can push a branch could run a job in it and present environment:${name}; ${fix(name)}`;
+  repo.deployRoles.forEach((role, j) => {
+    role.allow.environments.forEach((name, k) => {
+      if (!managed.has(name.toLowerCase())) issues.push({ path: at("deployRoles", j, "allow", "environments", k), message: unmanaged(name, `role "${role.name}" trusts`) });
+    });
+    role.wildcardSubjects.forEach((w, k) => {
+      if (!w.pattern.startsWith("environment:")) return;
+      issues.push({
+        path: at("deployRoles", j, "wildcardSubjects", k, "pattern"),
+        message: `an environment pattern trusts environments nobody manages: anyone who can push a workflow creates a matching environment, unprotected, by naming it in a job; list exact names under allow.environments instead and manage each under repositories[${i}].environments`,
+      });
+    });
+  });
+  repo.workflows.forEach((wf, j) => {
+    if (wf.environment !== undefined && !managed.has(wf.environment.toLowerCase())) {
+      issues.push({ path: at("workflows", j, "environment"), message: unmanaged(wf.environment, `the workflow's job enters`) });
+    }
+  });
+  if (isSelf) {
+    const own = new Set<string>(SELF_WORKFLOW_FILES);
+    repo.workflows.forEach((wf, j) => {
+      if (own.has(wf.file.toLowerCase())) {
+        issues.push({
+          path: at("workflows", j, "file"),
+          message: `${repo.name} is self.repository: .github/workflows/${wf.file} would overwrite the template's own ${wf.file.toLowerCase()} (${SELF_WORKFLOW_FILES.join(", ")} are the template's); choose another file name`,
+        });
+      }
+    });
+  }
+  return issues;
+}
+
 /** The template's own CI identity: needs shared state, distinct role names and the ids its subjects carry. */
 function selfIssues(config: PlatformConfig, deployRoles: { name: string; path: (string | number)[] }[]): ConfigIssue[] {
   const self = config.self;
@@ -341,6 +430,13 @@ function selfIssues(config: PlatformConfig, deployRoles: { name: string; path: (
         message: `required because subjectFormat is ${self.subjectFormat}: immutable subjects carry the repository's numeric id (find it with: gh api repos/${config.github.owner}/${self.repository} --jq .id)`,
       });
     }
+  }
+  const scope = managedRepositories(config).length;
+  if (scope > MAX_APP_TOKEN_REPOSITORIES) {
+    issues.push({
+      path: ["repositories"],
+      message: `${scope} repositories: the plan and deploy workflows mint App tokens for the repositories they manage, and GitHub names at most ${MAX_APP_TOKEN_REPOSITORIES} in one token (a token for the whole installation is never used instead); split the config into several, each with its own self`,
+    });
   }
   const listed = config.repositories.findIndex((r) => r.name.toLowerCase() === self.repository.toLowerCase());
   if (listed >= 0) {

@@ -19,8 +19,49 @@ export function oidcProviderArn(accountId: string, region: string): string {
   return `arn:${partitionOf(region)}:iam::${accountId}:oidc-provider/${OIDC_HOST}`;
 }
 
-export function roleArn(accountId: string, region: string, roleName: string): string {
-  return `arn:${partitionOf(region)}:iam::${accountId}:role/${roleName}`;
+/**
+ * The IAM path every role (and the permissions boundary) of this template lives under. A path,
+ * not a name prefix: role names stay what the config says (and what workflows and people already
+ * know), while IAM lets a policy scope to `role/<path>*` and nothing else. The default keeps the
+ * template's roles apart from every role created outside it.
+ */
+export const DEFAULT_IAM_PATH = "/github-actions-platform/";
+export const DEFAULT_PERMISSIONS_BOUNDARY_NAME = "github-actions-platform-boundary";
+
+/** The one place a role ARN is built: `arn:<partition>:iam::<account>:role<path><name>`. */
+export function roleArn(accountId: string, region: string, roleName: string, iamPath: string): string {
+  return `arn:${partitionOf(region)}:iam::${accountId}:role${iamPath}${roleName}`;
+}
+
+/** Every role under the path (what the deploy role may manage): `arn:...:role<path>*`. */
+export function rolesUnderPathArn(accountId: string, region: string, iamPath: string): string {
+  return `arn:${partitionOf(region)}:iam::${accountId}:role${iamPath}*`;
+}
+
+export interface ParsedRoleArn {
+  readonly partition: string;
+  readonly accountId: string;
+  /** `/` when the role has no path, else `/a/b/`. */
+  readonly path: string;
+  readonly name: string;
+}
+
+const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role(\/(?:[^/]+\/)*)([\w+=,.@-]+)$/;
+
+/** The inverse of roleArn (and of any IAM role ARN, with or without a path). */
+export function parseRoleArn(arn: string): ParsedRoleArn | undefined {
+  const m = ROLE_ARN.exec(arn);
+  return m ? { partition: m[1], accountId: m[2], path: m[3], name: m[4] } : undefined;
+}
+
+/** ARN of the managed policy that is the permissions boundary of every role the template creates. */
+export function permissionsBoundaryArn(accountId: string, region: string, iamPath: string, policyName: string): string {
+  return `arn:${partitionOf(region)}:iam::${accountId}:policy${iamPath}${policyName}`;
+}
+
+/** The service role of a CodeBuild runner project. */
+export function runnerServiceRoleName(projectName: string): string {
+  return `codebuild-${projectName}`;
 }
 
 export function ecrRepositoryArn(accountId: string, region: string, name: string): string {
@@ -164,11 +205,29 @@ export const VARIABLE_ECR_REGISTRY = "ECR_REGISTRY";
 export const SELF_VARIABLES = {
   planRoleArn: "PLATFORM_PLAN_ROLE_ARN",
   planAppId: "PLATFORM_PLAN_APP_ID",
-  planAppInstallationId: "PLATFORM_PLAN_APP_INSTALLATION_ID",
   deployRoleArn: "PLATFORM_DEPLOY_ROLE_ARN",
   deployAppId: "PLATFORM_DEPLOY_APP_ID",
-  deployAppInstallationId: "PLATFORM_DEPLOY_APP_INSTALLATION_ID",
+  // deploy.yml's job environment reads this, so it is self.environment by construction.
+  deployEnvironment: "PLATFORM_DEPLOY_ENVIRONMENT",
 } as const;
+
+/** The template's own workflow files (.github/workflows/ of self.repository); nothing else may write them. */
+export const SELF_WORKFLOW_FILES = ["ci.yml", "plan.yml", "deploy.yml"] as const;
+
+/** GitHub mints an installation token for at most this many named repositories. */
+export const MAX_APP_TOKEN_REPOSITORIES = 500;
+
+/**
+ * The repositories the stacks touch, sorted, each once (names compare ignoring case): the scope of
+ * the App tokens the plan and deploy workflows mint, which reach no other repository.
+ */
+export function managedRepositories(config: Pick<PlatformConfig, "repositories" | "self">): string[] {
+  const names = new Map<string, string>();
+  for (const name of [...config.repositories.map((r) => r.name), ...(config.self ? [config.self.repository] : [])]) {
+    if (!names.has(name.toLowerCase())) names.set(name.toLowerCase(), name);
+  }
+  return [...names.values()].sort();
+}
 
 /** Secrets the same workflows read; set by a person once (README: bootstrap), never by Terraform. */
 export const SELF_SECRETS = {

@@ -7,10 +7,24 @@
  */
 import { z } from "zod";
 import { secretNameWord, secretValueKind } from "../guardrails/rules/github/gh-008-secret-shapes";
+import { identifierProblem } from "../modules/terraform-text";
+import { DEFAULT_IAM_PATH, DEFAULT_PERMISSIONS_BOUNDARY_NAME } from "./derive";
 
 // ---------------------------------------------------------------------------------------------
 // Scalars
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * A string that names something (branch, tag, environment, image, ARN): printable ASCII only, and
+ * no `${`/`%{`, which Terraform would evaluate. Checked first, so the message names the character.
+ * Free text (descriptions, variable values, display names) is escaped instead, at the boundary
+ * where it becomes a Terraform string (modules/terraform-text.ts).
+ */
+const identifierString = () =>
+  z.string().refine((s) => identifierProblem(s) === undefined, {
+    error: (issue) => identifierProblem(String(issue.input)),
+    abort: true,
+  });
 
 /** GitHub login: 1-39 alphanumerics or single hyphens, not starting or ending with a hyphen. */
 const githubLogin = (what: string) =>
@@ -36,8 +50,7 @@ const githubId = (what: string) =>
 
 /** Git ref names as GitHub accepts them for branches and tags, without wildcards. */
 const exactRefName = (what: string) =>
-  z
-    .string()
+  identifierString()
     .min(1, { error: `${what} name must not be empty` })
     .refine((s) => !/[*?]/.test(s), {
       error: `exact ${what} names cannot contain '*' or '?'; put patterns under wildcardSubjects with a reason`,
@@ -49,16 +62,14 @@ const exactRefName = (what: string) =>
 
 /** A branch or tag filter of a workflow trigger: a name or one of GitHub's glob patterns. */
 const refFilter = (what: string) =>
-  z
-    .string()
+  identifierString()
     .min(1, { error: `${what} filter must not be empty` })
     .refine((s) => !s.startsWith("!") && !/\s/.test(s), {
       error: `${what} filters are names or glob patterns such as v* (no spaces, no '!' negations)`,
     })
     .refine((s) => !s.startsWith("refs/"), { error: `give the short ${what} name, without 'refs/...'` });
 
-const environmentName = z
-  .string()
+const environmentName = identifierString()
   .min(1)
   .max(255)
   .refine((s) => !/[*?]/.test(s), {
@@ -252,6 +263,29 @@ const stateBackend = z.strictObject({
   region: awsRegion.optional().describe("Region of the bucket; defaults to aws.region."),
 });
 
+/**
+ * Where the template's roles live and what caps them. The deploy role may manage roles under this
+ * path only, and only with this boundary attached.
+ */
+const iamSection = z.strictObject({
+  /** IAM path of every role the template creates (and of its permissions boundary). */
+  path: z
+    .string()
+    .max(512)
+    // At least one segment: under "/" the deploy role could manage every role of the account.
+    .regex(/^\/(?:[A-Za-z0-9_+=,.@-]+\/)+$/, {
+      error: "must be an IAM path like /github-actions-platform/: starts and ends with '/', one or more segments of letters, digits or '_+=,.@-', not '/' alone",
+    })
+    .default(DEFAULT_IAM_PATH)
+    .describe("IAM path of every role the template creates (and of its permissions boundary); the deploy role may manage roles under it only."),
+  /** Name of the managed policy the stack creates as the permissions boundary of every role. */
+  permissionsBoundaryName: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,128}$/, { error: "must be an IAM policy name: 1-128 letters, digits or '+=,.@_-'" })
+    .default(DEFAULT_PERMISSIONS_BOUNDARY_NAME)
+    .describe("Name of the managed policy the stack creates as the permissions boundary of every role it creates."),
+});
+
 const awsSection = z.strictObject({
   accountId: awsAccountId,
   region: awsRegion,
@@ -259,6 +293,8 @@ const awsSection = z.strictObject({
   stateBackend: stateBackend
     .optional()
     .describe("Remote state. Without it, state stays in local files: fine for trying the template only."),
+  /** IAM path and permissions boundary of the template's roles. */
+  iam: iamSection.prefault({}).describe("IAM path and permissions boundary of every role the template creates."),
 });
 
 const oidcProviderSection = z.strictObject({
@@ -352,8 +388,7 @@ const ecrRepository = z.strictObject({
         .enum(["KMS", "AES256"])
         .default("KMS")
         .describe("KMS (default, AWS managed key unless kmsKeyArn) or AES256. Cannot change after creation."),
-      kmsKeyArn: z
-        .string()
+      kmsKeyArn: identifierString()
         .refine(...noPolicyWildcard("KMS key ARN"))
         .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[A-Za-z0-9-]+|alias\/[A-Za-z0-9/_-]+)$/, {
           error: "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>) or alias ARN (...:alias/<name>)",
@@ -386,8 +421,7 @@ const wildcardSubject = z.strictObject({
    * A subject suffix with '*' or '?' in the branch, tag or environment part, e.g.
    * ref:refs/heads/release/*. Matched with StringLike; the repository part is always exact.
    */
-  pattern: z
-    .string()
+  pattern: identifierString()
     .regex(/^(ref:refs\/heads\/|ref:refs\/tags\/|environment:)[^*?].*$/, {
       error:
         "must start with ref:refs/heads/, ref:refs/tags/ or environment: followed by a name that does not start with a wildcard (e.g. ref:refs/heads/release/*)",
@@ -462,7 +496,7 @@ const runner = z.strictObject({
   environmentType: z
     .enum(["LINUX_CONTAINER", "ARM_CONTAINER", "LINUX_LAMBDA_CONTAINER", "ARM_LAMBDA_CONTAINER"])
     .default("LINUX_CONTAINER"),
-  image: z.string().min(1).default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
+  image: identifierString().min(1).default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
   /** Docker-in-Docker needs privileged mode; it is off unless asked for with a reason (CB-006). */
   privilegedMode: z
     .strictObject({ enabled: z.boolean(), reason: reason.optional() })
@@ -586,6 +620,31 @@ const imageBuildPushWorkflow = z.strictObject({
 
 const workflow = z.discriminatedUnion("type", [imageBuildPushWorkflow]);
 
+/** A branch or tag pattern of an environment's deployment policy (GitHub's fnmatch patterns: release/*). */
+const deploymentRefPattern = refFilter;
+
+/**
+ * A GitHub environment of the repository, managed by the template: which refs may deploy to it,
+ * who approves, and never an admin bypass. Every environment a deploy role trusts or a workflow
+ * uses must be listed here, or GitHub creates it unprotected on first use.
+ */
+const repositoryEnvironment = z.strictObject({
+  name: environmentName.describe("Environment name, as in a job's environment: and the subject environment:<name>."),
+  /** Branch names or patterns that may deploy; with no branches and no tags, only defaultBranch. */
+  branches: z
+    .array(deploymentRefPattern("branch"))
+    .default([])
+    .describe("Branch names or patterns (release/*) whose runs may enter the environment; with neither branches nor tags, only the repository's defaultBranch."),
+  /** Tag names or patterns that may deploy. */
+  tags: z.array(deploymentRefPattern("tag")).default([]).describe("Tag names or patterns (v*) whose runs may enter the environment."),
+  reviewers: environmentReviewers.describe("User ids and team ids (numbers) who must approve each deployment into the environment."),
+  /** Whoever triggered the run cannot approve it. */
+  preventSelfReview: z
+    .boolean()
+    .default(true)
+    .describe("Whoever triggered the run cannot approve it (GitHub's prevent self-review)."),
+});
+
 export const variableName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be letters, digits or '_', not starting with a digit" })
@@ -632,6 +691,11 @@ const repository = z.strictObject({
   deployRoles: z.array(deployRole).default([]),
   runner: runner.optional(),
   workflows: z.array(workflow).default([]),
+  /** Environments the template manages; every environment a role trusts or a workflow uses must be here. */
+  environments: z
+    .array(repositoryEnvironment)
+    .default([])
+    .describe("Environments the template manages (branch/tag policy, reviewers, no admin bypass); every environment a deploy role trusts or a workflow uses must be listed."),
 });
 
 /** A GitHub App installation the template's own workflows mint short-lived tokens from. */
@@ -749,4 +813,6 @@ export type RunnerConfig = NonNullable<RepositoryConfig["runner"]>;
 export type WorkflowConfig = RepositoryConfig["workflows"][number];
 export type SubjectFormat = RepositoryConfig["subjectFormat"];
 export type SelfConfig = NonNullable<PlatformConfig["self"]>;
+export type EnvironmentConfig = RepositoryConfig["environments"][number];
+export type ReviewersConfig = z.output<typeof environmentReviewers>;
 export type IntendedChange = PlatformConfig["intendedChanges"][number];

@@ -4,8 +4,33 @@ import type { AppView, SynthResource } from "./types";
 
 interface StackTerraform {
   resource?: Record<string, Record<string, Record<string, any>>>;
+  data?: Record<string, Record<string, Record<string, any>>>;
   provider?: Record<string, Record<string, any>[]>;
+  output?: Record<string, Record<string, any>>;
+  locals?: Record<string, unknown>;
+  variable?: Record<string, Record<string, any>>;
+  module?: Record<string, Record<string, any>>;
   terraform?: { backend?: Record<string, any> };
+}
+
+/** The non-resource elements of one stack's Terraform, shaped like resources (AppView.blocks). */
+function blocksOf(stackName: string, tf: StackTerraform): SynthResource[] {
+  const blocks: SynthResource[] = [];
+  const add = (type: string, name: string, config: unknown) => {
+    const body = typeof config === "object" && config !== null && !Array.isArray(config) ? (config as Record<string, any>) : { value: config };
+    const path = (body["//"] as { metadata?: { path?: string } } | undefined)?.metadata?.path ?? `${stackName}/${type}.${name}`;
+    blocks.push({ stack: stackName, type, name, path, config: body });
+  };
+  for (const [type, byName] of Object.entries(tf.data ?? {})) {
+    for (const [name, config] of Object.entries(byName)) add(`data.${type}`, name, config);
+  }
+  for (const [name, configs] of Object.entries(tf.provider ?? {})) configs.forEach((c, i) => add(`provider.${name}`, String(i), c));
+  for (const [name, config] of Object.entries(tf.output ?? {})) add("output", name, config);
+  for (const [name, value] of Object.entries(tf.locals ?? {})) add("locals", name, { value });
+  for (const [name, config] of Object.entries(tf.variable ?? {})) add("variable", name, config);
+  for (const [name, config] of Object.entries(tf.module ?? {})) add("module", name, config);
+  if (tf.terraform !== undefined) add("terraform", "terraform", tf.terraform);
+  return blocks;
 }
 
 const REFERENCE = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\.[^}]*)?\}$/;
@@ -16,6 +41,7 @@ const REFERENCE = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\.[^}]*)?\}$/;
  */
 export function buildAppView(stacks: readonly TerraformStack[]): AppView {
   const resources: SynthResource[] = [];
+  const blocks: SynthResource[] = [];
   const byType = new Map<string, SynthResource[]>();
   const byRef = new Map<string, SynthResource>();
   const providers = new Map<string, Record<string, Record<string, any>[]>>();
@@ -31,6 +57,7 @@ export function buildAppView(stacks: readonly TerraformStack[]): AppView {
     terraforms.set(stackName, tf);
     providers.set(stackName, tf.provider ?? {});
     backends.set(stackName, tf.terraform?.backend);
+    blocks.push(...blocksOf(stackName, tf));
     for (const [type, byName] of Object.entries(tf.resource ?? {})) {
       for (const [name, config] of Object.entries(byName)) {
         const path = (config["//"] as { metadata?: { path?: string } } | undefined)?.metadata?.path ?? `${stackName}/${name}`;
@@ -46,6 +73,7 @@ export function buildAppView(stacks: readonly TerraformStack[]): AppView {
 
   return {
     resources,
+    blocks,
     ofType: (type) => byType.get(type) ?? [],
     referenced(from, reference) {
       if (typeof reference !== "string") return undefined;

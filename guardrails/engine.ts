@@ -1,4 +1,4 @@
-import type { AppView, Finding, Rule } from "./types";
+import { EVERY_BLOCK, type AppView, type Finding, type Rule } from "./types";
 
 /** Runs every rule on the resources of its types: one pass, no rule sees a resource twice. */
 export function evaluateRules(view: AppView, rules: readonly Rule[]): Finding[] {
@@ -10,20 +10,26 @@ export function evaluateRules(view: AppView, rules: readonly Rule[]): Finding[] 
       else byType.set(type, [rule]);
     }
   }
+  const everyBlock = byType.get(EVERY_BLOCK) ?? [];
   const findings: Finding[] = [];
-  for (const resource of view.resources) {
-    for (const rule of byType.get(resource.type) ?? []) {
-      let result: ReturnType<Rule["check"]>;
-      try {
-        result = rule.check(resource, view);
-      } catch (e) {
-        // As cdk-nag reports a validation failure: a finding that names the rule, never a crash.
-        findings.push({ rule: failedRule(rule), resource, message: `the rule failed on this resource (${describeError(e)})` });
-        continue;
-      }
-      if (result === undefined) continue;
-      for (const message of typeof result === "string" ? [result] : result) findings.push({ rule, resource, message });
+  const run = (rule: Rule, resource: (typeof view.resources)[number]) => {
+    let result: ReturnType<Rule["check"]>;
+    try {
+      result = rule.check(resource, view);
+    } catch (e) {
+      // As cdk-nag reports a validation failure: a finding that names the rule, never a crash.
+      findings.push({ rule: failedRule(rule), resource, message: `the rule failed on this resource (${describeError(e)})` });
+      return;
     }
+    if (result === undefined) return;
+    for (const message of typeof result === "string" ? [result] : result) findings.push({ rule, resource, message });
+  };
+  for (const resource of view.resources) {
+    for (const rule of byType.get(resource.type) ?? []) run(rule, resource);
+    for (const rule of everyBlock) run(rule, resource);
+  }
+  for (const block of everyBlock.length > 0 ? view.blocks : []) {
+    for (const rule of everyBlock) run(rule, block);
   }
   return findings;
 }

@@ -4,9 +4,11 @@
  * it to prove before apply that a generated job can assume its role (and that look-alike tokens
  * cannot); the `diagnose` tool reuses the trace to explain AccessDenied events.
  *
- * Scope: the semantics of a single resource-based policy (no SCPs, boundaries, sessions, or
- * identity/resource policy interplay). `Resource` is not evaluated (trust policies have none).
- * Policy variables (`${aws:...}`) are not substituted: `${` is literal.
+ * Scope: the semantics of a single policy document (no SCPs, sessions, or identity/resource policy
+ * interplay; a permissions boundary is evaluated as its own document, and the caller ANDs the
+ * decisions). `Resource`/`NotResource` are evaluated only when the request names a resource
+ * (trust policies have none); then they match like IAM resource ARNs: `*` and `?` may cross `:`
+ * and `/`, case-sensitively. Policy variables (`${aws:...}`) are not substituted: `${` is literal.
  *
  * Never throws on user data: a malformed document or statement is an implicit deny (or a
  * statement that does not apply) with the reason in the trace.
@@ -54,6 +56,11 @@ export interface EvaluationRequest {
   readonly principal?: { readonly federated?: string; readonly service?: string; readonly aws?: string };
   /** Condition keys (matched case-insensitively) to values; `undefined` or `[]` = absent. */
   readonly context: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /**
+   * The resource ARN the action is on, for identity policies and boundaries.
+   * @default - Resource/NotResource are not evaluated (a trust policy has none)
+   */
+  readonly resource?: string;
 }
 
 export type Decision = "allow" | "explicit-deny" | "implicit-deny";
@@ -83,6 +90,8 @@ export interface StatementTrace {
   readonly applies: boolean;
   readonly action: { readonly matched: boolean; readonly explanation: string };
   readonly principal: { readonly matched: boolean; readonly explanation: string };
+  /** Always matched when the request names no resource. */
+  readonly resource: { readonly matched: boolean; readonly explanation: string };
   readonly conditionsPassed: boolean;
   readonly conditions: readonly ConditionTrace[];
   /** Anything unusual about the statement (malformed parts, NotPrincipal, Resource ignored...). */
@@ -139,6 +148,7 @@ export function explainEvaluation(evaluation: Evaluation): string {
     if (!r.effect) why.push("no valid Effect");
     if (!r.action.matched) why.push(r.action.explanation);
     if (!r.principal.matched) why.push(r.principal.explanation);
+    if (!r.resource.matched) why.push(r.resource.explanation);
     for (const c of r.conditions) if (!c.passed) why.push(c.explanation);
     lines.push(`  ${name}: does not apply: ${why.join("; ") || r.notes.join("; ")}`);
   }
@@ -176,6 +186,7 @@ function evaluateStatement(raw: unknown, index: number, request: EvaluationReque
       applies: false,
       action: no,
       principal: no,
+      resource: no,
       conditionsPassed: false,
       conditions: [],
       notes: [`statement ${index} is not a JSON object (got ${describeType(raw)}); ignored`],
@@ -184,19 +195,23 @@ function evaluateStatement(raw: unknown, index: number, request: EvaluationReque
   const sid = typeof raw.Sid === "string" ? raw.Sid : undefined;
   const effect = raw.Effect === "Allow" || raw.Effect === "Deny" ? raw.Effect : undefined;
   if (!effect) notes.push(`Effect must be "Allow" or "Deny" (got ${JSON.stringify(raw.Effect) ?? "nothing"}); the statement never applies`);
-  if ("Resource" in raw || "NotResource" in raw) notes.push("Resource/NotResource is not evaluated by this evaluator");
+  if (request.resource === undefined && ("Resource" in raw || "NotResource" in raw)) {
+    notes.push("Resource/NotResource is not evaluated: the request names no resource");
+  }
 
   const action = matchAction(raw, request.action, notes);
   const principal = matchPrincipal(raw, effect, request.principal, notes);
+  const resource = request.resource === undefined ? { matched: true, explanation: "no resource in the request" } : matchResource(raw, request.resource, notes);
   const { passed: conditionsPassed, traces: conditions } = evaluateConditionBlock(raw.Condition, request.context, notes);
 
   return {
     statementIndex: index,
     ...(sid === undefined ? {} : { sid }),
     ...(effect === undefined ? {} : { effect }),
-    applies: effect !== undefined && action.matched && principal.matched && conditionsPassed,
+    applies: effect !== undefined && action.matched && principal.matched && resource.matched && conditionsPassed,
     action,
     principal,
+    resource,
     conditionsPassed,
     conditions,
     notes,
@@ -232,6 +247,32 @@ function matchAction(statement: Record<string, unknown>, action: string, notes: 
   return hit === undefined
     ? { matched: true, explanation: `action ${action} is not excluded by NotAction ${JSON.stringify(patterns)}` }
     : { matched: false, explanation: `action ${action} is excluded by NotAction ${hit}` };
+}
+
+function matchResource(statement: Record<string, unknown>, resource: string, notes: string[]): { matched: boolean; explanation: string } {
+  const hasResource = "Resource" in statement;
+  const hasNotResource = "NotResource" in statement;
+  if (hasResource === hasNotResource) {
+    const explanation = hasResource ? "the statement has both Resource and NotResource" : "the statement has neither Resource nor NotResource";
+    notes.push(`${explanation}; it never applies to a resource`);
+    return { matched: false, explanation };
+  }
+  const element = hasResource ? "Resource" : "NotResource";
+  const patterns = stringList(statement[element]);
+  if (!patterns) {
+    notes.push(`${element} must be a string or a list of strings; the statement never applies`);
+    return { matched: false, explanation: `${element} is malformed` };
+  }
+  // Resource ARNs are case-sensitive; unlike ArnLike, a wildcard here spans `:` and `/`.
+  const hit = patterns.find((p) => globMatch(p, resource));
+  if (hasResource) {
+    return hit !== undefined
+      ? { matched: true, explanation: `resource ${resource} matches Resource ${hit}` }
+      : { matched: false, explanation: `resource ${resource} is not in Resource ${JSON.stringify(patterns)}` };
+  }
+  return hit === undefined
+    ? { matched: true, explanation: `resource ${resource} is not excluded by NotResource ${JSON.stringify(patterns)}` }
+    : { matched: false, explanation: `resource ${resource} is excluded by NotResource ${hit}` };
 }
 
 type RequestPrincipal = EvaluationRequest["principal"];

@@ -18,9 +18,21 @@ export interface SynthResource {
   readonly config: Readonly<Record<string, any>>;
 }
 
+/**
+ * `resourceTypes` entry of a rule that checks every element Terraform reads: each resource and
+ * each other block (see {@link AppView.blocks}).
+ */
+export const EVERY_BLOCK = "*";
+
 /** Everything the rules may look at: all resources of the app, indexed once per synth. */
 export interface AppView {
   readonly resources: readonly SynthResource[];
+  /**
+   * Every other top-level element of every stack, shaped like a resource: data sources
+   * (type `data.<type>`), providers (`provider.<name>`, name = index), outputs (`output`), locals
+   * (`locals`, one per name), variables (`variable`), modules (`module`) and the `terraform` block.
+   */
+  readonly blocks: readonly SynthResource[];
   /** Resources of one type across all stacks. */
   ofType(type: string): readonly SynthResource[];
   /** The resource a `${type.name.attr}` reference (or `type.name`) points at, in the same stack. */
@@ -49,7 +61,7 @@ export interface Rule {
   readonly fix: string;
   /** Where the rule comes from (docs, incident, scanner). */
   readonly source: string;
-  /** Terraform types the rule inspects; the engine calls `check` only for these. */
+  /** Terraform types the rule inspects; the engine calls `check` only for these ({@link EVERY_BLOCK}: all). */
   readonly resourceTypes: readonly string[];
   /** Warnings are printed; errors fail synth. @default "error" */
   readonly severity?: "error" | "warning";

@@ -1,5 +1,6 @@
 import { ActionsVariable } from "@cdktf/provider-github/lib/actions-variable";
 import { Construct } from "constructs";
+import { terraformLiterals } from "./terraform-text";
 
 export interface ActionsVariablesProps {
   /** Repository name (without the owner). */
@@ -19,11 +20,12 @@ export class ActionsVariables extends Construct {
     super(scope, id);
     const resources: Record<string, ActionsVariable> = {};
     for (const name of Object.keys(props.variables).sort()) {
-      resources[name] = new ActionsVariable(this, name, {
-        repository: props.repository,
-        variableName: name,
-        value: props.variables[name],
-      });
+      resources[name] = new ActionsVariable(
+        this,
+        name,
+        // Values are free text (a user's own variables): literal, never an expression.
+        terraformLiterals({ repository: props.repository, variableName: name, value: props.variables[name] }),
+      );
     }
     this.resources = resources;
   }

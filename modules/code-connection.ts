@@ -1,5 +1,6 @@
 import { CodeconnectionsConnection } from "@cdktf/provider-aws/lib/codeconnections-connection";
 import { Construct } from "constructs";
+import { terraformLiterals } from "./terraform-text";
 
 export interface CodeConnectionProps {
   /** Connection name (1-32 characters), shown in the console where the handshake is completed. */
@@ -18,13 +19,13 @@ export class CodeConnection extends Construct {
 
   constructor(scope: Construct, id: string, props: CodeConnectionProps) {
     super(scope, id);
-    this.resource = new CodeconnectionsConnection(this, "Resource", {
+    this.resource = new CodeconnectionsConnection(this, "Resource", terraformLiterals({
       name: props.name,
       providerType: "GitHub",
       tags: props.tags,
       // Recreating it means redoing the console handshake and re-pointing every runner.
       lifecycle: { preventDestroy: true },
-    });
+    }));
   }
 
   get arn(): string {

@@ -2,15 +2,19 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { CodebuildWebhook } from "@cdktf/provider-aws/lib/codebuild-webhook";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-policies-exclusive";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { Op, Token } from "cdktf";
+import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
+import { Op, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import {
   codebuildLogGroupName,
   codebuildProjectArn,
   logGroupArn,
   repositoryUrl,
+  runnerServiceRoleName,
 } from "../config/derive";
+import { terraformLiterals } from "./terraform-text";
 import { ecrPushStatements, renderPolicy, serviceTrustPolicy, type PolicyStatement } from "./policy-document";
 
 /** Tag naming the person whose token a legacy-token runner uses. */
@@ -71,9 +75,27 @@ export interface CodeBuildRunnerProps {
    * @default - none
    */
   readonly ecrPushRepositoryArns?: readonly string[];
+  /**
+   * IAM path of the service role; the stacks pass the template's path (config aws.iam.path).
+   * @default "/"
+   */
+  readonly rolePath?: string;
+  /**
+   * ARN of the service role's permissions boundary; the stacks pass the template's boundary.
+   * @default - no boundary
+   */
+  readonly permissionsBoundaryArn?: string;
+  /**
+   * What the service role must wait for (the boundary policy, when this stack creates it).
+   * @default - none
+   */
+  readonly roleDependsOn?: ITerraformDependable[];
   /** @default - none besides the provider's default tags */
   readonly tags?: Record<string, string>;
 }
+
+/** Name of the service role's one inline policy. */
+export const RUNNER_POLICY_NAME = "codebuild-runner";
 
 /** codeconnections:* for codeconnections ARNs, codestar-connections:* for the older prefix. */
 export function connectionActions(connectionArn: string): string[] {
@@ -100,18 +122,21 @@ export class CodeBuildRunner extends Construct {
     const logGroupName = codebuildLogGroupName(projectName);
     const projectArn = codebuildProjectArn(accountId, region, projectName);
 
-    this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+    this.logGroup = new CloudwatchLogGroup(this, "LogGroup", terraformLiterals({
       name: logGroupName,
       retentionInDays: props.logRetentionDays ?? 30,
       tags: props.tags,
-    });
+    }));
 
-    this.serviceRole = new IamRole(this, "ServiceRole", {
-      name: `codebuild-${projectName}`,
+    this.serviceRole = new IamRole(this, "ServiceRole", terraformLiterals({
+      name: runnerServiceRoleName(projectName),
+      path: props.rolePath,
+      permissionsBoundary: props.permissionsBoundaryArn,
+      dependsOn: props.roleDependsOn,
       description: `Service role of the CodeBuild runner ${projectName}`,
       assumeRolePolicy: renderPolicy(serviceTrustPolicy("codebuild.amazonaws.com", accountId, projectArn)),
       tags: props.tags,
-    });
+    }));
 
     const groupArn = logGroupArn(accountId, region, logGroupName);
     const statements: PolicyStatement[] = [
@@ -131,16 +156,27 @@ export class CodeBuildRunner extends Construct {
         : { Sid: "ReadGitHubToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: props.auth.secretArn },
       ...ecrPushStatements(props.ecrPushRepositoryArns ?? [], false),
     ];
-    this.servicePolicy = new IamRolePolicy(this, "ServicePolicy", {
+    this.servicePolicy = new IamRolePolicy(this, "ServicePolicy", terraformLiterals({
       role: this.serviceRole.name,
-      name: "codebuild-runner",
+      name: RUNNER_POLICY_NAME,
       policy: renderPolicy({ Version: "2012-10-17", Statement: statements }),
+    }));
+    // Authoritative like the deploy roles: every job on the runner runs as this role, so a policy
+    // added by hand would reach every branch and pull request that can queue a job.
+    new IamRolePoliciesExclusive(this, "InlinePoliciesExclusive", {
+      roleName: this.serviceRole.name,
+      policyNames: [RUNNER_POLICY_NAME],
+      dependsOn: [this.servicePolicy],
+    });
+    new IamRolePolicyAttachmentsExclusive(this, "ManagedPoliciesExclusive", {
+      roleName: this.serviceRole.name,
+      policyArns: [],
     });
 
     const location =
       props.scope.kind === "organization" ? ORGANIZATION_WEBHOOK_LOCATION : repositoryUrl(props.scope.owner, props.scope.repository);
 
-    this.project = new CodebuildProject(this, "Resource", {
+    this.project = new CodebuildProject(this, "Resource", terraformLiterals({
       name: projectName,
       description: `GitHub Actions runner for ${props.scope.kind === "organization" ? `the ${props.scope.owner} organisation` : `${props.scope.owner}/${props.scope.repository}`}`,
       serviceRole: this.serviceRole.arn,
@@ -168,10 +204,10 @@ export class CodeBuildRunner extends Construct {
       // The role must be able to use the connection before CodeBuild validates the source
       // (else OAuthProviderException / "Access denied to connection").
       dependsOn: [this.servicePolicy, this.logGroup],
-    });
+    }));
 
     if (props.createWebhook) {
-      this.webhook = new CodebuildWebhook(this, "Webhook", {
+      this.webhook = new CodebuildWebhook(this, "Webhook", terraformLiterals({
         projectName: this.project.name,
         buildType: "BUILD",
         filterGroup: [{ filter: [{ type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" }] }],
@@ -190,7 +226,7 @@ export class CodeBuildRunner extends Construct {
                   },
                 ],
               },
-      });
+      }));
     }
   }
 }

@@ -5,6 +5,7 @@ import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-r
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { RoleSubjects } from "../config/derive";
+import { terraformLiterals } from "./terraform-text";
 import { ecrPushStatements, githubOidcTrustPolicy, renderPolicy, type PolicyDocument } from "./policy-document";
 
 export interface DeployRoleProps {
@@ -26,6 +27,17 @@ export interface DeployRoleProps {
    * @default false
    */
   readonly ecrPull?: boolean;
+  /**
+   * IAM path of the role; the stacks pass the template's path (config aws.iam.path), which the
+   * deploy role is confined to.
+   * @default "/"
+   */
+  readonly path?: string;
+  /**
+   * ARN of the permissions boundary; the stacks pass the template's boundary.
+   * @default - no boundary
+   */
+  readonly permissionsBoundaryArn?: string;
   /** @default 3600 (one hour: an image build rarely needs longer) */
   readonly maxSessionDurationSeconds?: number;
   /**
@@ -57,49 +69,51 @@ export class DeployRole extends Construct {
 
   constructor(scope: Construct, id: string, props: DeployRoleProps) {
     super(scope, id);
-    this.resource = new IamRole(this, "Resource", {
+    this.resource = new IamRole(this, "Resource", terraformLiterals({
       name: props.roleName,
+      path: props.path,
+      permissionsBoundary: props.permissionsBoundaryArn,
       description: props.description,
       assumeRolePolicy: renderPolicy(githubOidcTrustPolicy(props.oidcProviderArn, props.subjects)),
       maxSessionDuration: props.maxSessionDurationSeconds ?? 3600,
       tags: props.tags,
       dependsOn: props.dependsOn,
-    });
+    }));
 
     const statements = ecrPushStatements(props.ecrPushRepositoryArns ?? [], props.ecrPull ?? false);
     const policyNames: string[] = [];
     if (statements.length > 0) {
-      this.ecrPushPolicy = new IamRolePolicy(this, "EcrPushPolicy", {
+      this.ecrPushPolicy = new IamRolePolicy(this, "EcrPushPolicy", terraformLiterals({
         role: this.resource.name,
         name: ECR_PUSH_POLICY_NAME,
         policy: renderPolicy({ Version: "2012-10-17", Statement: statements }),
-      });
+      }));
       policyNames.push(ECR_PUSH_POLICY_NAME);
     }
 
     const inlinePolicies: Record<string, IamRolePolicy> = {};
     for (const [name, document] of Object.entries(props.inlinePolicies ?? {})) {
       if (name === ECR_PUSH_POLICY_NAME) throw new Error(`inline policy name "${name}" is reserved for the ECR push policy`);
-      inlinePolicies[name] = new IamRolePolicy(this, `Policy-${name}`, {
+      inlinePolicies[name] = new IamRolePolicy(this, `Policy-${name}`, terraformLiterals({
         role: this.resource.name,
         name,
         policy: renderPolicy(document),
-      });
+      }));
       policyNames.push(name);
     }
     this.inlinePolicies = inlinePolicies;
 
     const policies = [...(this.ecrPushPolicy ? [this.ecrPushPolicy] : []), ...Object.values(inlinePolicies)];
-    new IamRolePoliciesExclusive(this, "InlinePoliciesExclusive", {
+    new IamRolePoliciesExclusive(this, "InlinePoliciesExclusive", terraformLiterals({
       roleName: this.resource.name,
       policyNames,
       dependsOn: policies.length > 0 ? policies : undefined,
-    });
+    }));
     // No managed policies at all (IAM-006): AdministratorAccess attached by hand would otherwise
     // stay invisible to every review of this repository.
-    new IamRolePolicyAttachmentsExclusive(this, "ManagedPoliciesExclusive", {
+    new IamRolePolicyAttachmentsExclusive(this, "ManagedPoliciesExclusive", terraformLiterals({
       roleName: this.resource.name,
       policyArns: [],
-    });
+    }));
   }
 }

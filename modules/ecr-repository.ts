@@ -1,6 +1,7 @@
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository as EcrRepositoryResource } from "@cdktf/provider-aws/lib/ecr-repository";
 import { Construct } from "constructs";
+import { terraformLiterals } from "./terraform-text";
 
 export interface EcrRepositoryProps {
   /** Repository name, e.g. `team/app`. */
@@ -62,7 +63,7 @@ export class EcrRepository extends Construct {
   constructor(scope: Construct, id: string, props: EcrRepositoryProps) {
     super(scope, id);
     const encryption = props.encryption ?? { type: "KMS" };
-    this.resource = new EcrRepositoryResource(this, "Resource", {
+    this.resource = new EcrRepositoryResource(this, "Resource", terraformLiterals({
       name: props.name,
       imageTagMutability: props.tagMutability ?? "IMMUTABLE",
       imageScanningConfiguration: { scanOnPush: props.scanOnPush ?? true },
@@ -70,10 +71,10 @@ export class EcrRepository extends Construct {
       forceDelete: false,
       tags: props.tags,
       lifecycle: { preventDestroy: true },
-    });
-    this.lifecyclePolicy = new EcrLifecyclePolicy(this, "LifecyclePolicy", {
+    }));
+    this.lifecyclePolicy = new EcrLifecyclePolicy(this, "LifecyclePolicy", terraformLiterals({
       repository: this.resource.name,
       policy: JSON.stringify(ecrLifecycleRules(props.keepLastImages ?? 30, props.untaggedExpireDays ?? 7)),
-    });
+    }));
   }
 }

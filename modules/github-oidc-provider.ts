@@ -1,6 +1,7 @@
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { Construct } from "constructs";
 import { OIDC_URL, STS_AUDIENCE } from "../config/derive";
+import { terraformLiterals } from "./terraform-text";
 
 export interface GithubOidcProviderProps {
   /**
@@ -20,12 +21,12 @@ export class GithubOidcProvider extends Construct {
 
   constructor(scope: Construct, id: string, props: GithubOidcProviderProps = {}) {
     super(scope, id);
-    this.resource = new IamOpenidConnectProvider(this, "Resource", {
+    this.resource = new IamOpenidConnectProvider(this, "Resource", terraformLiterals({
       url: OIDC_URL,
       clientIdList: [STS_AUDIENCE],
       tags: props.tags,
       // Every deploy role in the account trusts it: destroying it breaks them all at once.
       lifecycle: { preventDestroy: true },
-    });
+    }));
   }
 }

@@ -4,6 +4,7 @@
  */
 import { Fn, Token } from "cdktf";
 import { OIDC_HOST, STS_AUDIENCE, type RoleSubjects } from "../config/derive";
+import { jsonencodeLiterals } from "./terraform-text";
 
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 
@@ -11,7 +12,9 @@ export interface PolicyStatement {
   readonly Sid?: string;
   readonly Effect: "Allow" | "Deny";
   readonly Principal?: { readonly Federated?: string; readonly Service?: string; readonly AWS?: string };
-  readonly Action: string | string[];
+  /** Exactly one of Action and NotAction (the template writes NotAction in Deny statements only). */
+  readonly Action?: string | string[];
+  readonly NotAction?: string | string[];
   readonly Resource?: string | string[];
   readonly Condition?: ConditionBlock;
 }
@@ -25,11 +28,12 @@ export interface PolicyDocument {
  * Renders a policy for a Terraform string attribute. Plain JSON when every value is known at
  * synth time (readable in plans, parseable by the guardrails); `jsonencode(...)` when a value is
  * a reference (e.g. a connection ARN AWS assigns), because a token inside JSON.stringify breaks
- * `cdktf synth --hcl`.
+ * `cdktf synth --hcl`. Either way the strings stay literals: the JSON text is escaped where the
+ * attribute is set (terraformLiterals), the jsonencode document here (cdktf renders it as HCL).
  */
 export function renderPolicy(doc: PolicyDocument): string {
   const json = JSON.stringify(doc);
-  return Token.isUnresolved(json) ? Fn.jsonencode(doc) : json;
+  return Token.isUnresolved(json) ? Fn.jsonencode(jsonencodeLiterals(doc)) : json;
 }
 
 export const SUB_KEY = `${OIDC_HOST}:sub`;

@@ -1,5 +1,6 @@
 import { RepositoryCollaborators } from "@cdktf/provider-github/lib/repository-collaborators";
 import { Construct } from "constructs";
+import { terraformLiterals } from "./terraform-text";
 import type { ProviderPermission } from "../config/schema";
 import { ImportExisting } from "./terraform-blocks";
 
@@ -39,12 +40,12 @@ export class RepositoryAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: RepositoryAccessProps) {
     super(scope, id);
-    this.resource = new RepositoryCollaborators(this, "Resource", {
+    this.resource = new RepositoryCollaborators(this, "Resource", terraformLiterals({
       repository: props.repository,
       user: props.collaborators.map((c) => ({ username: c.username, permission: c.permission })),
       team: (props.teams ?? []).map((t) => ({ teamId: t.slug, permission: t.permission })),
       ignoreTeam: props.ignoreTeams?.length ? props.ignoreTeams.map((slug) => ({ teamId: slug })) : undefined,
-    });
+    }));
     // Without it, the first apply would overwrite the list unseen: a create replaces everyone.
     if (props.adoptExisting ?? true) new ImportExisting(this, "Import", this.resource, props.repository);
   }

@@ -5,6 +5,7 @@
  */
 import { TerraformElement, type TerraformResource } from "cdktf";
 import { Construct } from "constructs";
+import { terraformString } from "./terraform-text";
 
 /** A root-module resource address (`type.name`), the only form these blocks take here. */
 const ADDRESS = /^[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -64,7 +65,8 @@ export class ImportExisting extends TerraformElement {
   }
 
   override toTerraform(): any {
-    return { import: [{ to: this.to, id: this.importId }] };
+    // The id is a Terraform string like any other: `${` in it would be evaluated.
+    return { import: [{ to: this.to, id: terraformString(this.importId) }] };
   }
 
   override toHclTerraform(): any {
@@ -72,7 +74,7 @@ export class ImportExisting extends TerraformElement {
       import: [
         {
           to: { value: this.to, type: "simple", storageClassType: "reference" },
-          id: { value: this.importId, type: "simple", storageClassType: "string" },
+          id: { value: terraformString(this.importId), type: "simple", storageClassType: "string" },
         },
       ],
     };

@@ -9,7 +9,8 @@ import { Construct } from "constructs";
 // Deep import: the provider's barrel module loads every resource and makes synth ~10x slower.
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import { workflowPath } from "../config/derive";
-import { escapeForTerraform, GENERATED_MARKER } from "../workflows/render";
+import { GENERATED_MARKER } from "../workflows/render";
+import { terraformLiterals } from "./terraform-text";
 
 export interface WorkflowFileProps {
   /** Name of the repository (without the owner) the file is committed to. */
@@ -55,16 +56,16 @@ export class WorkflowFile extends Construct {
 
     this.path = workflowPath(props.file);
     this.content = props.content;
-    this.resource = new RepositoryFile(this, "Resource", {
+    this.resource = new RepositoryFile(this, "Resource", terraformLiterals({
       repository: props.repository,
       branch: props.branch,
       file: this.path,
-      // Terraform reads ${ and %{ in JSON strings as its own templates; without the escape,
-      // ${{ github.sha }} fails the plan (WF-008).
-      content: escapeForTerraform(props.content),
+      // Terraform reads ${ and %{ in JSON strings as its own templates; without the escape
+      // (terraformLiterals, as every argument), ${{ github.sha }} fails the plan (WF-008).
+      content: props.content,
       commitMessage: props.commitMessage ?? `Update ${this.path} (generated from the platform config)`,
       // The file carries the generated header: replace a hand-made file at that path on first apply.
       overwriteOnCreate: true,
-    });
+    }));
   }
 }

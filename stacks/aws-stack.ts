@@ -6,6 +6,7 @@ import {
   ecrRepositoryArn,
   isRunnerReady,
   oidcProviderArn,
+  permissionsBoundaryArn,
   roleArn,
   roleSubjects,
   selfSubjectIdentity,
@@ -14,10 +15,12 @@ import {
 import type { PlatformConfig } from "../config/schema";
 import { CodeBuildRunner } from "../modules/codebuild-runner";
 import { CodeConnection } from "../modules/code-connection";
-import { deployPolicy, planPolicy } from "../modules/ci-policies";
+import { deployPolicy, planPolicy, type CiPolicyScope } from "../modules/ci-policies";
 import { DeployRole } from "../modules/deploy-role";
 import { EcrRepository } from "../modules/ecr-repository";
 import { GithubOidcProvider } from "../modules/github-oidc-provider";
+import { terraformLiterals } from "../modules/terraform-text";
+import { PermissionsBoundary } from "../modules/permissions-boundary";
 import { suppressRule } from "../guardrails/suppressions";
 import { configureStateBackend } from "./backend";
 import { PlatformStack } from "./platform-stack";
@@ -54,6 +57,8 @@ export class AwsPlatformStack extends PlatformStack {
   readonly ecrRepositories: Readonly<Record<string, EcrRepository>>;
   readonly deployRoles: Readonly<Record<string, DeployRole>>;
   readonly runners: Readonly<Record<string, CodeBuildRunner>>;
+  /** The permissions boundary every role of this stack carries. */
+  readonly permissionsBoundary: PermissionsBoundary;
   /** The template's own plan and deploy roles (config `self`). */
   readonly ciRoles?: { readonly plan: DeployRole; readonly deploy: DeployRole };
   /** ECR repository name -> the addresses synthesized for it (the managed inventory's entries). */
@@ -63,12 +68,16 @@ export class AwsPlatformStack extends PlatformStack {
     super(scope, stackName);
     const { accountId, region } = config.aws;
 
-    new AwsProvider(this, "aws", {
-      region,
-      // Refuses to plan or apply with credentials of any other account.
-      allowedAccountIds: [accountId],
-      defaultTags: [{ tags: DEFAULT_TAGS }],
-    });
+    new AwsProvider(
+      this,
+      "aws",
+      terraformLiterals({
+        region,
+        // Refuses to plan or apply with credentials of any other account.
+        allowedAccountIds: [accountId],
+        defaultTags: [{ tags: DEFAULT_TAGS }],
+      }),
+    );
     configureStateBackend(this, stackName, config.aws);
 
     // OIDC provider: created here, or the account's existing one (only one may exist).
@@ -80,6 +89,25 @@ export class AwsPlatformStack extends PlatformStack {
       this.oidcProvider = new GithubOidcProvider(this, "GithubOidcProvider");
       roleDependencies.push(this.oidcProvider.resource);
     }
+
+    // Every role lives under one IAM path and carries one boundary: the deploy role may manage
+    // roles under that path only, and only with that boundary (modules/ci-policies.ts).
+    const iamPath = config.aws.iam.path;
+    const boundaryArn = permissionsBoundaryArn(accountId, region, iamPath, config.aws.iam.permissionsBoundaryName);
+    const ciScope = this.ciScopeFor(config, providerArn, boundaryArn);
+    this.permissionsBoundary = new PermissionsBoundary(this, "PermissionsBoundary", {
+      policyName: config.aws.iam.permissionsBoundaryName,
+      accountId,
+      region,
+      iamPath,
+      permissionsBoundaryArn: boundaryArn,
+      ciRoleNames: ciScope?.ciRoleNames ?? [],
+      ci: ciScope,
+      runnerTokenSecretArns: config.repositories.flatMap((r) => (r.runner?.legacyPersonalToken ? [r.runner.legacyPersonalToken.secretArn] : [])),
+    });
+    // The boundary (its ARN is written literally, so Terraform needs the order) exists before any role.
+    roleDependencies.push(this.permissionsBoundary.resource);
+    const roleDefaults = { path: iamPath, permissionsBoundaryArn: boundaryArn };
 
     const ecrRepositories: Record<string, EcrRepository> = {};
     for (const ecr of config.repositories.flatMap((r) => r.ecrRepositories)) {
@@ -107,20 +135,25 @@ export class AwsPlatformStack extends PlatformStack {
           ecrPushRepositoryArns: ecrArns(role.ecrPush),
           ecrPull: role.ecrPull,
           maxSessionDurationSeconds: role.maxSessionDurationSeconds,
+          ...roleDefaults,
           dependsOn: roleDependencies,
         });
         for (const w of role.wildcardSubjects) suppressRule(built.resource, "OIDC-013", `${w.pattern}: ${w.reason}`);
         deployRoles[role.name] = built;
-        new TerraformOutput(this, constructId("RoleArn", role.name), {
-          value: roleArn(accountId, region, role.name),
-          description: `ARN of ${role.name}, also set as an Actions variable on ${repo.name}`,
-        });
+        new TerraformOutput(
+          this,
+          constructId("RoleArn", role.name),
+          terraformLiterals({
+            value: roleArn(accountId, region, role.name, iamPath),
+            description: `ARN of ${role.name}, also set as an Actions variable on ${repo.name}`,
+          }),
+        );
       }
     }
     this.deployRoles = deployRoles;
 
-    if (config.self !== undefined && config.aws.stateBackend !== undefined) {
-      this.ciRoles = this.ciRolesFor(config, config.self, config.aws.stateBackend, providerArn, roleDependencies);
+    if (config.self !== undefined && ciScope !== undefined) {
+      this.ciRoles = this.ciRolesFor(config, config.self, ciScope, roleDependencies);
     }
 
     const runners: Record<string, CodeBuildRunner> = {};
@@ -170,6 +203,9 @@ export class AwsPlatformStack extends PlatformStack {
         timeoutMinutes: runner.timeoutMinutes,
         logRetentionDays: runner.logRetentionDays,
         ecrPushRepositoryArns: ecrArns(runner.ecrPush),
+        rolePath: iamPath,
+        permissionsBoundaryArn: boundaryArn,
+        roleDependsOn: [this.permissionsBoundary.resource],
       });
       // Opt-ins written in the config become visible suppressions: synth prints them with their reason.
       if (runner.privilegedMode.enabled && runner.privilegedMode.reason) {
@@ -183,6 +219,24 @@ export class AwsPlatformStack extends PlatformStack {
     emitDepartures(this, "ecrRepositories", options.ecrDepartures ?? NO_DEPARTURES);
   }
 
+  /** What the CI roles (config `self`) may reach; undefined without `self` and a state backend. */
+  private ciScopeFor(config: PlatformConfig, providerArn: string, boundaryArn: string): CiPolicyScope | undefined {
+    const { self } = config;
+    const state = config.aws.stateBackend;
+    if (self === undefined || state === undefined) return undefined;
+    return {
+      accountId: config.aws.accountId,
+      region: config.aws.region,
+      iamPath: config.aws.iam.path,
+      permissionsBoundaryArn: boundaryArn,
+      ciRoleNames: [self.planRoleName, self.deployRoleName],
+      oidcProviderArn: providerArn,
+      stateBucket: state.bucket,
+      stateKeyPrefix: state.keyPrefix,
+      codebuildProjects: config.repositories.flatMap((r) => (r.runner ? [r.runner.projectName] : [])),
+    };
+  }
+
   /**
    * The identities of this template's own workflows: plans on pull requests of the self
    * repository (read-only), applies from its protected environment (everything the stack manages).
@@ -190,50 +244,74 @@ export class AwsPlatformStack extends PlatformStack {
   private ciRolesFor(
     config: PlatformConfig,
     self: NonNullable<PlatformConfig["self"]>,
-    state: NonNullable<PlatformConfig["aws"]["stateBackend"]>,
-    providerArn: string,
+    scope: CiPolicyScope,
     dependsOn: ITerraformDependable[],
   ): { plan: DeployRole; deploy: DeployRole } {
     const { accountId, region } = config.aws;
     const identity = selfSubjectIdentity(config, self);
-    const scope = { accountId, region, oidcProviderArn: providerArn, stateBucket: state.bucket, stateKeyPrefix: state.keyPrefix };
     const none = { branches: [], tags: [], environments: [], pullRequest: false };
     const repo = `${config.github.owner}/${self.repository}`;
+    const roleDefaults = { path: scope.iamPath, permissionsBoundaryArn: scope.permissionsBoundaryArn };
 
     const plan = new DeployRole(this, "PlatformPlanRole", {
       roleName: self.planRoleName,
-      description: `Read-only plans of this platform from pull requests of ${repo}`,
-      oidcProviderArn: providerArn,
-      subjects: roleSubjects(identity, { ...none, pullRequest: true }, []),
+      description: `Read-only plans of this platform from pull requests and ${self.defaultBranch} of ${repo}`,
+      oidcProviderArn: scope.oidcProviderArn,
+      // Pull requests (plan.yml), and the default branch: deploy.yml plans there, with no credential
+      // that can write, and only its apply job enters the environment the deploy role trusts.
+      subjects: roleSubjects(identity, { ...none, pullRequest: true, branches: [self.defaultBranch] }, []),
       inlinePolicies: { "platform-plan": planPolicy(scope) },
+      ...roleDefaults,
       dependsOn,
     });
+    const planPolicyConstruct = plan.inlinePolicies["platform-plan"];
     suppressRule(
-      plan,
+      planPolicyConstruct,
       "IAM-003",
       "the plan role reads every ECR repository's settings (Describe/Get/List only) so terraform plan can compare them; it cannot push or change images",
+    );
+    suppressRule(
+      planPolicyConstruct,
+      "IAM-002",
+      `the plan role only reads (Get/List/Describe): roles under ${scope.iamPath}, and repositories, connections and log groups of this account and region by type, so a pull request that adds one can be planned`,
     );
 
     const deploy = new DeployRole(this, "PlatformDeployRole", {
       roleName: self.deployRoleName,
       description: `Applies this platform from the ${self.environment} environment of ${repo}`,
-      oidcProviderArn: providerArn,
+      oidcProviderArn: scope.oidcProviderArn,
       subjects: roleSubjects(identity, { ...none, environments: [self.environment] }, []),
       inlinePolicies: { "platform-deploy": deployPolicy(scope) },
+      ...roleDefaults,
       dependsOn,
     });
-    const deployReason = `the deploy role is what cdktf deploy runs as: it must create and change the roles, ECR repositories and runners this stack manages; only jobs in the protected ${self.environment} environment of ${repo} can assume it`;
-    suppressRule(deploy, "IAM-003", deployReason);
-    suppressRule(deploy, "IAM-004", deployReason);
+    const deployPolicyConstruct = deploy.inlinePolicies["platform-deploy"];
+    // True because of what the policy itself says (each is a tested property of deployPolicy).
+    const confined = `it may create and change only roles under the IAM path ${scope.iamPath}, only with the permissions boundary ${scope.permissionsBoundaryArn} on them, pass them to codebuild.amazonaws.com only, and is explicitly denied changing itself, the plan role, the boundary or any role's boundary; only jobs in the protected ${self.environment} environment of ${repo} can assume it`;
+    suppressRule(
+      deployPolicyConstruct,
+      "IAM-003",
+      `the deploy role is what cdktf deploy runs as: it creates and configures the ECR repositories of this account and region (never pushes or deletes images); ${confined}`,
+    );
+    suppressRule(deployPolicyConstruct, "IAM-004", `the deploy role is what cdktf deploy runs as: ${confined}`);
+    suppressRule(
+      deployPolicyConstruct,
+      "IAM-002",
+      `the deploy role's wildcards stay inside what the stack manages: roles under ${scope.iamPath} (with the boundary), and ECR repositories, connections, log groups and ECR's KMS grants of this account and region by type, so a pull request that adds one is deployable without an administrator`,
+    );
 
     for (const [id, role, what] of [
       ["PlatformPlanRoleArn", self.planRoleName, "plan"],
       ["PlatformDeployRoleArn", self.deployRoleName, "deploy"],
     ] as const) {
-      new TerraformOutput(this, id, {
-        value: roleArn(accountId, region, role),
-        description: `ARN of the ${what} role of ${repo}'s own workflows, also set as an Actions variable there`,
-      });
+      new TerraformOutput(
+        this,
+        id,
+        terraformLiterals({
+          value: roleArn(accountId, region, role, scope.iamPath),
+          description: `ARN of the ${what} role of ${repo}'s own workflows, also set as an Actions variable there`,
+        }),
+      );
     }
     return { plan, deploy };
   }

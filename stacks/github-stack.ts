@@ -19,6 +19,7 @@ import { PLATFORM_METADATA_KEY } from "../guardrails/support";
 import { ActionsVariables } from "../modules/actions-variables";
 import { DeployEnvironment } from "../modules/deploy-environment";
 import { RepositoryAccess } from "../modules/repository-access";
+import { terraformLiterals } from "../modules/terraform-text";
 import { WorkflowFile } from "../modules/workflow-file";
 import { imageBuildPushWorkflow } from "../workflows/image-build-push";
 import type { Workflow } from "../workflows/model";
@@ -51,7 +52,7 @@ export function repositoryVariables(config: PlatformConfig, repo: RepositoryConf
   };
   if (ecrNames.size > 0) variables[VARIABLE_ECR_REGISTRY] = ecrRegistry(accountId, region);
   for (const name of ecrNames) variables[ecrRepositoryVariable(name)] = name;
-  for (const role of repo.deployRoles) variables[roleArnVariable(role.name)] = roleArn(accountId, region, role.name);
+  for (const role of repo.deployRoles) variables[roleArnVariable(role.name)] = roleArn(accountId, region, role.name, config.aws.iam.path);
   return variables;
 }
 
@@ -60,9 +61,10 @@ export function selfRepositoryVariables(config: PlatformConfig, self: SelfConfig
   const { accountId, region } = config.aws;
   return {
     [VARIABLE_AWS_REGION]: region,
-    [SELF_VARIABLES.planRoleArn]: roleArn(accountId, region, self.planRoleName),
+    [SELF_VARIABLES.planRoleArn]: roleArn(accountId, region, self.planRoleName, config.aws.iam.path),
     [SELF_VARIABLES.planAppId]: String(self.planApp.appId),
-    [SELF_VARIABLES.planAppInstallationId]: String(self.planApp.installationId),
+    // deploy.yml's job environment: it cannot name another environment than the one the deploy role trusts.
+    [SELF_VARIABLES.deployEnvironment]: self.environment,
   };
 }
 
@@ -70,9 +72,8 @@ export function selfRepositoryVariables(config: PlatformConfig, self: SelfConfig
 export function selfEnvironmentVariables(config: PlatformConfig, self: SelfConfig): Record<string, string> {
   const { accountId, region } = config.aws;
   return {
-    [SELF_VARIABLES.deployRoleArn]: roleArn(accountId, region, self.deployRoleName),
+    [SELF_VARIABLES.deployRoleArn]: roleArn(accountId, region, self.deployRoleName, config.aws.iam.path),
     [SELF_VARIABLES.deployAppId]: String(self.deployApp.appId),
-    [SELF_VARIABLES.deployAppInstallationId]: String(self.deployApp.installationId),
   };
 }
 
@@ -110,11 +111,13 @@ export class GithubPlatformStack extends PlatformStack {
   readonly deployEnvironment?: DeployEnvironment;
   /** Repository name -> the addresses synthesized for it (the managed inventory's entries). */
   readonly managed: Readonly<Record<string, readonly string[]>>;
+  /** Environments of the configured repositories, keyed `<repository>/<environment>`. */
+  readonly environments: Readonly<Record<string, DeployEnvironment>>;
 
   constructor(scope: Construct, stackName: string, config: PlatformConfig, options: GithubPlatformStackOptions = {}) {
     super(scope, stackName);
     // Credentials come from the environment (GITHUB_TOKEN or GITHUB_APP_* variables), never from code.
-    new GithubProvider(this, "github", { owner: config.github.owner });
+    new GithubProvider(this, "github", terraformLiterals({ owner: config.github.owner }));
     configureStateBackend(this, stackName, config.aws);
 
     const access: Record<string, RepositoryAccess> = {};
@@ -123,6 +126,7 @@ export class GithubPlatformStack extends PlatformStack {
     // What each repository name owns here, for the managed inventory.
     const owned = new Map<string, Construct[]>();
     const own = (repository: string, c: Construct) => owned.set(repository, [...(owned.get(repository) ?? []), c]);
+    const environments: Record<string, DeployEnvironment> = {};
     const self = config.self;
     const selfKey = self?.repository.toLowerCase();
     config.repositories.forEach((repo) => {
@@ -145,6 +149,19 @@ export class GithubPlatformStack extends PlatformStack {
         },
       });
       own(repo.name, variables[repo.name]);
+      // Every environment a role trusts is one of these (config cross-references): none is left for
+      // GitHub to create unprotected on first use. ':' is in neither name, so ids never collide.
+      for (const env of repo.environments) {
+        environments[`${repo.name}/${env.name}`] = new DeployEnvironment(this, constructId("Environment", `${repo.name}:${env.name}`), {
+          repository: repo.name,
+          environment: env.name,
+          branches: env.branches.length + env.tags.length > 0 ? env.branches : [repo.defaultBranch],
+          tags: env.tags,
+          reviewers: env.reviewers,
+          preventSelfReview: env.preventSelfReview,
+        });
+        own(repo.name, environments[`${repo.name}/${env.name}`]);
+      }
       const identity = subjectIdentity(config, repo);
       repo.workflows.forEach((wf) => {
         if (wf.runsOn === "codebuild" && repo.runner && !isRunnerReady(config, repo.runner)) {
@@ -190,7 +207,7 @@ export class GithubPlatformStack extends PlatformStack {
       this.deployEnvironment = new DeployEnvironment(this, "PlatformDeployEnvironment", {
         repository: self.repository,
         environment: self.environment,
-        branch: self.defaultBranch,
+        branches: [self.defaultBranch],
         reviewers: self.reviewers,
         variables: selfEnvironmentVariables(config, self),
       });
@@ -200,6 +217,7 @@ export class GithubPlatformStack extends PlatformStack {
     this.access = access;
     this.variables = variables;
     this.workflowFiles = workflowFiles;
+    this.environments = environments;
     this.managed = addressMap(owned);
     emitDepartures(this, "repositories", options.departures ?? NO_DEPARTURES);
   }

@@ -1,19 +1,26 @@
 /**
- * Mints a short-lived GitHub App installation token for Terraform's GitHub provider, scoped down
- * to the repositories in platform.yaml and to read or write permissions. The template's plan and
- * deploy workflows use it so no person's token ever applies (or reads) the GitHub side; on a
- * workstation it replaces a personal token the same way:
+ * GitHub App installation tokens for Terraform's GitHub provider, scoped down to the repositories
+ * in platform.yaml and to read or write permissions.
+ *
+ * --scope (what the template's plan and deploy workflows run, with no key anywhere near): print
+ * the scope, for actions/create-github-app-token to mint with in a job that runs no code of this
+ * repository. With --github-output, the step outputs are `owner`, `repositories` (comma-separated)
+ * and `members` (`read` for organisations, empty for users).
+ *
+ *   npm run --silent github:app-token -- --scope --access read --github-output
+ *
+ * Without --scope (a workstation, e.g. the bootstrap's first apply): mint the token itself.
  *
  *   export GITHUB_TOKEN="$(npm run --silent github:app-token -- --access write)"
  *
  * Environment: GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID, GITHUB_APP_PRIVATE_KEY (the PEM text) or
- * GITHUB_APP_PRIVATE_KEY_FILE, optional GITHUB_API_URL (set by Actions; GitHub Enterprise Server).
- * With --github-output (in Actions), the token is masked and becomes the step output `token`
- * instead of being printed; later steps pass it as `GITHUB_TOKEN: ${{ steps.<id>.outputs.token }}`.
+ * GITHUB_APP_PRIVATE_KEY_FILE, optional GITHUB_API_URL (GitHub Enterprise Server).
+ * More repositories than one token can name is an error: never a token for the whole installation.
  */
 import { createPrivateKey, createSign, type KeyObject } from "node:crypto";
 import { appendFileSync, readFileSync } from "node:fs";
 import { configPathFromEnv, ConfigError, loadConfig } from "../config/load";
+import { managedRepositories, MAX_APP_TOKEN_REPOSITORIES } from "../config/derive";
 import type { PlatformConfig } from "../config/schema";
 
 export type Access = "read" | "write";
@@ -34,11 +41,14 @@ export function permissionsFor(access: Access, ownerType: PlatformConfig["github
 
 /** The repositories the stacks touch; the token reaches no other repository of the installation. */
 export function repositoriesOf(config: PlatformConfig): string[] {
-  const names = new Map<string, string>();
-  for (const name of [...config.repositories.map((r) => r.name), ...(config.self ? [config.self.repository] : [])]) {
-    names.set(name.toLowerCase(), name);
+  const repositories = managedRepositories(config);
+  if (repositories.length > MAX_APP_TOKEN_REPOSITORIES) {
+    throw new TokenError(
+      `${repositories.length} repositories: GitHub names at most ${MAX_APP_TOKEN_REPOSITORIES} in one installation token, and a token for the whole installation is never used instead; split platform.yaml into several configs`,
+      2,
+    );
   }
-  return [...names.values()].sort();
+  return repositories;
 }
 
 const base64url = (data: string | Buffer) => Buffer.from(data).toString("base64url");
@@ -103,8 +113,8 @@ export async function mintInstallationToken(req: MintRequest): Promise<MintedTok
         "User-Agent": "github-actions-aws-platform",
         "Content-Type": "application/json",
       },
-      // GitHub accepts at most 500 names; beyond that the installation's own repository list applies.
-      body: JSON.stringify({ permissions: req.permissions, ...(req.repositories.length <= 500 ? { repositories: req.repositories } : {}) }),
+      // Always named: without a list GitHub would scope the token to the whole installation.
+      body: JSON.stringify({ permissions: req.permissions, repositories: req.repositories }),
     });
   } catch (e) {
     throw new TokenError(`could not reach ${url}: ${(e as Error).cause ?? (e as Error).message}`, 1);
@@ -154,9 +164,10 @@ function privateKey(env: NodeJS.ProcessEnv): KeyObject {
   }
 }
 
-export function parseArgs(argv: readonly string[]): { access: Access; githubOutput: boolean; config?: string } {
+export function parseArgs(argv: readonly string[]): { access: Access; githubOutput: boolean; scope: boolean; config?: string } {
   let access: Access | undefined;
   let githubOutput = false;
+  let scope = false;
   let config: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -164,22 +175,52 @@ export function parseArgs(argv: readonly string[]): { access: Access; githubOutp
       const value = argv[++i];
       if (value !== "read" && value !== "write") throw new TokenError(`--access takes read or write (got ${value ?? "nothing"})`, 2);
       access = value;
+    } else if (arg === "--scope") {
+      scope = true;
     } else if (arg === "--github-output") {
       githubOutput = true;
     } else if (arg === "--config") {
       config = argv[++i];
       if (!config) throw new TokenError("--config takes a file name", 2);
     } else {
-      throw new TokenError(`unknown argument ${arg}; usage: github:app-token -- --access read|write [--github-output] [--config platform.yaml]`, 2);
+      throw new TokenError(`unknown argument ${arg}; usage: github:app-token -- --access read|write [--scope] [--github-output] [--config platform.yaml]`, 2);
     }
   }
   if (access === undefined) throw new TokenError("--access read|write is required: plans read, deploys write", 2);
-  return { access, githubOutput, config };
+  return { access, githubOutput, scope, config };
+}
+
+function configOf(file: string | undefined, env: NodeJS.ProcessEnv): PlatformConfig {
+  try {
+    return loadConfig(file ?? configPathFromEnv(env));
+  } catch (e) {
+    if (e instanceof ConfigError) throw new TokenError(e.message, 2);
+    throw e;
+  }
+}
+
+/** The scope a workflow hands to actions/create-github-app-token: no key, no request to GitHub. */
+function printScope(args: ReturnType<typeof parseArgs>, env: NodeJS.ProcessEnv): number {
+  const outputFile = args.githubOutput
+    ? requiredEnv(env, "GITHUB_OUTPUT", "the file GitHub Actions reads step outputs from (set inside Actions only)")
+    : undefined;
+  const config = configOf(args.config, env);
+  const repositories = repositoriesOf(config);
+  const permissions = permissionsFor(args.access, config.github.ownerType);
+  const outputs = { owner: config.github.owner, repositories: repositories.join(","), members: permissions.members ?? "" };
+  if (outputFile !== undefined) {
+    appendFileSync(outputFile, Object.entries(outputs).map(([k, v]) => `${k}=${v}\n`).join(""));
+    process.stdout.write(`${args.access} scope: ${repositories.length} repositories of ${config.github.owner}: ${outputs.repositories}\n`);
+  } else {
+    process.stdout.write(`${JSON.stringify({ ...outputs, permissions }, null, 2)}\n`);
+  }
+  return 0;
 }
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   try {
     const args = parseArgs(argv);
+    if (args.scope) return printScope(args, env);
     const appId = requiredEnv(env, "GITHUB_APP_ID", "the App's numeric id");
     const installationId = requiredEnv(env, "GITHUB_APP_INSTALLATION_ID", "the id of the App's installation on github.owner");
     const key = privateKey(env);
@@ -187,13 +228,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     const outputFile = args.githubOutput
       ? requiredEnv(env, "GITHUB_OUTPUT", "the file GitHub Actions reads step outputs from (set inside Actions only)")
       : undefined;
-    let config: PlatformConfig;
-    try {
-      config = loadConfig(args.config ?? configPathFromEnv(env));
-    } catch (e) {
-      if (e instanceof ConfigError) throw new TokenError(e.message, 2);
-      throw e;
-    }
+    const config = configOf(args.config, env);
     const permissions = permissionsFor(args.access, config.github.ownerType);
     const repositories = repositoriesOf(config);
     const minted = await mintInstallationToken({

@@ -38,6 +38,24 @@ export const ACTION_PINS = {
     tag: "v3.0.5",
     sha: "5770ad5eb8f42dd2c4f34da00c94c5381e49af88",
   },
+  // Mints the plan/deploy App tokens in jobs that run no code of this repository (action-pins.json).
+  "actions/create-github-app-token": {
+    action: "actions/create-github-app-token",
+    tag: "v3.1.1",
+    sha: "1b10c78c7865c340bc4f6099eb2f838309f1e8c3",
+  },
+  // Carry synthesized stacks and saved plans between jobs, so no job holds a key and runs npm code.
+  // Not in action-pins.json: read from the actions' own repositories (tags v7.0.0 and v8.0.1).
+  "actions/upload-artifact": {
+    action: "actions/upload-artifact",
+    tag: "v7.0.0",
+    sha: "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f",
+  },
+  "actions/download-artifact": {
+    action: "actions/download-artifact",
+    tag: "v8.0.1",
+    sha: "3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c",
+  },
 } as const satisfies Readonly<Record<string, ActionPin>>;
 
 export interface ActionPin {

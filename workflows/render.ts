@@ -4,6 +4,7 @@
  * config changed.
  */
 import { Document, Scalar } from "yaml";
+import { terraformString, terraformStringValue } from "../modules/terraform-text";
 import { isActionStep, type Concurrency, type Job, type Step, type Workflow } from "./model";
 
 /** First words of every generated file: marks it as owned (and overwritten) by the template (WF-009). */
@@ -122,16 +123,12 @@ function renderStep(where: string, step: Step): Record<string, unknown> {
 /**
  * Terraform reads every string of cdk.tf.json as a template: `${...}` is interpolation and `%{...}`
  * a directive, so `${{ github.sha }}` would fail the plan. `$${` and `%%{` are its escapes for the
- * literal text. Function replacements: in a replacement string, `$$` itself means one `$`.
+ * literal text. One mechanism for all text: the boundary in modules/terraform-text.ts.
  */
-export function escapeForTerraform(s: string): string {
-  return s.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
-}
+export const escapeForTerraform: (s: string) => string = terraformString;
 
 /**
  * What Terraform makes of an escaped string; the inverse of {@link escapeForTerraform}. Used to
  * check that the content Terraform writes is exactly the rendered YAML.
  */
-export function unescapeFromTerraform(s: string): string {
-  return s.replace(/\$\$\{/g, () => "${").replace(/%%\{/g, () => "%{");
-}
+export const unescapeFromTerraform: (s: string) => string = terraformStringValue;

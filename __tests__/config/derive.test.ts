@@ -17,7 +17,10 @@ import {
   oidcProviderArn,
   partitionOf,
   repositoryUrl,
+  parseRoleArn,
+  permissionsBoundaryArn,
   roleArn,
+  rolesUnderPathArn,
   roleArnVariable,
   roleSubjects,
   runnerLabel,
@@ -57,11 +60,34 @@ describe("partitions", () => {
   });
 
   it.each([
-    ["ap-northeast-1", "arn:aws:iam::000123456789:role/deploy"],
-    ["cn-north-1", "arn:aws-cn:iam::000123456789:role/deploy"],
-    ["us-gov-west-1", "arn:aws-us-gov:iam::000123456789:role/deploy"],
-  ])("a role ARN in %s is %s (IAM is global: no region in the ARN)", (region, arn) => {
-    expect(roleArn(ACCOUNT, region, "deploy")).toBe(arn);
+    ["ap-northeast-1", "/", "arn:aws:iam::000123456789:role/deploy"],
+    ["cn-north-1", "/github-actions-platform/", "arn:aws-cn:iam::000123456789:role/github-actions-platform/deploy"],
+    ["us-gov-west-1", "/a/b/", "arn:aws-us-gov:iam::000123456789:role/a/b/deploy"],
+  ])("a role ARN in %s under path %s is %s (IAM is global: no region in the ARN)", (region, path, arn) => {
+    expect(roleArn(ACCOUNT, region, "deploy", path)).toBe(arn);
+  });
+
+  it.each(["/", "/github-actions-platform/", "/a/b/"])("parseRoleArn reads back what roleArn builds under %s", (path) => {
+    expect(parseRoleArn(roleArn(ACCOUNT, "eu-west-1", "web-deploy", path))).toEqual({
+      partition: "aws",
+      accountId: ACCOUNT,
+      path,
+      name: "web-deploy",
+    });
+  });
+
+  it.each(["arn:aws:iam::000123456789:user/deploy", "arn:aws:iam::123:role/deploy", "arn:aws:iam::000123456789:role/", "arn:aws:iam::000123456789:role//x"])(
+    "parseRoleArn refuses %s",
+    (arn) => {
+      expect(parseRoleArn(arn)).toBeUndefined();
+    },
+  );
+
+  test("the roles under a path and the boundary live under the same path", () => {
+    expect(rolesUnderPathArn(ACCOUNT, "ap-northeast-1", "/github-actions-platform/")).toBe("arn:aws:iam::000123456789:role/github-actions-platform/*");
+    expect(permissionsBoundaryArn(ACCOUNT, "cn-north-1", "/github-actions-platform/", "boundary")).toBe(
+      "arn:aws-cn:iam::000123456789:policy/github-actions-platform/boundary",
+    );
   });
 
   it.each([

@@ -85,7 +85,11 @@ describe("the example config", () => {
 
   it("loads", () => {
     expect(config.github.owner).toBe("Test-User");
-    expect(config.aws).toEqual({ accountId: "000123456789", region: "ap-northeast-1" });
+    expect(config.aws).toEqual({
+      accountId: "000123456789",
+      region: "ap-northeast-1",
+      iam: { path: "/github-actions-platform/", permissionsBoundaryName: "github-actions-platform-boundary" },
+    });
     expect(config.repositories.map((r) => r.name)).toEqual(["techblue-dev"]);
   });
 
@@ -321,6 +325,51 @@ const BAD_INPUTS: [string, BadInput][] = [
       path: "aws.stateBackend.keyPrefix",
       reason: "must not start or end with '/'",
       at: "keyPrefix: platform/",
+    },
+  ],
+  [
+    "IAM path '/' (the deploy role would manage every role of the account)",
+    {
+      text: edited((c) => (c.aws.iam = { path: "/" })),
+      path: "aws.iam.path",
+      reason: "must be an IAM path like /github-actions-platform/",
+      at: "path: /",
+    },
+  ],
+  [
+    "IAM path with a wildcard",
+    {
+      text: edited((c) => (c.aws.iam = { path: "/platform*/" })),
+      path: "aws.iam.path",
+      reason: "not '/' alone",
+      at: "path: /platform*/",
+    },
+  ],
+  [
+    "IAM path with a Terraform interpolation",
+    {
+      text: edited((c) => (c.aws.iam = { path: "/${path.cwd}/" })),
+      path: "aws.iam.path",
+      reason: "one or more segments of letters, digits or '_+=,.@-'",
+      at: "path: /${path.cwd}/",
+    },
+  ],
+  [
+    "IAM path without its trailing slash",
+    {
+      text: edited((c) => (c.aws.iam = { path: "/platform" })),
+      path: "aws.iam.path",
+      reason: "starts and ends with '/'",
+      at: "path: /platform",
+    },
+  ],
+  [
+    "boundary policy name with a slash",
+    {
+      text: edited((c) => (c.aws.iam = { permissionsBoundaryName: "team/boundary" })),
+      path: "aws.iam.permissionsBoundaryName",
+      reason: "must be an IAM policy name",
+      at: "permissionsBoundaryName: team/boundary",
     },
   ],
   // --- oidcProvider / codeConnection --------------------------------------------------------------

@@ -65,6 +65,7 @@ describe("a denied subject: the role, the failed condition, the nearest allowed 
   test("environment: the job's environment replaced the ref in the subject", () => {
     const withEnvironment = exampleConfig((doc) => {
       doc.repositories[0].workflows[0].environment = "production";
+      doc.repositories[0].environments = [{ name: "production" }];
     });
     const { causes, facts, fixes } = denied("repo:Test-User/techblue-dev:environment:production", withEnvironment);
     expect(causes).toContain(FAILED_SUB);
@@ -129,6 +130,7 @@ describe("an allowed subject", () => {
 describe("any number of roles, read from the synthesized aws_iam_role resources", () => {
   const twoRoles = exampleConfig((doc) => {
     doc.repositories[0].deployRoles.push({ name: "techblue-dev-release", allow: { tags: ["v1.0.0"], environments: ["release"] }, ecrPush: ["techblue-dev"] });
+    doc.repositories[0].environments = [{ name: "release", tags: ["v1.0.0"] }];
   });
 
   test("a role the event does not name: the nearest subject picks the role to explain", () => {

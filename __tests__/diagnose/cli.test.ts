@@ -88,6 +88,7 @@ describe("npm run diagnose", () => {
       variant,
       exampleVariant((doc) => {
         doc.repositories[0].deployRoles[0].allow.environments = ["release"];
+        doc.repositories[0].environments = [{ name: "release" }];
       }),
     );
     const log = readFileSync(join(FIXTURES, "seed-001-actions.log"), "utf8");

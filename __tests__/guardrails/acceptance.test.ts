@@ -62,7 +62,11 @@ describe("each known-bad change fails synth with the named rule", () => {
     [
       "a job with environment: production while the role trusts only ref:refs/heads/main",
       "OIDC-009",
-      () => synthErrors((d) => (d.repositories[0].workflows[0].environment = "production")),
+      () => synthErrors((d) => {
+        // A managed environment (else the config itself is refused), which the role does not trust.
+        d.repositories[0].environments = [{ name: "production" }];
+        d.repositories[0].workflows[0].environment = "production";
+      }),
     ],
     [
       "a job that assumes a role without id-token: write",
@@ -85,6 +89,11 @@ describe("each known-bad change fails synth with the named rule", () => {
               JSON.stringify(githubOidcTrustPolicy(PROVIDER, { exact: ["repo:Test-User/techblue-dev:ref:refs/heads/main"], wildcard: [] })),
             ),
         ),
+    ],
+    [
+      "a role under another IAM path than the ARN its Actions variable names",
+      "OIDC-009",
+      () => synthErrors(undefined, (p) => role(p).resource.addOverride("path", "/elsewhere/")),
     ],
     [
       "the runner's token owner lowered from admin to write (seed 000)",
@@ -133,7 +142,11 @@ describe("each known-bad change fails synth with the named rule", () => {
   });
 
   test("findings read: [RULE-ID] <construct path>: what is wrong; why; fix", () => {
-    const [error] = synthErrors((d) => (d.repositories[0].workflows[0].environment = "production"));
+    const [error] = synthErrors((d) => {
+        // A managed environment (else the config itself is refused), which the role does not trust.
+        d.repositories[0].environments = [{ name: "production" }];
+        d.repositories[0].workflows[0].environment = "production";
+      });
     expect(error).toMatch(/^\[OIDC-009\] github-test-user\/Workflow-techblue-dev-ecr-push\.yml\/Resource: job "build-and-push" .*; why: .*; fix: .*/);
   });
 

@@ -473,6 +473,55 @@ describe("traces", () => {
   });
 });
 
+describe("Resource, when the request names one (identity policies and boundaries)", () => {
+  const ROLES = "arn:aws:iam::000123456789:role/github-actions-platform/*";
+  const identity = (...statements: object[]) => ({ Version: "2012-10-17", Statement: statements });
+  const decide = (doc: unknown, resource?: string) => evaluatePolicy(doc, { action: "iam:PutRolePolicy", context: {}, ...(resource ? { resource } : {}) }).decision;
+
+  test("an Allow applies only to a matching resource; a wildcard spans `/` and `:`", () => {
+    const doc = identity({ Effect: "Allow", Action: "iam:PutRolePolicy", Resource: ROLES });
+    expect(decide(doc, "arn:aws:iam::000123456789:role/github-actions-platform/runner")).toBe("allow");
+    expect(decide(doc, "arn:aws:iam::000123456789:role/github-actions-platform/a/b")).toBe("allow");
+    expect(decide(doc, "arn:aws:iam::000123456789:role/OrganizationAccountAccessRole")).toBe("implicit-deny");
+    expect(decide(doc, "arn:aws:iam::000123456789:role/GitHub-Actions-Platform/runner")).toBe("implicit-deny");
+  });
+
+  test("a Deny on the resource wins over an Allow on its pattern", () => {
+    const self = "arn:aws:iam::000123456789:role/github-actions-platform/deploy";
+    const doc = identity({ Effect: "Allow", Action: "iam:PutRolePolicy", Resource: ROLES }, { Effect: "Deny", NotAction: ["iam:GetRole"], Resource: [self] });
+    const e = evaluatePolicy(doc, { action: "iam:PutRolePolicy", resource: self, context: {} });
+    expect(e.decision).toBe("explicit-deny");
+    expect(e.matched).toEqual({ statementIndex: 1 });
+    expect(decide(doc, "arn:aws:iam::000123456789:role/github-actions-platform/runner")).toBe("allow");
+  });
+
+  test("NotResource applies to every resource but those listed", () => {
+    const doc = identity({ Effect: "Allow", Action: "iam:PutRolePolicy", NotResource: ROLES });
+    expect(decide(doc, "arn:aws:iam::000123456789:role/admin")).toBe("allow");
+    expect(decide(doc, "arn:aws:iam::000123456789:role/github-actions-platform/x")).toBe("implicit-deny");
+  });
+
+  test("a statement without Resource never applies to a named resource, and says why", () => {
+    const e = evaluatePolicy(identity({ Effect: "Allow", Action: "iam:PutRolePolicy" }), { action: "iam:PutRolePolicy", resource: "arn:aws:iam::1:role/x", context: {} });
+    expect(e.decision).toBe("implicit-deny");
+    expect(explainEvaluation(e)).toMatch(/neither Resource nor NotResource/);
+  });
+
+  test("without a resource in the request, Resource is not evaluated (trust policies), as before", () => {
+    const doc = identity({ Effect: "Allow", Action: "iam:PutRolePolicy", Resource: ROLES });
+    const e = evaluatePolicy(doc, { action: "iam:PutRolePolicy", context: {} });
+    expect(e.decision).toBe("allow");
+    expect(e.reasons[0].notes.join()).toMatch(/not evaluated: the request names no resource/);
+  });
+
+  test("explainEvaluation names the resource that did not match", () => {
+    const doc = identity({ Effect: "Allow", Action: "iam:PutRolePolicy", Resource: ROLES });
+    expect(explainEvaluation(evaluatePolicy(doc, { action: "iam:PutRolePolicy", resource: "arn:aws:iam::1:role/x", context: {} }))).toMatch(
+      /resource arn:aws:iam::1:role\/x is not in Resource/,
+    );
+  });
+});
+
 describe("globMatch", () => {
   test.each([
     ["", "", true],

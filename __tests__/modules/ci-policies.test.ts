@@ -2,30 +2,44 @@
  * Layer 2 (modules): the permissions of the template's own plan and deploy roles, evaluated with
  * the same IAM evaluator the guardrails use (actions and conditions) plus resource matching.
  */
-import { evaluatePolicy, globMatch } from "../../guardrails/iam-evaluate";
+import { evaluatePolicy } from "../../guardrails/iam-evaluate";
 import { deployPolicy, planPolicy, type CiPolicyScope } from "../../modules/ci-policies";
+import { permissionsBoundaryPolicy } from "../../modules/permissions-boundary";
 import type { PolicyDocument } from "../../modules/policy-document";
 
+const ACCT = "000123456789";
+const PATH = "/github-actions-platform/";
+const BOUNDARY = `arn:aws:iam::${ACCT}:policy/github-actions-platform/github-actions-platform-boundary`;
 const SCOPE: CiPolicyScope = {
-  accountId: "000123456789",
+  accountId: ACCT,
   region: "ap-northeast-1",
+  iamPath: PATH,
+  permissionsBoundaryArn: BOUNDARY,
+  ciRoleNames: ["github-actions-platform-plan", "github-actions-platform-deploy"],
   oidcProviderArn: "arn:aws:iam::000123456789:oidc-provider/token.actions.githubusercontent.com",
   stateBucket: "my-org-terraform-state",
   stateKeyPrefix: "github-actions-platform",
+  codebuildProjects: ["techblue-dev-runner"],
 };
 const STATE_KEY = "arn:aws:s3:::my-org-terraform-state/github-actions-platform/aws-000123456789-ap-northeast-1.tfstate";
+const role = (name: string, path = PATH) => `arn:aws:iam::${ACCT}:role${path}${name}`;
+const DEPLOY_ROLE = role("github-actions-platform-deploy");
+const PLAN_ROLE = role("github-actions-platform-plan");
+const RUNNER_ROLE = role("codebuild-techblue-dev-runner");
+const PROJECT = (name: string) => `arn:aws:codebuild:ap-northeast-1:${ACCT}:project/${name}`;
+const BOUNDARY_DOC = permissionsBoundaryPolicy({ ...SCOPE, ci: SCOPE });
 
-/** Allowed when some Allow statement matches the action, its conditions and the resource. */
-function allows(doc: PolicyDocument, action: string, resource: string, context: Record<string, string> = {}): boolean {
-  return doc.Statement.some((statement) => {
-    const single = { Version: "2012-10-17", Statement: [statement] };
-    if (evaluatePolicy(single, { action, context }).decision !== "allow") return false;
-    const resources = ([] as string[]).concat(statement.Resource ?? []);
-    return resources.some((pattern) => globMatch(pattern, resource));
-  });
+/** The decision of one policy document for the action on the resource (Deny statements count). */
+function decide(doc: PolicyDocument, action: string, resource: string, context: Record<string, string> = {}) {
+  return evaluatePolicy(doc, { action, resource, context }).decision;
 }
 
-const actionsOf = (doc: PolicyDocument) => doc.Statement.flatMap((s) => ([] as string[]).concat(s.Action));
+/** What AWS allows a role that carries the boundary: allowed by its policy AND by the boundary. */
+function allows(doc: PolicyDocument, action: string, resource: string, context: Record<string, string> = {}): boolean {
+  return decide(doc, action, resource, context) === "allow" && decide(BOUNDARY_DOC, action, resource, context) === "allow";
+}
+
+const actionsOf = (doc: PolicyDocument) => doc.Statement.flatMap((s) => ([] as string[]).concat(s.Action ?? []));
 const resourcesOf = (doc: PolicyDocument) => doc.Statement.flatMap((s) => ([] as string[]).concat(s.Resource ?? []));
 
 describe("planPolicy", () => {
@@ -46,7 +60,8 @@ describe("planPolicy", () => {
   });
 
   test("reads what the AWS stack manages", () => {
-    expect(allows(plan, "iam:GetRole", "arn:aws:iam::000123456789:role/techblue-dev-ecr-push")).toBe(true);
+    expect(allows(plan, "iam:GetRole", role("techblue-dev-ecr-push"))).toBe(true);
+    expect(allows(plan, "iam:GetPolicyVersion", BOUNDARY)).toBe(true);
     expect(allows(plan, "iam:GetOpenIDConnectProvider", SCOPE.oidcProviderArn)).toBe(true);
     expect(allows(plan, "ecr:DescribeRepositories", "arn:aws:ecr:ap-northeast-1:000123456789:repository/techblue-dev")).toBe(true);
     expect(allows(plan, "codebuild:BatchGetProjects", "arn:aws:codebuild:ap-northeast-1:000123456789:project/techblue-dev-runner")).toBe(true);
@@ -55,8 +70,13 @@ describe("planPolicy", () => {
   test("cannot push images, assume roles or read another account", () => {
     expect(allows(plan, "ecr:PutImage", "arn:aws:ecr:ap-northeast-1:000123456789:repository/techblue-dev")).toBe(false);
     expect(allows(plan, "ecr:GetAuthorizationToken", "*")).toBe(false);
-    expect(allows(plan, "sts:AssumeRole", "arn:aws:iam::000123456789:role/techblue-dev-ecr-push")).toBe(false);
-    expect(allows(plan, "iam:GetRole", "arn:aws:iam::999999999999:role/x")).toBe(false);
+    expect(allows(plan, "sts:AssumeRole", role("techblue-dev-ecr-push"))).toBe(false);
+    expect(allows(plan, "iam:GetRole", "arn:aws:iam::999999999999:role/github-actions-platform/x")).toBe(false);
+  });
+
+  test("reads only roles under the path and only the configured runner projects", () => {
+    expect(allows(plan, "iam:GetRole", role("OrganizationAccountAccessRole", "/"))).toBe(false);
+    expect(allows(plan, "codebuild:BatchGetProjects", PROJECT("someone-elses-project"))).toBe(false);
   });
 });
 
@@ -70,22 +90,70 @@ describe("deployPolicy", () => {
     }
   });
 
-  test("manages the resource types the AWS stack emits", () => {
-    const acct = "000123456789";
-    expect(allows(deploy, "iam:CreateRole", `arn:aws:iam::${acct}:role/new-role`)).toBe(true);
-    expect(allows(deploy, "iam:PutRolePolicy", `arn:aws:iam::${acct}:role/new-role`)).toBe(true);
+  test("manages the resource types the AWS stack emits: roles under its path, with the boundary", () => {
+    const acct = ACCT;
+    const withBoundary = { "iam:PermissionsBoundary": BOUNDARY };
+    expect(allows(deploy, "iam:CreateRole", role("new-role"), withBoundary)).toBe(true);
+    expect(allows(deploy, "iam:PutRolePolicy", role("new-role"), withBoundary)).toBe(true);
+    expect(allows(deploy, "iam:PutRolePolicy", RUNNER_ROLE, withBoundary)).toBe(true);
+    expect(allows(deploy, "iam:UpdateAssumeRolePolicy", RUNNER_ROLE)).toBe(true);
+    expect(allows(deploy, "iam:DeleteRole", role("techblue-dev-ecr-push"))).toBe(true);
     expect(allows(deploy, "iam:CreateOpenIDConnectProvider", SCOPE.oidcProviderArn)).toBe(true);
     expect(allows(deploy, "ecr:CreateRepository", `arn:aws:ecr:ap-northeast-1:${acct}:repository/new`)).toBe(true);
-    expect(allows(deploy, "codebuild:CreateWebhook", `arn:aws:codebuild:ap-northeast-1:${acct}:project/new`)).toBe(true);
+    expect(allows(deploy, "codebuild:UpdateProject", PROJECT("techblue-dev-runner"))).toBe(true);
+    expect(allows(deploy, "codebuild:CreateWebhook", PROJECT("techblue-dev-runner"))).toBe(true);
     expect(allows(deploy, "codeconnections:CreateConnection", `arn:aws:codeconnections:ap-northeast-1:${acct}:connection/abc`)).toBe(true);
     expect(allows(deploy, "logs:CreateLogGroup", `arn:aws:logs:ap-northeast-1:${acct}:log-group:/aws/codebuild/new`)).toBe(true);
   });
 
-  test("passes roles to CodeBuild only", () => {
-    const role = "arn:aws:iam::000123456789:role/techblue-dev-runner-service-role";
-    expect(allows(deploy, "iam:PassRole", role, { "iam:PassedToService": "codebuild.amazonaws.com" })).toBe(true);
-    expect(allows(deploy, "iam:PassRole", role, { "iam:PassedToService": "ec2.amazonaws.com" })).toBe(false);
-    expect(allows(deploy, "iam:PassRole", role)).toBe(false);
+  test("cannot change itself, the plan role or the boundary (explicit Deny)", () => {
+    const withBoundary = { "iam:PermissionsBoundary": BOUNDARY };
+    for (const target of [DEPLOY_ROLE, PLAN_ROLE]) {
+      for (const action of ["iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole", "iam:TagRole", "iam:PassRole"]) {
+        expect([action, target, decide(deploy, action, target, { ...withBoundary, "iam:PassedToService": "codebuild.amazonaws.com" })]).toEqual([
+          action,
+          target,
+          "explicit-deny",
+        ]);
+      }
+      // Reading itself stays allowed: terraform refreshes the CI roles on every plan.
+      expect(allows(deploy, "iam:GetRole", target)).toBe(true);
+    }
+    for (const action of ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:TagPolicy"]) {
+      expect(decide(deploy, action, BOUNDARY)).toBe("explicit-deny");
+    }
+    expect(decide(deploy, "iam:DeleteRolePermissionsBoundary", RUNNER_ROLE)).toBe("explicit-deny");
+  });
+
+  test("cannot touch roles outside its path (issue 9 §7)", () => {
+    const orgRole = role("OrganizationAccountAccessRole", "/");
+    expect(allows(deploy, "iam:UpdateAssumeRolePolicy", orgRole)).toBe(false);
+    expect(allows(deploy, "iam:PutRolePolicy", orgRole, { "iam:PermissionsBoundary": BOUNDARY })).toBe(false);
+    expect(allows(deploy, "iam:DeleteRole", orgRole)).toBe(false);
+    expect(allows(deploy, "iam:CreateRole", role("github-actions-platform-x", "/"), { "iam:PermissionsBoundary": BOUNDARY })).toBe(false);
+    // A look-alike path is another path.
+    expect(allows(deploy, "iam:UpdateAssumeRolePolicy", role("x", "/github-actions-platform-evil/"))).toBe(false);
+  });
+
+  test("creates and changes roles only with the boundary on them", () => {
+    expect(allows(deploy, "iam:CreateRole", role("new-role"))).toBe(false);
+    expect(allows(deploy, "iam:CreateRole", role("new-role"), { "iam:PermissionsBoundary": `arn:aws:iam::${ACCT}:policy/AdministratorAccess` })).toBe(false);
+    expect(allows(deploy, "iam:PutRolePermissionsBoundary", RUNNER_ROLE, { "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess" })).toBe(false);
+    expect(allows(deploy, "iam:PutRolePolicy", RUNNER_ROLE)).toBe(false);
+    expect(allows(deploy, "iam:AttachRolePolicy", RUNNER_ROLE, { "iam:PermissionsBoundary": BOUNDARY })).toBe(false);
+  });
+
+  test("manages only the configured runner projects", () => {
+    for (const action of ["codebuild:UpdateProject", "codebuild:DeleteProject", "codebuild:CreateWebhook"]) {
+      expect(allows(deploy, action, PROJECT("someone-elses-project"))).toBe(false);
+    }
+  });
+
+  test("passes only roles under its path, and only to CodeBuild", () => {
+    expect(allows(deploy, "iam:PassRole", RUNNER_ROLE, { "iam:PassedToService": "codebuild.amazonaws.com" })).toBe(true);
+    expect(allows(deploy, "iam:PassRole", RUNNER_ROLE, { "iam:PassedToService": "ec2.amazonaws.com" })).toBe(false);
+    expect(allows(deploy, "iam:PassRole", RUNNER_ROLE)).toBe(false);
+    expect(allows(deploy, "iam:PassRole", role("admin", "/"), { "iam:PassedToService": "codebuild.amazonaws.com" })).toBe(false);
   });
 
   test("uses KMS only through ECR", () => {
@@ -99,16 +167,19 @@ describe("deployPolicy", () => {
     expect(allows(deploy, "ecr:PutImage", repo)).toBe(false);
     expect(allows(deploy, "ecr:BatchDeleteImage", repo)).toBe(false);
     expect(allows(deploy, "ecr:SetRepositoryPolicy", repo)).toBe(false);
-    expect(allows(deploy, "iam:AttachRolePolicy", "arn:aws:iam::000123456789:role/x")).toBe(false);
-    expect(allows(deploy, "iam:CreatePolicy", "arn:aws:iam::000123456789:policy/x")).toBe(false);
+    expect(allows(deploy, "iam:AttachRolePolicy", role("x"))).toBe(false);
+    expect(allows(deploy, "iam:CreatePolicy", "arn:aws:iam::000123456789:policy/github-actions-platform/x")).toBe(false);
     expect(allows(deploy, "iam:CreateUser", "arn:aws:iam::000123456789:user/x")).toBe(false);
-    expect(allows(deploy, "sts:AssumeRole", "arn:aws:iam::000123456789:role/x")).toBe(false);
+    expect(allows(deploy, "iam:CreateAccessKey", "arn:aws:iam::000123456789:user/x")).toBe(false);
+    expect(allows(deploy, "sts:AssumeRole", role("x"))).toBe(false);
   });
 
   test("no wildcard actions and no Resource \"*\"; everything in this account and region", () => {
     for (const doc of [deploy, planPolicy(SCOPE)]) {
       for (const action of actionsOf(doc)) expect(action).not.toContain("*");
       for (const resource of resourcesOf(doc)) {
+        // The one "*": the explicit Deny of DeleteRolePermissionsBoundary on any role.
+        if (resource === "*" && doc === deploy) continue;
         expect(resource).not.toBe("*");
         expect(resource).toMatch(/^arn:aws:(s3:::my-org-terraform-state|iam::000123456789:|[a-z]+:ap-northeast-1:000123456789:)/);
       }

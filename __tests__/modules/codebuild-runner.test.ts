@@ -140,3 +140,23 @@ describe("CodeBuildRunner service role", () => {
     ]);
   });
 });
+
+describe("CodeBuildRunner service role", () => {
+  const BOUNDARY = "arn:aws:iam::000123456789:policy/github-actions-platform/github-actions-platform-boundary";
+
+  test("lives under the given IAM path with the given permissions boundary", () => {
+    const role = onlyResource(synthRunner({ rolePath: "/github-actions-platform/", permissionsBoundaryArn: BOUNDARY }), "aws_iam_role");
+    expect(role).toMatchObject({ name: "codebuild-techblue-dev-runner", path: "/github-actions-platform/", permissions_boundary: BOUNDARY });
+  });
+
+  test("is authoritative over its policies: only codebuild-runner inline, no managed policies", () => {
+    const json = synthRunner();
+    const inline = onlyResource(json, "aws_iam_role_policies_exclusive");
+    expect(inline.policy_names).toEqual(["codebuild-runner"]);
+    expect(onlyResource(json, "aws_iam_role_policy").name).toBe("codebuild-runner");
+    expect(inline.role_name).toMatch(/^\$\{aws_iam_role\..*\.name\}$/);
+    // Waits for the policy it keeps, or the first apply would delete it as unlisted.
+    expect(inline.depends_on).toEqual([expect.stringMatching(/^aws_iam_role_policy\./)]);
+    expect(onlyResource(json, "aws_iam_role_policy_attachments_exclusive").policy_arns).toEqual([]);
+  });
+});

@@ -71,6 +71,18 @@ describe("DeployRole", () => {
     expect(onlyResource(json, "aws_iam_role_policies_exclusive").policy_names).toEqual([]);
   });
 
+  test("no path and no boundary unless given (the stacks always give both)", () => {
+    const role = onlyResource(synthRole(), "aws_iam_role");
+    expect(role.path).toBeUndefined();
+    expect(role.permissions_boundary).toBeUndefined();
+  });
+
+  test("lives under the given IAM path with the given permissions boundary", () => {
+    const boundary = "arn:aws:iam::000123456789:policy/github-actions-platform/github-actions-platform-boundary";
+    const role = onlyResource(synthRole({ path: "/github-actions-platform/", permissionsBoundaryArn: boundary }), "aws_iam_role");
+    expect(role).toMatchObject({ path: "/github-actions-platform/", permissions_boundary: boundary });
+  });
+
   test("session duration is configurable", () => {
     expect(onlyResource(synthRole({ maxSessionDurationSeconds: 7200 }), "aws_iam_role").max_session_duration).toBe(7200);
   });

@@ -1,5 +1,6 @@
 import { RepositoryAccess } from "../../modules/repository-access";
 import { ImportExisting, RemovedResources, renderRemovedHcl } from "../../modules/terraform-blocks";
+import { terraformStringValue } from "../../modules/terraform-text";
 import { removeTestOutdir, synthJson } from "../helpers/synth";
 
 afterAll(removeTestOutdir);
@@ -42,6 +43,15 @@ describe("RepositoryAccess adopts the existing access list", () => {
       (s) => new RepositoryAccess(s, "Access", { repository: "app", collaborators: [{ username: "a", permission: "push" }], adoptExisting: false }),
     );
     expect(json.import).toBeUndefined();
+  });
+
+  test("the import id is written as a literal: Terraform does not evaluate ${...} in it", () => {
+    const json: any = synthJson((s) => {
+      const access = new RepositoryAccess(s, "Access", { repository: "app", collaborators: [], adoptExisting: false });
+      new ImportExisting(s, "Other", access.resource, 'x${file("/etc/passwd")}');
+    });
+    expect(json.import[0].id).not.toContain('${file(');
+    expect(terraformStringValue(json.import[0].id)).toBe('x${file("/etc/passwd")}');
   });
 
   test("ImportExisting points at the resource's own address", () => {

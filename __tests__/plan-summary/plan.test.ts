@@ -21,7 +21,7 @@ describe("parsePlan", () => {
 
   test("reads every resource change of a real plan, with the configuration's expressions", () => {
     const plan = parsePlan(readFileSync(fixture("create", `${AWS_STACK}.json`), "utf8"), AWS_STACK, "create.json");
-    expect(plan.changes.length).toBe(13);
+    expect(plan.changes.length).toBe(16);
     expect(plan.changes.every((c) => c.action === "create")).toBe(true);
     const policy = plan.changes.find((c) => c.address.includes("ServicePolicy"))!;
     // The runner policy holds the connection ARN: unknown in the plan, a reference in the configuration.

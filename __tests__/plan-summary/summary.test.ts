@@ -40,7 +40,7 @@ describe("seed 000: the token owner of a runner is lowered from admin to write",
   });
 
   test("counts per stack: the AWS side unchanged, one GitHub update", () => {
-    expect(md).toContain(`| \`${AWS_STACK}\` | 0 | 0 | 0 | 0 | 8 | – |`);
+    expect(md).toContain(`| \`${AWS_STACK}\` | 0 | 0 | 0 | 0 | 11 | – |`);
     expect(md).toContain("| `github-test-user` | 0 | 1 | 0 | 0 | 4 | – |");
   });
 
@@ -72,8 +72,8 @@ describe("the example config created from nothing (real plan)", () => {
   const md = renderComment(fixtureInputs("create", [AWS_STACK]));
   const a = analyse(fixtureInputs("create", [AWS_STACK]).map((i) => i.plan));
 
-  test("13 to add; a new role's exact subject is no widening; the runner policy known only after apply is the one flag", () => {
-    expect(md).toContain(`| \`${AWS_STACK}\` | 13 | 0 | 0 | 0 | 0 | – |`);
+  test("16 to add; a new role's exact subject is no widening; the runner policy known only after apply is the one flag", () => {
+    expect(md).toContain(`| \`${AWS_STACK}\` | 16 | 0 | 0 | 0 | 0 | – |`);
     expect(a.risks.map((r) => r.kind)).toEqual(["known-after-apply"]);
     expect(md).not.toContain("**Risk flags:** none.");
     expect(md).toContain(
@@ -102,7 +102,7 @@ describe("a config change that replaces, destroys and widens (real plan)", () =>
   const md = renderComment(inputs, { runUrl: "https://example.test/run/1" });
 
   test("counts: 5 updates, 2 replaces, 2 destroys", () => {
-    expect(md).toContain(`| \`${AWS_STACK}\` | 0 | 5 | 2 | 2 | 6 | – |`);
+    expect(md).toContain(`| \`${AWS_STACK}\` | 0 | 5 | 2 | 2 | 9 | – |`);
   });
 
   test("flags the replaced and destroyed ECR repositories and connection, with Terraform's reason", () => {

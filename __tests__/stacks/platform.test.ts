@@ -50,6 +50,7 @@ describe("the example platform.yaml", () => {
       "aws_ecr_lifecycle_policy",
       "aws_ecr_repository",
       "aws_iam_openid_connect_provider",
+      "aws_iam_policy",
       "aws_iam_role",
       "aws_iam_role_policies_exclusive",
       "aws_iam_role_policy",
@@ -89,14 +90,26 @@ describe("the example platform.yaml", () => {
       "repo:Test-User/techblue-dev:ref:refs/heads/main",
     ]);
     expect(statement.Principal.Federated).toBe("arn:aws:iam::000123456789:oidc-provider/token.actions.githubusercontent.com");
-    // The role waits for the provider it names by ARN (no reference, so no implicit ordering).
-    expect(role.depends_on).toEqual([expect.stringMatching(/^aws_iam_openid_connect_provider\./)]);
+    // The role waits for the provider and the boundary it names by ARN (no reference, so no implicit ordering).
+    expect(role.depends_on).toEqual([expect.stringMatching(/^aws_iam_openid_connect_provider\./), expect.stringMatching(/^aws_iam_policy\.PermissionsBoundary/)]);
+  });
+
+  test("every role lives under the template's IAM path and carries the stack's boundary", () => {
+    const boundary = onlyResource(aws, "aws_iam_policy");
+    expect(boundary).toEqual(expect.objectContaining({ name: "github-actions-platform-boundary", path: "/github-actions-platform/" }));
+    const roles = resourcesOf(aws, "aws_iam_role");
+    expect(roles.map((r) => r.name).sort()).toEqual(["codebuild-techblue-dev-runner", "techblue-dev-ecr-push"]);
+    for (const r of roles) {
+      expect(r.path).toBe("/github-actions-platform/");
+      expect(r.permissions_boundary).toBe("arn:aws:iam::000123456789:policy/github-actions-platform/github-actions-platform-boundary");
+    }
   });
 
   test("the variables the GitHub side sets name what the AWS side creates", () => {
     const vars = variables(github);
     const role = resourcesOf(aws, "aws_iam_role").find((r) => r.name === "techblue-dev-ecr-push")!;
-    expect(vars.get("AWS_ROLE_ARN_TECHBLUE_DEV_ECR_PUSH")).toBe(`arn:aws:iam::000123456789:role/${role.name}`);
+    expect(vars.get("AWS_ROLE_ARN_TECHBLUE_DEV_ECR_PUSH")).toBe(`arn:aws:iam::000123456789:role${role.path}${role.name}`);
+    expect(aws.output?.["RoleArn-techblue-dev-ecr-push"]?.value).toBe(vars.get("AWS_ROLE_ARN_TECHBLUE_DEV_ECR_PUSH"));
     expect(vars.get("ECR_REPOSITORY_TECHBLUE_DEV")).toBe(onlyResource(aws, "aws_ecr_repository").name);
     expect(vars.get("AWS_REGION")).toBe("ap-northeast-1");
     expect(vars.get("ECR_REGISTRY")).toBe("000123456789.dkr.ecr.ap-northeast-1.amazonaws.com");

@@ -8,9 +8,11 @@ import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { evaluatePolicy } from "../../guardrails/iam-evaluate";
 import { claimsContext } from "../../guardrails/oidc-claims";
 import { errorAnnotations } from "../../guardrails/report";
+import { parsePolicy } from "../../guardrails/support";
+import { MANAGED_POLICY_MAX_CHARACTERS, policySize } from "../../modules/permissions-boundary";
 import { examplePlatform } from "../guardrails/helpers";
 import { withSelf } from "../helpers/self";
-import { resourcesOf, synthStack } from "../helpers/synth";
+import { onlyResource, resourcesOf, synthStack } from "../helpers/synth";
 
 const PROVIDER = "arn:aws:iam::000123456789:oidc-provider/token.actions.githubusercontent.com";
 
@@ -39,7 +41,9 @@ describe("self: the AWS side", () => {
   test.each([
     ["a pull request of the self repository", "repo:Test-User/platform-infra:pull_request", true, false],
     ["the production environment of the self repository", "repo:Test-User/platform-infra:environment:production", false, true],
-    ["a push to main (no environment)", "repo:Test-User/platform-infra:ref:refs/heads/main", false, false],
+    // deploy.yml's plan job: read-only, before the gate; only its apply job enters the environment.
+    ["a push to main (no environment)", "repo:Test-User/platform-infra:ref:refs/heads/main", true, false],
+    ["a push to another branch", "repo:Test-User/platform-infra:ref:refs/heads/feature", false, false],
     ["another environment", "repo:Test-User/platform-infra:environment:staging", false, false],
     ["a pull request of another repository", "repo:Test-User/techblue-dev:pull_request", false, false],
     ["a differently cased owner", "repo:test-user/platform-infra:pull_request", false, false],
@@ -56,8 +60,8 @@ describe("self: the AWS side", () => {
   });
 
   test("the role ARNs are outputs", () => {
-    expect(aws.output?.PlatformPlanRoleArn?.value).toBe("arn:aws:iam::000123456789:role/github-actions-platform-plan");
-    expect(aws.output?.PlatformDeployRoleArn?.value).toBe("arn:aws:iam::000123456789:role/github-actions-platform-deploy");
+    expect(aws.output?.PlatformPlanRoleArn?.value).toBe("arn:aws:iam::000123456789:role/github-actions-platform/github-actions-platform-plan");
+    expect(aws.output?.PlatformDeployRoleArn?.value).toBe("arn:aws:iam::000123456789:role/github-actions-platform/github-actions-platform-deploy");
   });
 
   test("no roles without self", () => {
@@ -75,18 +79,17 @@ describe("self: the GitHub side", () => {
     const vars = resourcesOf(github, "github_actions_variable").filter((v) => v.repository === "platform-infra");
     expect(Object.fromEntries(vars.map((v) => [v.variable_name, v.value]))).toEqual({
       AWS_REGION: "ap-northeast-1",
-      PLATFORM_PLAN_ROLE_ARN: "arn:aws:iam::000123456789:role/github-actions-platform-plan",
+      PLATFORM_PLAN_ROLE_ARN: "arn:aws:iam::000123456789:role/github-actions-platform/github-actions-platform-plan",
       PLATFORM_PLAN_APP_ID: "111111",
-      PLATFORM_PLAN_APP_INSTALLATION_ID: "22222222",
+      PLATFORM_DEPLOY_ENVIRONMENT: "production",
     });
   });
 
   test("the deploy values live on the environment only", () => {
     const vars = resourcesOf(github, "github_actions_environment_variable");
     expect(Object.fromEntries(vars.map((v) => [v.variable_name, v.value]))).toEqual({
-      PLATFORM_DEPLOY_ROLE_ARN: "arn:aws:iam::000123456789:role/github-actions-platform-deploy",
+      PLATFORM_DEPLOY_ROLE_ARN: "arn:aws:iam::000123456789:role/github-actions-platform/github-actions-platform-deploy",
       PLATFORM_DEPLOY_APP_ID: "333333",
-      PLATFORM_DEPLOY_APP_INSTALLATION_ID: "44444444",
     });
     for (const v of vars) expect(v.environment).toMatch(/^\$\{github_repository_environment\.PlatformDeployEnvironment_\w+\.environment\}$/);
   });
@@ -125,10 +128,74 @@ describe("self: guardrails", () => {
       .flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
     expect(warnings).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/accepted: \[IAM-004\] .*PlatformDeployRole.*only jobs in the protected production environment of Test-User\/platform-infra/),
+        expect.stringMatching(/accepted: \[IAM-004\] .*PlatformDeployRole.*only roles under the IAM path \/github-actions-platform\/.*explicitly denied changing itself.*only jobs in the protected production environment of Test-User\/platform-infra/),
         expect.stringMatching(/accepted: \[IAM-003\] .*PlatformPlanRole.*Describe\/Get\/List only/),
       ]),
     );
     expect(warnings.some((w) => /\[IAM-004\].*PlatformPlanRole/.test(w))).toBe(false);
+  });
+});
+
+describe("self: every role is confined by the boundary (issue 9 §7)", () => {
+  const { platform } = examplePlatform((d) => withSelf(d));
+  const aws = synthStack(platform.aws);
+  const boundary = JSON.parse(onlyResource(aws, "aws_iam_policy").policy);
+  const BOUNDARY_ARN = "arn:aws:iam::000123456789:policy/github-actions-platform/github-actions-platform-boundary";
+  const CONNECTION = "arn:aws:codeconnections:ap-northeast-1:000123456789:connection/00000000-0000-0000-0000-000000000000";
+  const policyOf = (name: string) => parsePolicy(resourcesOf(aws, "aws_iam_role_policy").find((p) => p.name === name)!.policy)!;
+  const deploy = policyOf("platform-deploy");
+  const decide = (doc: unknown, action: string, resource: string, context: Record<string, string> = {}) =>
+    evaluatePolicy(doc, { action, resource, context }).decision;
+  /** What the deploy role (which carries the boundary) may do, from the synthesized JSON. */
+  const deployMay = (action: string, resource: string, context: Record<string, string> = {}) =>
+    decide(deploy, action, resource, context) === "allow" && decide(boundary, action, resource, context) === "allow";
+
+  test("every grant of every inline policy in the stack is inside the boundary (else the role silently loses it)", () => {
+    // A concrete request per action and resource pattern, with a context that meets the statement's conditions.
+    const concrete = (v: string) => (v.startsWith("${aws_codeconnections_connection.") ? CONNECTION : v.replace(/[*?]/g, "x"));
+    let checked = 0;
+    for (const policy of resourcesOf(aws, "aws_iam_role_policy")) {
+      for (const s of parsePolicy(policy.policy)!.Statement.filter((st) => st.Effect === "Allow")) {
+        const context = Object.fromEntries(
+          Object.values(s.Condition ?? {}).flatMap((keys) => Object.entries(keys).map(([k, v]) => [k, concrete(String(([] as unknown[]).concat(v)[0]))])),
+        );
+        for (const action of ([] as string[]).concat(s.Action as string | string[])) {
+          for (const resource of ([] as string[]).concat(s.Resource as string | string[])) {
+            expect([policy.name, action, resource, decide(boundary, action, concrete(resource), context)]).toEqual([policy.name, action, resource, "allow"]);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  test("the deploy role is denied PutRolePolicy on itself and changes to the plan role and the boundary", () => {
+    const self = "arn:aws:iam::000123456789:role/github-actions-platform/github-actions-platform-deploy";
+    const planRole = "arn:aws:iam::000123456789:role/github-actions-platform/github-actions-platform-plan";
+    expect(decide(deploy, "iam:PutRolePolicy", self, { "iam:PermissionsBoundary": BOUNDARY_ARN })).toBe("explicit-deny");
+    expect(decide(boundary, "iam:PutRolePolicy", self, { "iam:PermissionsBoundary": BOUNDARY_ARN })).toBe("explicit-deny");
+    expect(decide(deploy, "iam:UpdateAssumeRolePolicy", planRole)).toBe("explicit-deny");
+    expect(decide(deploy, "iam:CreatePolicyVersion", BOUNDARY_ARN)).toBe("explicit-deny");
+    expect(decide(boundary, "iam:SetDefaultPolicyVersion", BOUNDARY_ARN)).toBe("explicit-deny");
+  });
+
+  test("the deploy role cannot reach outside what the template manages", () => {
+    expect(deployMay("iam:UpdateAssumeRolePolicy", "arn:aws:iam::000123456789:role/OrganizationAccountAccessRole")).toBe(false);
+    expect(deployMay("iam:PassRole", "arn:aws:iam::000123456789:role/admin", { "iam:PassedToService": "codebuild.amazonaws.com" })).toBe(false);
+    expect(deployMay("codebuild:UpdateProject", "arn:aws:codebuild:ap-northeast-1:000123456789:project/another-project")).toBe(false);
+    expect(deployMay("iam:CreateRole", "arn:aws:iam::000123456789:role/github-actions-platform/new")).toBe(false);
+  });
+
+  test("and can do what cdktf deploy does with the roles and projects it manages", () => {
+    const runnerRole = "arn:aws:iam::000123456789:role/github-actions-platform/codebuild-techblue-dev-runner";
+    expect(deployMay("iam:CreateRole", "arn:aws:iam::000123456789:role/github-actions-platform/new", { "iam:PermissionsBoundary": BOUNDARY_ARN })).toBe(true);
+    expect(deployMay("iam:PutRolePolicy", runnerRole, { "iam:PermissionsBoundary": BOUNDARY_ARN })).toBe(true);
+    expect(deployMay("iam:PassRole", runnerRole, { "iam:PassedToService": "codebuild.amazonaws.com" })).toBe(true);
+    expect(deployMay("codebuild:UpdateProject", "arn:aws:codebuild:ap-northeast-1:000123456789:project/techblue-dev-runner")).toBe(true);
+  });
+
+  test("the boundary fits IAM's managed policy size limit", () => {
+    expect(policySize(boundary)).toBeLessThan(MANAGED_POLICY_MAX_CHARACTERS);
   });
 });

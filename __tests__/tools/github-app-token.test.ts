@@ -3,7 +3,6 @@
  * server that checks what GitHub checks: an RS256 JWT signed by the App's key, issued by the App,
  * valid at most ten minutes; and that records the scope requested.
  */
-import { EXAMPLE_TEXT } from "../helpers/example";
 import { execFile } from "node:child_process";
 import { createVerify, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,7 +12,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { permissionsFor } from "../../tools/github-app-token";
+import { EXAMPLE_TEXT } from "../helpers/example";
 import { withSelf } from "../helpers/self";
+
+// Each test starts the tool as a child process (about 1.5 s alone); leave room for a busy machine.
+jest.setTimeout(30_000);
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const PEM = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
@@ -149,6 +152,39 @@ describe("github:app-token", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(seen).toHaveLength(0);
+  });
+
+  test("--scope: the owner, the repositories and members for actions/create-github-app-token; no key, no request", async () => {
+    const output = join(dir, "scope-output");
+    writeFileSync(output, "");
+    const result = await run(["--scope", "--access", "read", "--github-output"], { GITHUB_OUTPUT: output, GITHUB_APP_PRIVATE_KEY: undefined, GITHUB_APP_ID: undefined });
+    expect(result.code).toBe(0);
+    expect(readFileSync(output, "utf8")).toBe("owner=Test-User\nrepositories=platform-infra,techblue-dev\nmembers=\n"); // the example's owner is a user
+    expect(result.stdout).toBe("read scope: 2 repositories of Test-User: platform-infra,techblue-dev\n");
+    expect(seen).toHaveLength(0);
+  });
+
+  test("--scope for an organisation asks for members: read (team ids)", async () => {
+    const userConfig = join(dir, "org.yaml");
+    const doc = parse(readFileSync(configFile, "utf8"));
+    doc.github.ownerType = "organization";
+    writeFileSync(userConfig, stringify(doc));
+    const result = await run(["--scope", "--access", "write"], { PLATFORM_CONFIG: userConfig });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ owner: "Test-User", members: "read", permissions: permissionsFor("write", "organization") });
+  });
+
+  test("more repositories than one token can name: exit 2, never a token for the whole installation", async () => {
+    const big = join(dir, "big.yaml");
+    const doc = parse(EXAMPLE_TEXT);
+    for (let i = 0; i < 501; i++) doc.repositories.push({ name: `app-${i}` });
+    writeFileSync(big, stringify(doc));
+    for (const args of [["--scope", "--access", "read"], ["--access", "read"]]) {
+      const result = await run(args, { PLATFORM_CONFIG: big });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/502 repositories: GitHub names at most 500 in one installation token, and a token for the whole installation is never used instead/);
+    }
     expect(seen).toHaveLength(0);
   });
 

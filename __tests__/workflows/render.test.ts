@@ -132,7 +132,10 @@ describe("escapeForTerraform / unescapeFromTerraform", () => {
     ["already $${ escaped", "already $$${ escaped"],
     ["already %%{ escaped", "already %%%{ escaped"],
     ["costs $5 and 50%", "costs $5 and 50%"],
-    ["run: echo \"$HOME\" ${HOME}", "run: echo \"$HOME\" $${HOME}"],
+    ["run: echo \"$HOME\"\n${HOME}", "run: echo \"$HOME\"\n$${HOME}"],
+    // One line with a quote and ${: each special character as an interpolation of a quoted
+    // literal, which `cdktf synth --hcl` cannot turn into an expression (modules/terraform-text.ts).
+    ['run: echo "$HOME" ${HOME}', 'run: echo ${"\\""}${"$"}HOME${"\\""} ${"$"}{HOME}'],
   ];
 
   test.each(cases)("escapes %j", (input, escaped) => {

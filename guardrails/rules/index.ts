@@ -10,6 +10,7 @@ import { GITHUB_RULES } from "./github";
 import { IAM_RULES } from "./iam";
 import { OIDC_RULES } from "./oidc";
 import { STATE_RULES } from "./state";
+import { TERRAFORM_RULES } from "./terraform";
 import { WORKFLOWS_RULES } from "./workflows";
 
 export const ALL_RULES: readonly Rule[] = [
@@ -21,4 +22,5 @@ export const ALL_RULES: readonly Rule[] = [
   ...WORKFLOWS_RULES,
   ...STATE_RULES,
   ...CROSS_RULES,
+  ...TERRAFORM_RULES,
 ];

@@ -1,9 +1,14 @@
+import { IamGroupPolicy } from "@cdktf/provider-aws/lib/iam-group-policy";
+import { IamGroupPolicyAttachment } from "@cdktf/provider-aws/lib/iam-group-policy-attachment";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamPolicyAttachment } from "@cdktf/provider-aws/lib/iam-policy-attachment";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
+import { IamUserPolicy } from "@cdktf/provider-aws/lib/iam-user-policy";
+import { IamUserPolicyAttachment } from "@cdktf/provider-aws/lib/iam-user-policy-attachment";
+import { IamUserPolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-user-policy-attachments-exclusive";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { TerraformStack } from "cdktf";
 import { IAM_RULES } from "../../../guardrails/rules/iam";
@@ -14,6 +19,7 @@ import { IAM_004 } from "../../../guardrails/rules/iam/iam-004-no-privilege-esca
 import { IAM_005 } from "../../../guardrails/rules/iam/iam-005-no-inline-policy-block";
 import { IAM_006 } from "../../../guardrails/rules/iam/iam-006-no-admin-managed-policies";
 import { IAM_007 } from "../../../guardrails/rules/iam/iam-007-codebuild-service-role";
+import { IAM_008 } from "../../../guardrails/rules/iam/iam-008-roles-carry-boundary";
 import type { Finding } from "../../../guardrails/types";
 import { CodeBuildRunner } from "../../../modules/codebuild-runner";
 import { CodeConnection } from "../../../modules/code-connection";
@@ -74,8 +80,8 @@ describe("IAM_RULES", () => {
     expect(summary(exampleFindings(IAM_RULES))).toEqual([]);
   });
 
-  test("lists IAM-001 to IAM-007 in id order, each with title, why, fix and source", () => {
-    expect(IAM_RULES.map((r) => r.id)).toEqual(["IAM-001", "IAM-002", "IAM-003", "IAM-004", "IAM-005", "IAM-006", "IAM-007"]);
+  test("lists IAM-001 to IAM-008 in id order, each with title, why, fix and source", () => {
+    expect(IAM_RULES.map((r) => r.id)).toEqual(["IAM-001", "IAM-002", "IAM-003", "IAM-004", "IAM-005", "IAM-006", "IAM-007", "IAM-008"]);
     for (const rule of IAM_RULES) {
       expect([rule.title, rule.why, rule.fix, rule.source].every((s) => s.length > 10)).toBe(true);
     }
@@ -153,6 +159,92 @@ describe("IAM-002 Resource * only for unscoped actions", () => {
       rolePolicy(stack, { Effect: "Allow", Action: "ecr:PutImage", NotResource: SEED_REPOSITORY_ARN });
     });
     expect(summary(findings)[0][1]).toContain("uses NotResource");
+  });
+
+  test.each([
+    ["every role", "iam:UpdateAssumeRolePolicy", `arn:aws:iam::${ACCOUNT}:role/*`],
+    ["every role under a path", "iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/github-actions-platform/*`],
+    ["every secret", "secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:*`],
+    ["every project", "codebuild:StartBuild", `arn:aws:codebuild:${REGION}:${ACCOUNT}:project/*`],
+    ["every account's repository of that name", "ecr:PutImage", `arn:aws:ecr:${REGION}:*:repository/techblue-dev`],
+    ["a name prefix", "ecr:PutImage", `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/techblue-*`],
+    ["every log group", "logs:PutLogEvents", `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:*`],
+  ])("rejects a wildcard inside an ARN: %s (%s on %s)", (_what, action, arn) => {
+    const findings = findingsOfStack(IAM_002, (stack) => {
+      rolePolicy(stack, { Effect: "Allow", Action: action, Resource: arn });
+    });
+    expect(summary(findings)).toEqual([
+      ["IAM-002", `statement #1 grants "${action}" on "${arn}": the wildcard reaches every matching resource, not only the ones this template manages`],
+    ]);
+  });
+
+  test.each([
+    ["the log streams of one named log group", `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/codebuild/techblue-dev-runner:*`],
+    ["the log streams of one log group, by reference", "${aws_cloudwatch_log_group.runner.arn}:*"],
+    ["one secret with its random suffix", `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:alice-github-token-??????`],
+  ])("accepts a wildcard that names one resource: %s", (_what, arn) => {
+    const findings = findingsOfStack(IAM_002, (stack) => {
+      rolePolicy(stack, { Effect: "Allow", Action: ["logs:PutLogEvents"], Resource: arn });
+    });
+    expect(summary(findings)).toEqual([]);
+  });
+
+  test("accepts the runner's role policy as the module emits it (log streams of its own group)", () => {
+    expect(summary(findingsOfStack(IAM_002, (stack) => runner(stack)))).toEqual([]);
+  });
+
+  test("rejects a secret pattern that is more than the random suffix", () => {
+    const arn = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:alice-*-??????`;
+    const findings = findingsOfStack(IAM_002, (stack) => {
+      rolePolicy(stack, { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arn });
+    });
+    expect(summary(findings)).toHaveLength(1);
+  });
+
+  test("reads users' and groups' inline policies too", () => {
+    const findings = findingsOfStack(IAM_002, (stack) => {
+      const policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "ecr:PutImage", Resource: "*" }] });
+      new IamUserPolicy(stack, "User", { user: "ci", name: "push", policy });
+      new IamGroupPolicy(stack, "Group", { group: "ci", name: "push", policy });
+    });
+    expect(findings.map((f) => [f.rule.id, f.resource.type])).toEqual([
+      ["IAM-002", "aws_iam_user_policy"],
+      ["IAM-002", "aws_iam_group_policy"],
+    ]);
+  });
+});
+
+describe("a permissions boundary grants nothing", () => {
+  const wide = JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["iam:PutRolePolicy", "ecr:*"], Resource: `arn:aws:iam::${ACCOUNT}:role/x/*` }] });
+  const rules = [IAM_001, IAM_002, IAM_003, IAM_004];
+
+  test("an aws_iam_policy that only bounds roles is not read as a grant", () => {
+    const findings = rules.flatMap((rule) =>
+      findingsOfStack(rule, (stack) => {
+        const boundary = new IamPolicy(stack, "Boundary", { name: "boundary", path: "/x/", policy: wide });
+        new IamRole(stack, "Role", { name: "r", path: "/x/", assumeRolePolicy: "{}", permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/x/boundary` });
+        new IamRole(stack, "Role2", { name: "r2", assumeRolePolicy: "{}", permissionsBoundary: boundary.arn });
+      }),
+    );
+    expect(summary(findings)).toEqual([]);
+  });
+
+  test("the same policy attached to a role grants, and is checked", () => {
+    const findings = rules.flatMap((rule) =>
+      findingsOfStack(rule, (stack) => {
+        const boundary = new IamPolicy(stack, "Boundary", { name: "boundary", path: "/x/", policy: wide });
+        new IamRole(stack, "Role", { name: "r", assumeRolePolicy: "{}", permissionsBoundary: boundary.arn });
+        new IamRolePolicyAttachment(stack, "Attach", { role: "r", policyArn: `arn:aws:iam::${ACCOUNT}:policy/x/boundary` });
+      }),
+    );
+    expect(findings.map((f) => f.rule.id)).toEqual(expect.arrayContaining(["IAM-001", "IAM-002", "IAM-004"]));
+  });
+
+  test("a policy that bounds nothing is checked", () => {
+    const findings = findingsOfStack(IAM_004, (stack) => {
+      new IamPolicy(stack, "Loose", { name: "boundary", path: "/x/", policy: wide });
+    });
+    expect(summary(findings)).toHaveLength(1);
   });
 });
 
@@ -254,6 +346,55 @@ describe("IAM-004 no privilege escalation", () => {
     });
     expect(summary(findings)).toEqual([["IAM-004", 'statement #1 allows "sts:AssumeRole" (sts:AssumeRole) on "*"']]);
   });
+
+  test.each([
+    ["iam:CreateAccessKey", `arn:aws:iam::${ACCOUNT}:user/ci`],
+    ["iam:CreateLoginProfile", `arn:aws:iam::${ACCOUNT}:user/ci`],
+    ["iam:UpdateLoginProfile", `arn:aws:iam::${ACCOUNT}:user/admin`],
+    ["iam:AddUserToGroup", `arn:aws:iam::${ACCOUNT}:group/admins`],
+    ["iam:SetDefaultPolicyVersion", `arn:aws:iam::${ACCOUNT}:policy/deploy`],
+    ["iam:CreatePolicyVersion", `arn:aws:iam::${ACCOUNT}:policy/deploy`],
+    ["iam:DeleteRolePermissionsBoundary", `arn:aws:iam::${ACCOUNT}:role/deploy`],
+    ["iam:UpdateAssumeRolePolicy", `arn:aws:iam::${ACCOUNT}:role/OrganizationAccountAccessRole`],
+  ])("rejects %s, even on one named resource", (action, arn) => {
+    const findings = findingsOfStack(IAM_004, (stack) => {
+      rolePolicy(stack, { Effect: "Allow", Action: action, Resource: arn });
+    });
+    expect(summary(findings)).toEqual([["IAM-004", `statement #1 allows "${action}", which lets the principal grant itself permissions`]]);
+  });
+
+  test("rejects a wildcard action that covers iam:CreateAccessKey", () => {
+    const findings = findingsOfStack(IAM_004, (stack) => {
+      rolePolicy(stack, { Effect: "Allow", Action: "iam:*AccessKey*", Resource: `arn:aws:iam::${ACCOUNT}:user/ci` });
+    });
+    expect(summary(findings)[0][1]).toContain('"iam:*AccessKey*", which lets the principal grant itself permissions');
+  });
+
+  test("rejects iam:PassRole on every role under a path (a wildcard inside the ARN)", () => {
+    const arn = `arn:aws:iam::${ACCOUNT}:role/github-actions-platform/*`;
+    const findings = findingsOfStack(IAM_004, (stack) => {
+      rolePolicy(stack, { Effect: "Allow", Action: "iam:PassRole", Resource: arn });
+    });
+    expect(summary(findings)).toEqual([["IAM-004", `statement #1 allows "iam:PassRole" (iam:PassRole) on "${arn}"`]]);
+  });
+
+  test("accepts reading users and roles (no escalation in Get/List)", () => {
+    const findings = findingsOfStack(IAM_004, (stack) => {
+      rolePolicy(stack, { Effect: "Allow", Action: ["iam:GetUser", "iam:ListAccessKeys", "iam:GetRole"], Resource: `arn:aws:iam::${ACCOUNT}:user/ci` });
+    });
+    expect(summary(findings)).toEqual([]);
+  });
+
+  test("reads a user's inline policy", () => {
+    const findings = findingsOfStack(IAM_004, (stack) => {
+      new IamUserPolicy(stack, "User", {
+        user: "ci",
+        name: "keys",
+        policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "iam:CreateAccessKey", Resource: `arn:aws:iam::${ACCOUNT}:user/admin` }] }),
+      });
+    });
+    expect(findings.map((f) => [f.rule.id, f.resource.type])).toEqual([["IAM-004", "aws_iam_user_policy"]]);
+  });
 });
 
 describe("IAM-005 no inline_policy block", () => {
@@ -305,6 +446,41 @@ describe("IAM-006 no admin managed policies", () => {
       exclusive.addOverride("policy_arns", ["arn:aws:iam::aws:policy/PowerUserAccess"]);
     });
     expect(summary(findings)).toEqual([["IAM-006", 'attaches the managed policy "arn:aws:iam::aws:policy/PowerUserAccess"']]);
+  });
+
+  test.each([
+    "SecretsManagerReadWrite",
+    "AmazonS3FullAccess",
+    "AWSCodeBuildAdminAccess",
+    "AmazonEC2ContainerRegistryPowerUser",
+    "AmazonElasticContainerRegistryPublicFullAccess",
+    "AWSKeyManagementServicePowerUser",
+  ])("rejects %s", (name) => {
+    const findings = findingsOfStack(IAM_006, (stack) => {
+      new IamRolePolicyAttachment(stack, "Attach", { role: "deploy", policyArn: `arn:aws:iam::aws:policy/${name}` });
+    });
+    expect(summary(findings)).toEqual([["IAM-006", `attaches the managed policy "arn:aws:iam::aws:policy/${name}"`]]);
+  });
+
+  test("rejects full-access policies on users and groups", () => {
+    const findings = findingsOfStack(IAM_006, (stack) => {
+      new IamUserPolicyAttachment(stack, "User", { user: "ci", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+      new IamGroupPolicyAttachment(stack, "Group", { group: "ci", policyArn: "arn:aws:iam::aws:policy/IAMFullAccess" });
+      new IamUserPolicyAttachmentsExclusive(stack, "Exclusive", { userName: "ci", policyArns: ["arn:aws:iam::aws:policy/SecretsManagerReadWrite"] });
+    });
+    expect(findings.map((f) => [f.rule.id, f.resource.type])).toEqual([
+      ["IAM-006", "aws_iam_user_policy_attachment"],
+      ["IAM-006", "aws_iam_group_policy_attachment"],
+      ["IAM-006", "aws_iam_user_policy_attachments_exclusive"],
+    ]);
+  });
+
+  test("accepts read-only policies on users and groups", () => {
+    const findings = findingsOfStack(IAM_006, (stack) => {
+      new IamUserPolicyAttachment(stack, "User", { user: "ci", policyArn: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly" });
+      new IamGroupPolicyAttachment(stack, "Group", { group: "ci", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
+    });
+    expect(summary(findings)).toEqual([]);
   });
 
   test("rejects IAMFullAccess in managed_policy_arns", () => {
@@ -403,5 +579,60 @@ describe("IAM-007 CodeBuild service role", () => {
       });
     });
     expect(summary(findings)[0]).toEqual(["IAM-007", expect.stringContaining('statement #1 grants "codeconnections:UseConnection" on "*", not the connection in source.auth')]);
+  });
+});
+
+describe("IAM-008 every role carries the stack's boundary, under its path", () => {
+  const PATH = "/github-actions-platform/";
+  const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/github-actions-platform/boundary`;
+  const boundary = (stack: TerraformStack) =>
+    new IamPolicy(stack, "Boundary", { name: "boundary", path: PATH, policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "ecr:PutImage", Resource: SEED_REPOSITORY_ARN }] }) });
+  const bounded = (stack: TerraformStack) =>
+    new DeployRole(stack, "Role", {
+      roleName: "techblue-dev-ecr-push",
+      oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+      subjects: { exact: ["repo:Test-User/techblue-dev:ref:refs/heads/main"], wildcard: [] },
+      path: PATH,
+      permissionsBoundaryArn: BOUNDARY_ARN,
+    });
+
+  test("accepts the shipped example (every role under /github-actions-platform/ with the boundary)", () => {
+    expect(summary(exampleFindings([IAM_008]))).toEqual([]);
+  });
+
+  test("accepts roles that carry the boundary by ARN or by reference", () => {
+    const findings = findingsOfStack(IAM_008, (stack) => {
+      const b = boundary(stack);
+      bounded(stack);
+      new IamRole(stack, "ByRef", { name: "by-ref", path: PATH, assumeRolePolicy: "{}", permissionsBoundary: b.arn });
+    });
+    expect(summary(findings)).toEqual([]);
+  });
+
+  test("rejects a role added without the boundary and outside the path", () => {
+    const findings = findingsOfStack(IAM_008, (stack) => {
+      boundary(stack);
+      bounded(stack);
+      new IamRole(stack, "Loose", { name: "hand-made", assumeRolePolicy: "{}" });
+    });
+    expect(summary(findings)).toEqual([
+      ["IAM-008", 'role "hand-made" has no permissions boundary; the stack\'s roles carry the aws_iam_policy "boundary"'],
+      ["IAM-008", 'role "hand-made" lives under the IAM path "/"; the stack\'s roles (and its boundary) live under "/github-actions-platform/"'],
+    ]);
+  });
+
+  test("rejects a role with another boundary", () => {
+    const findings = findingsOfStack(IAM_008, (stack) => {
+      boundary(stack);
+      bounded(stack);
+      new IamRole(stack, "Other", { name: "other", path: PATH, assumeRolePolicy: "{}", permissionsBoundary: "arn:aws:iam::aws:policy/AdministratorAccess" });
+    });
+    expect(summary(findings)).toEqual([
+      ["IAM-008", 'role "other" has the permissions boundary "arn:aws:iam::aws:policy/AdministratorAccess"; the stack\'s roles carry the aws_iam_policy "boundary"'],
+    ]);
+  });
+
+  test("does not apply to a stack without a boundary", () => {
+    expect(summary(findingsOfStack(IAM_008, (stack) => deployRole(stack)))).toEqual([]);
   });
 });

@@ -10,6 +10,8 @@ import { WF_006 } from "../../../guardrails/rules/workflows/wf-006-no-untrusted-
 import { WF_007 } from "../../../guardrails/rules/workflows/wf-007-no-unsecure-commands";
 import { WF_008 } from "../../../guardrails/rules/workflows/wf-008-escaping-round-trip";
 import { WF_009 } from "../../../guardrails/rules/workflows/wf-009-owned-overwrite";
+import { WF_010 } from "../../../guardrails/rules/workflows/wf-010-template-own-workflows";
+import { withSelf } from "../../helpers/self";
 import type { Finding, Rule } from "../../../guardrails/types";
 import { WorkflowFile } from "../../../modules/workflow-file";
 import { escapeForTerraform, GENERATED_MARKER } from "../../../workflows/render";
@@ -306,6 +308,27 @@ describe("WF-009 overwrite only owned files", () => {
     const content = escapeForTerraform(replace(HOSTED, GENERATED_MARKER, "# Maintained by the app team"));
     expect(summary(rawFileFindings(WF_009, { content, overwriteOnCreate: true }))).toEqual([
       ["WF-009", expect.stringContaining(`overwrite_on_create is true but the content does not start with "${GENERATED_MARKER}" (it starts with "# Maintained by the app team`)],
+    ]);
+  });
+});
+
+describe("WF-010 the template's own workflows stay its own", () => {
+  const selfRepo = (d: any) => withSelf(d, { repository: "techblue-dev" });
+  const addFile = (file: string, repository = "techblue-dev") => (p: any) =>
+    new RepositoryFile(p.github, `Hand-${repository}-${file}`, { repository, branch: "main", file, content: escapeForTerraform(HOSTED), overwriteOnCreate: true });
+
+  test("accepts the example with self, and other file names on the self repository", () => {
+    expect(summary(exampleFindings([WF_010], undefined, selfRepo))).toEqual([]);
+    expect(summary(exampleFindings([WF_010], addFile(".github/workflows/release.yml"), selfRepo))).toEqual([]);
+  });
+
+  test("accepts plan.yml in a repository that does not hold the template", () => {
+    expect(summary(exampleFindings([WF_010], addFile(".github/workflows/plan.yml"), (d) => withSelf(d)))).toEqual([]);
+  });
+
+  test.each([".github/workflows/deploy.yml", ".github/workflows/plan.yml", ".github/workflows/CI.yml"])("rejects a hand-added %s on the self repository", (file) => {
+    expect(summary(exampleFindings([WF_010], addFile(file), selfRepo))).toEqual([
+      ["WF-010", `writes ${file} in techblue-dev, the repository holding this template (it has the PLATFORM_PLAN_ROLE_ARN variable of self): that file is the template's own pipeline`],
     ]);
   });
 });

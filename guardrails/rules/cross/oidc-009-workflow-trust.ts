@@ -1,4 +1,4 @@
-import { OIDC_HOST, STS_AUDIENCE } from "../../../config/derive";
+import { OIDC_HOST, parseRoleArn, STS_AUDIENCE } from "../../../config/derive";
 import { evaluatePolicy } from "../../iam-evaluate";
 import { claimsContext, predictClaims, triggersOfWorkflow, type Trigger } from "../../oidc-claims";
 import { actionName, actionsVariables, asArray, githubOwner, jobsOf, platformMetadata, trustStatements, workflowOf } from "../../support";
@@ -6,7 +6,6 @@ import type { AppView, Rule, SynthResource } from "../../types";
 
 const CONFIGURE_AWS = "aws-actions/configure-aws-credentials";
 const VARS_EXPRESSION = /^\$\{\{\s*vars\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
-const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/;
 
 function describeTrigger(t: Trigger): string {
   switch (t.kind) {
@@ -72,15 +71,21 @@ export const OIDC_009: Rule = {
 
         const variable = VARS_EXPRESSION.exec(roleInput.trim());
         const arn = variable ? actionsVariables(app).get(wf.repository)?.get(variable[1]) : roleInput;
-        const parsed = arn ? ROLE_ARN.exec(arn) : null;
+        const parsed = arn ? parseRoleArn(arn) : undefined;
         if (!parsed) {
           problems.push(`job "${id}": role-to-assume ${JSON.stringify(roleInput)} does not resolve to a role ARN through this app's Actions variables of ${wf.repository}`);
           continue;
         }
-        const [, partition, account, roleName] = parsed;
+        const { partition, accountId: account, name: roleName, path } = parsed;
         const role = rolesByName(app).get(roleName);
         if (!role) {
           problems.push(`job "${id}" assumes ${arn}, which this app does not create: its trust policy cannot be checked`);
+          continue;
+        }
+        // Role names are unique per account, but the ARN carries the path: a wrong one is a role that does not exist.
+        const rolePath = typeof role.config.path === "string" ? role.config.path : "/";
+        if (path !== rolePath) {
+          problems.push(`job "${id}" assumes ${arn}, but the role ${roleName} lives under the IAM path ${rolePath}: the ARN names no role ("Not authorized to perform sts:AssumeRoleWithWebIdentity")`);
           continue;
         }
         const providerArn = `arn:${partition}:iam::${account}:oidc-provider/${OIDC_HOST}`;

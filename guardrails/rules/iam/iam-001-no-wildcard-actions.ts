@@ -1,6 +1,6 @@
 import { asArray } from "../../support";
 import type { Rule } from "../../types";
-import { actionsOf, allowStatements, isWildcardPattern, policiesOf, POLICY_RESOURCE_TYPES } from "./policies";
+import { actionsOf, allowStatements, isBoundaryOnly, isWildcardPattern, policiesOf, POLICY_RESOURCE_TYPES } from "./policies";
 
 export const IAM_001: Rule = {
   id: "IAM-001",
@@ -11,7 +11,9 @@ export const IAM_001: Rule = {
     "Grant named actions only: in platform.yaml use deployRoles[].ecrPush / ecrPull and runner.ecrPush, which emit the exact ECR push set; in a hand-written policy list each action, and write it as a literal document.",
   source: "AWS IAM user guide: grant least privilege; checkov CKV_AWS_1, CKV_AWS_63; cdk-nag AwsSolutions-IAM5",
   resourceTypes: POLICY_RESOURCE_TYPES,
-  check(resource) {
+  check(resource, app) {
+    // A boundary only caps what roles may do: it grants nothing this rule is about.
+    if (isBoundaryOnly(app, resource)) return undefined;
     const problems: string[] = [];
     for (const p of policiesOf(resource)) {
       if (p.statements === undefined) problems.push(`${p.where} is not a literal policy document the guardrails can read`);

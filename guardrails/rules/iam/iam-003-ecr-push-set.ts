@@ -1,5 +1,5 @@
 import type { Rule } from "../../types";
-import { actionsOf, allowStatements, POLICY_RESOURCE_TYPES, resourcesOf, serviceOf, stackAwsScope } from "./policies";
+import { actionsOf, allowStatements, isBoundaryOnly, POLICY_RESOURCE_TYPES, resourcesOf, serviceOf, stackAwsScope } from "./policies";
 
 /** What a job that pushes images needs (IAM-003), and what a build pulling cached layers adds. */
 const ALLOWED_ECR_ACTIONS = new Set(
@@ -30,6 +30,8 @@ export const IAM_003: Rule = {
   source: "AWS ECR user guide: pushing an image (required IAM permissions); GitHub docs: configuring OpenID Connect in AWS",
   resourceTypes: POLICY_RESOURCE_TYPES,
   check(resource, app) {
+    // A boundary only caps what roles may do: it grants nothing this rule is about.
+    if (isBoundaryOnly(app, resource)) return undefined;
     // Once per stack, not per policy (that grew with the square of the repositories).
     const repositoryNames = app.memo(
       `IAM-003/repository-names:${resource.stack}`,

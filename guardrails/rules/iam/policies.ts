@@ -4,10 +4,10 @@
  * rules use it.
  */
 import { asArray, parsePolicy, type Statement } from "../../support";
-import type { SynthResource } from "../../types";
+import type { AppView, SynthResource } from "../../types";
 
-/** Terraform types that carry identity policy documents. */
-export const POLICY_RESOURCE_TYPES = ["aws_iam_role_policy", "aws_iam_policy", "aws_iam_role"] as const;
+/** Terraform types that carry identity policy documents (a user's or group's inline policy grants as much as a role's). */
+export const POLICY_RESOURCE_TYPES = ["aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_policy", "aws_iam_role"] as const;
 
 export interface PolicyView {
   /** Where the document sits, for messages: `policy` or `inline_policy "name"`. */
@@ -103,4 +103,45 @@ export function stackAwsScope(providers: readonly Record<string, any>[]): { regi
     for (const a of asArray(p.allowed_account_ids)) if (typeof a === "string") accounts.add(a);
   }
   return { regions, accounts };
+}
+
+/** Where a managed policy can be attached (and so grant), and the attributes naming it. */
+const ATTACHMENTS: readonly [string, string][] = [
+  ["aws_iam_role_policy_attachment", "policy_arn"],
+  ["aws_iam_user_policy_attachment", "policy_arn"],
+  ["aws_iam_group_policy_attachment", "policy_arn"],
+  ["aws_iam_policy_attachment", "policy_arn"],
+  ["aws_iam_role_policy_attachments_exclusive", "policy_arns"],
+  ["aws_iam_user_policy_attachments_exclusive", "policy_arns"],
+  ["aws_iam_group_policy_attachments_exclusive", "policy_arns"],
+  ["aws_iam_role", "managed_policy_arns"],
+];
+
+/** Does `value` (a reference or a literal ARN) name this aws_iam_policy? */
+export function namesPolicy(app: AppView, from: SynthResource, value: unknown, policy: SynthResource): boolean {
+  if (typeof value !== "string") return false;
+  const target = app.referenced(from, value);
+  if (target !== undefined) return target === policy;
+  const { name, path } = policy.config;
+  return typeof name === "string" && new RegExp(`^arn:[^:]+:iam::\\d{12}:policy${escapeRegExp(typeof path === "string" ? path : "/")}${escapeRegExp(name)}$`).test(value);
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * An aws_iam_policy that is the permissions boundary of a role or user of the app and is attached
+ * to nothing: it grants nothing (a boundary only caps), so the rules about grants do not apply.
+ * Attached anywhere as well, it grants, and is checked like any policy.
+ */
+export function isBoundaryOnly(app: AppView, policy: SynthResource): boolean {
+  if (policy.type !== "aws_iam_policy") return false;
+  return app.memo(`iam:boundary-only:${policy.stack}:${policy.type}.${policy.name}`, () => {
+    const bounds = ["aws_iam_role", "aws_iam_user"].some((type) =>
+      app.ofType(type).some((r) => namesPolicy(app, r, r.config.permissions_boundary, policy)),
+    );
+    if (!bounds) return false;
+    return !ATTACHMENTS.some(([type, attribute]) =>
+      app.ofType(type).some((r) => asArray(r.config[attribute]).some((v) => namesPolicy(app, r, v, policy))),
+    );
+  });
 }

@@ -8,6 +8,7 @@ import { WF_006 } from "./wf-006-no-untrusted-triggers";
 import { WF_007 } from "./wf-007-no-unsecure-commands";
 import { WF_008 } from "./wf-008-escaping-round-trip";
 import { WF_009 } from "./wf-009-owned-overwrite";
+import { WF_010 } from "./wf-010-template-own-workflows";
 
 /** The workflows rules, in id order. */
-export const WORKFLOWS_RULES: readonly Rule[] = [WF_001, WF_002, WF_003, WF_004, WF_005, WF_006, WF_007, WF_008, WF_009];
+export const WORKFLOWS_RULES: readonly Rule[] = [WF_001, WF_002, WF_003, WF_004, WF_005, WF_006, WF_007, WF_008, WF_009, WF_010];
