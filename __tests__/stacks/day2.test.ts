@@ -237,6 +237,7 @@ describe("the CodeConnections connection lives as long as codeConnection is conf
     const text = variant((d) => {
       delete d.repositories[0].runner;
       d.repositories[0].workflows = [];
+      d.repositories[0].deployRoles = [{ name: "kept-push", allow: { branches: ["main"] }, ecrPush: ["kept-app"] }];
       d.repositories.splice(1, 1);
     });
     const platform = buildPlatform(app, parseConfig(text), { inventory: inventoryOf(stringify(BEFORE)) });

@@ -18,6 +18,7 @@ const repo = (name: string, ecr: string) => ({
   name,
   collaborators: [{ username: "alice", permission: "admin" }],
   ecrRepositories: [{ name: ecr }],
+  deployRoles: [{ name: `${name}-push`, allow: { branches: ["main"] }, ecrPush: [ecr] }],
 });
 const config = (...repositories: object[]) =>
   stringify({

@@ -36,7 +36,13 @@ const config = (...ecr: string[]) =>
     stringify({
       github: { owner: "Test-User", ownerType: "user" },
       aws: { accountId: ACCOUNT, region: REGION },
-      repositories: [{ name: "web", ecrRepositories: ecr.map((name) => ({ name })) }],
+      repositories: [
+        {
+          name: "web",
+          ecrRepositories: ecr.map((name) => ({ name })),
+          deployRoles: [{ name: "web-push", allow: { branches: ["main"] }, ecrPush: [ecr[0]] }],
+        },
+      ],
     }),
   );
 
