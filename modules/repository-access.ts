@@ -2,6 +2,7 @@ import { RepositoryCollaborators } from "@cdktf/provider-github/lib/repository-c
 import { Construct } from "constructs";
 import { terraformLiterals } from "./terraform-text";
 import type { ProviderPermission } from "../config/schema";
+import { ImportExisting } from "./terraform-blocks";
 
 export interface RepositoryAccessProps {
   /** Repository name (without the owner). */
@@ -20,6 +21,13 @@ export interface RepositoryAccessProps {
    * @default - none: every team not in `teams` is removed
    */
   readonly ignoreTeams?: readonly string[];
+  /**
+   * Adopt the access list GitHub has today: an `import` block (id = the repository name), so the
+   * first plan reads the current collaborators and shows who loses access. Terraform ignores the
+   * block once the list is in state.
+   * @default true
+   */
+  readonly adoptExisting?: boolean;
 }
 
 /**
@@ -38,5 +46,7 @@ export class RepositoryAccess extends Construct {
       team: (props.teams ?? []).map((t) => ({ teamId: t.slug, permission: t.permission })),
       ignoreTeam: props.ignoreTeams?.length ? props.ignoreTeams.map((slug) => ({ teamId: slug })) : undefined,
     }));
+    // Without it, the first apply would overwrite the list unseen: a create replaces everyone.
+    if (props.adoptExisting ?? true) new ImportExisting(this, "Import", this.resource, props.repository);
   }
 }

@@ -32,7 +32,8 @@ export class RepositoryVisibility extends Construct {
             condition: `\${self.visibility == "${props.visibility}"}`,
             // `${self.visibility}` is Terraform's own interpolation; the other values are a GitHub
             // login, a repository name and an enum word, none of which can hold `${`.
-            errorMessage: `${props.declaredAt} says "${props.visibility}", but GitHub reports "\${self.visibility}" for ${props.owner}/${props.repository} (empty: the repository does not exist, or the credentials cannot read it). Set visibility to what GitHub reports: the checks on public repositories depend on it.`,
+            // No quotes: cdktf synth --hcl writes a string holding \${ without escaping its quotes.
+            errorMessage: `${props.declaredAt} says ${props.visibility}, but GitHub reports \${self.visibility} for ${props.owner}/${props.repository} (empty: the repository does not exist, or the credentials cannot read it). Set visibility to what GitHub reports: the checks on public repositories depend on it.`,
           },
         ],
       },

@@ -1,6 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Annotations, TerraformOutput, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
+import { NO_DEPARTURES, type Departures } from "../config/inventory";
 import {
   ecrRepositoryArn,
   isRunnerReady,
@@ -24,6 +25,7 @@ import { PermissionsBoundary } from "../modules/permissions-boundary";
 import { suppressRule } from "../guardrails/suppressions";
 import { configureStateBackend } from "./backend";
 import { PlatformStack } from "./platform-stack";
+import { addressMap, emitDepartures } from "./inventory";
 import { constructId, DEFAULT_TAGS } from "./naming";
 
 /** The console step that turns a PENDING connection AVAILABLE; printed by synth while pending. */
@@ -37,6 +39,15 @@ export function connectionHandshakeSteps(connectionName: string, region: string,
   ].join("\n");
 }
 
+export interface AwsPlatformStackOptions {
+  /**
+   * ECR repositories of the managed inventory that are no longer in the config: the released ones
+   * get `removed` blocks (destroy = false), the deleted ones (named in intendedChanges) nothing.
+   * @default - none (nothing left the config)
+   */
+  readonly ecrDepartures?: Departures;
+}
+
 /**
  * Everything on the AWS side of one account and region: the OIDC provider, ECR repositories,
  * deploy roles, the GitHub connection and the CodeBuild runners.
@@ -48,11 +59,14 @@ export class AwsPlatformStack extends PlatformStack {
   readonly deployRoles: Readonly<Record<string, DeployRole>>;
   readonly runners: Readonly<Record<string, CodeBuildRunner>>;
   /** The permissions boundary every role of this stack carries. */
-  readonly permissionsBoundary: PermissionsBoundary;
+  /** The boundary every role of the stack carries; none when the stack creates no role. */
+  readonly permissionsBoundary?: PermissionsBoundary;
   /** The template's own plan and deploy roles (config `self`). */
   readonly ciRoles?: { readonly plan: DeployRole; readonly deploy: DeployRole };
+  /** ECR repository name -> the addresses synthesized for it (the managed inventory's entries). */
+  readonly managed: Readonly<Record<string, readonly string[]>>;
 
-  constructor(scope: Construct, stackName: string, config: PlatformConfig) {
+  constructor(scope: Construct, stackName: string, config: PlatformConfig, options: AwsPlatformStackOptions = {}) {
     super(scope, stackName);
     const { accountId, region } = config.aws;
 
@@ -83,7 +97,11 @@ export class AwsPlatformStack extends PlatformStack {
     const iamPath = config.aws.iam.path;
     const boundaryArn = permissionsBoundaryArn(accountId, region, iamPath, config.aws.iam.permissionsBoundaryName);
     const ciScope = this.ciScopeFor(config, providerArn, boundaryArn);
-    this.permissionsBoundary = new PermissionsBoundary(this, "PermissionsBoundary", {
+    const createsRoles = ciScope !== undefined || config.repositories.some((r) => r.deployRoles.length > 0 || r.runner !== undefined);
+    // A boundary bounding no role would be a policy that grants nothing yet reads like one.
+    const boundary = !createsRoles
+      ? undefined
+      : new PermissionsBoundary(this, "PermissionsBoundary", {
       policyName: config.aws.iam.permissionsBoundaryName,
       accountId,
       region,
@@ -93,8 +111,9 @@ export class AwsPlatformStack extends PlatformStack {
       ci: ciScope,
       runnerTokenSecretArns: config.repositories.flatMap((r) => (r.runner?.legacyPersonalToken ? [r.runner.legacyPersonalToken.secretArn] : [])),
     });
+    this.permissionsBoundary = boundary;
     // The boundary (its ARN is written literally, so Terraform needs the order) exists before any role.
-    roleDependencies.push(this.permissionsBoundary.resource);
+    if (boundary) roleDependencies.push(boundary.resource);
     const roleDefaults = { path: iamPath, permissionsBoundaryArn: boundaryArn };
 
     const ecrRepositories: Record<string, EcrRepository> = {};
@@ -151,7 +170,9 @@ export class AwsPlatformStack extends PlatformStack {
     const conn = config.codeConnection;
     let connectionArn: string | undefined;
     let connectionStatus: string | undefined;
-    if (conn !== undefined && runnerRepos.some((r) => r.runner!.legacyPersonalToken === undefined)) {
+    // The connection lives as long as codeConnection is configured, whatever uses it: removing the
+    // last runner must not destroy it (a new one needs the console handshake again).
+    if (conn !== undefined) {
       if (conn.existingArn !== undefined) {
         connectionArn = conn.existingArn;
       } else {
@@ -163,7 +184,7 @@ export class AwsPlatformStack extends PlatformStack {
           description: "PENDING until the GitHub App handshake is completed in the AWS console",
         });
       }
-      if (conn.status === "pending") {
+      if (conn.status === "pending" && runnerRepos.some((r) => r.runner!.legacyPersonalToken === undefined)) {
         Annotations.of(this).addWarning(
           `Runner webhooks (and the workflows that run on them) are not created while codeConnection.status is pending.\n${connectionHandshakeSteps(conn.name ?? conn.existingArn ?? "", region, config.github.owner)}`,
         );
@@ -192,7 +213,7 @@ export class AwsPlatformStack extends PlatformStack {
         logRetentionDays: runner.logRetentionDays,
         rolePath: iamPath,
         permissionsBoundaryArn: boundaryArn,
-        roleDependsOn: [this.permissionsBoundary.resource],
+        roleDependsOn: boundary ? [boundary.resource] : [],
         // The webhook admits exactly the generated workflows that run on this runner, of the
         // repositories they belong to: a job of any other workflow starts no build.
         workflowNames: repo.workflows.filter((w) => w.runsOn === "codebuild").map(workflowDisplayName),
@@ -216,6 +237,8 @@ export class AwsPlatformStack extends PlatformStack {
       runners[runner.projectName] = built;
     }
     this.runners = runners;
+    this.managed = addressMap(new Map(Object.entries(ecrRepositories).map(([name, ecr]) => [name, [ecr]])));
+    emitDepartures(this, "ecrRepositories", options.ecrDepartures ?? NO_DEPARTURES);
   }
 
   /** What the CI roles (config `self`) may reach; undefined without `self` and a state backend. */

@@ -1,6 +1,7 @@
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { Annotations } from "cdktf";
 import type { Construct } from "constructs";
+import { NO_DEPARTURES, type Departures } from "../config/inventory";
 import {
   ecrRegistry,
   isRunnerReady,
@@ -27,7 +28,17 @@ import type { Workflow } from "../workflows/model";
 import { renderWorkflow } from "../workflows/render";
 import { configureStateBackend } from "./backend";
 import { PlatformStack } from "./platform-stack";
+import { addressMap, emitDepartures } from "./inventory";
 import { constructId } from "./naming";
+
+export interface GithubPlatformStackOptions {
+  /**
+   * Repositories of the managed inventory that are no longer in the config: the released ones get
+   * `removed` blocks (destroy = false), the deleted ones (named in intendedChanges) nothing.
+   * @default - none (nothing left the config)
+   */
+  readonly departures?: Departures;
+}
 
 /** Values of the Actions variables a repository's workflows read; everything derived from config. */
 export function repositoryVariables(config: PlatformConfig, repo: RepositoryConfig): Record<string, string> {
@@ -100,10 +111,12 @@ export class GithubPlatformStack extends PlatformStack {
   readonly workflowFiles: readonly WorkflowFile[];
   /** The deploy environment of the repository holding this template (config `self`). */
   readonly deployEnvironment?: DeployEnvironment;
+  /** Repository name -> the addresses synthesized for it (the managed inventory's entries). */
+  readonly managed: Readonly<Record<string, readonly string[]>>;
   /** Environments of the configured repositories, keyed `<repository>/<environment>`. */
   readonly environments: Readonly<Record<string, DeployEnvironment>>;
 
-  constructor(scope: Construct, stackName: string, config: PlatformConfig) {
+  constructor(scope: Construct, stackName: string, config: PlatformConfig, options: GithubPlatformStackOptions = {}) {
     super(scope, stackName);
     // Credentials come from the environment (GITHUB_TOKEN or GITHUB_APP_* variables), never from code.
     new GithubProvider(this, "github", terraformLiterals({ owner: config.github.owner }));
@@ -112,6 +125,9 @@ export class GithubPlatformStack extends PlatformStack {
     const access: Record<string, RepositoryAccess> = {};
     const variables: Record<string, ActionsVariables> = {};
     const workflowFiles: WorkflowFile[] = [];
+    // What each repository name owns here, for the managed inventory.
+    const owned = new Map<string, Construct[]>();
+    const own = (repository: string, c: Construct) => owned.set(repository, [...(owned.get(repository) ?? []), c]);
     const environments: Record<string, DeployEnvironment> = {};
     const self = config.self;
     const selfKey = self?.repository.toLowerCase();
@@ -124,6 +140,7 @@ export class GithubPlatformStack extends PlatformStack {
           teams: repo.teams,
           ignoreTeams: repo.ignoreTeams,
         });
+        own(repo.name, access[repo.name]);
       }
       variables[repo.name] = new ActionsVariables(this, constructId("Variables", repo.name), {
         repository: repo.name,
@@ -139,6 +156,7 @@ export class GithubPlatformStack extends PlatformStack {
         visibility: repo.visibility,
         declaredAt: `repository ${repo.name}: visibility`,
       });
+      own(repo.name, variables[repo.name]);
       // Every environment a role trusts is one of these (config cross-references): none is left for
       // GitHub to create unprotected on first use. ':' is in neither name, so ids never collide.
       for (const env of repo.environments) {
@@ -150,6 +168,7 @@ export class GithubPlatformStack extends PlatformStack {
           reviewers: env.reviewers,
           preventSelfReview: env.preventSelfReview,
         });
+        own(repo.name, environments[`${repo.name}/${env.name}`]);
       }
       const identity = subjectIdentity(config, repo);
       repo.workflows.forEach((wf) => {
@@ -176,6 +195,7 @@ export class GithubPlatformStack extends PlatformStack {
           format: identity.format,
         });
         workflowFiles.push(file);
+        own(repo.name, file);
         if (wf.largerRunner) {
           // An opt-in that weakens a default is printed on every synth, with its reason.
           Annotations.of(file).addWarning(
@@ -190,6 +210,7 @@ export class GithubPlatformStack extends PlatformStack {
           repository: self.repository,
           variables: selfRepositoryVariables(config, self),
         });
+        own(self.repository, variables[self.repository]);
       }
       this.deployEnvironment = new DeployEnvironment(this, "PlatformDeployEnvironment", {
         repository: self.repository,
@@ -198,10 +219,14 @@ export class GithubPlatformStack extends PlatformStack {
         reviewers: self.reviewers,
         variables: selfEnvironmentVariables(config, self),
       });
+      const listed = config.repositories.find((r) => r.name.toLowerCase() === selfKey)?.name;
+      own(listed ?? self.repository, this.deployEnvironment);
     }
     this.access = access;
     this.variables = variables;
     this.workflowFiles = workflowFiles;
     this.environments = environments;
+    this.managed = addressMap(owned);
+    emitDepartures(this, "repositories", options.departures ?? NO_DEPARTURES);
   }
 }

@@ -17,7 +17,7 @@
  * found; skipped, with the reason in its name, everywhere else.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -142,7 +142,10 @@ suite(`the AWS stack applied against moto_server${skipReason ? ` (${skipReason})
 
   /** README "Leaving CDKTF": `npx cdktf synth --hcl --output terraform`, then terraform in terraform/stacks/<stack>. */
   async function hclModule(configFile: string): Promise<string> {
-    const synth = await run("npx", ["cdktf", "synth", "--hcl", "--output", join(root, "terraform")], REPO_ROOT, { PLATFORM_CONFIG: configFile });
+    // A copy: synth writes the managed inventory beside the config, never into the checkout.
+    const copy = join(root, "hcl-config.yaml");
+    copyFileSync(configFile, copy);
+    const synth = await run("npx", ["cdktf", "synth", "--hcl", "--output", join(root, "terraform")], REPO_ROOT, { PLATFORM_CONFIG: copy });
     if (synth.status !== 0) throw new Error(`npx cdktf synth --hcl failed (${synth.status}):\n${synth.stdout}${synth.stderr}`);
     const dir = join(root, "terraform", "stacks", stackName);
     // Test copy only: the mirror's 5.x provider for the pinned 6.x, moto's endpoints, mock credentials.

@@ -215,7 +215,7 @@ describe("a public repository (issue 9 §4)", () => {
       ["CB-014", REASONS.organizationRunner],
       ["CB-012", REASONS.runnerWithoutActorFilter],
     ]) {
-      expect(warnings).toContainEqual(expect.stringMatching(new RegExp(`^suppressed: \\[${rule}\\] [\\s\\S]*${reason.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`)));
+      expect(warnings).toContainEqual(expect.stringMatching(new RegExp(`^accepted: \\[${rule}\\] \\S+: ${reason.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`)));
     }
   });
 

@@ -116,11 +116,15 @@ function runScenario(ws: Workspace, scenario: RealScenario): { stack: string; pl
 /** Synthesizes the config with main.ts and prepares the AWS stack for an offline plan. */
 function synthAws(ws: Workspace, name: string, config: string, options: { dropPreventDestroy?: boolean } = {}): { dir: string; stack: string } {
   const outdir = join(ws.root, name);
+  // Synth writes its managed inventory beside the config: synthesize a copy in the workspace, so
+  // the fixtures folder (and the project root) stay as they are.
+  const copy = join(ws.root, `${name}.yaml`);
+  copyFileSync(config, copy);
   // cdktf.json's app command, as `npx cdktf synth` runs it (without the CLI's own start-up).
   const [command, ...args] = String(JSON.parse(readFileSync(join(REPO_ROOT, "cdktf.json"), "utf8")).app).split(/\s+/);
   execFileSync(command === "node" ? process.execPath : command, args, {
     cwd: REPO_ROOT,
-    env: { ...ws.env, CDKTF_OUTDIR: outdir, PLATFORM_CONFIG: config },
+    env: { ...ws.env, CDKTF_OUTDIR: outdir, PLATFORM_CONFIG: copy },
     stdio: "pipe",
   });
   const stack = readdirSync(join(outdir, "stacks")).find((s) => s.startsWith("aws-"));

@@ -5,6 +5,7 @@
 import { EXAMPLE_TEXT } from "../helpers/example";
 import { parse } from "yaml";
 import { parseConfig } from "../../config/load";
+import { runGuardrails } from "../../guardrails/report";
 import { parsePolicy } from "../../guardrails/support";
 import { buildPlatform } from "../../stacks/platform";
 import { unescapeFromTerraform } from "../../workflows/render";
@@ -218,6 +219,24 @@ describe("the example platform.yaml", () => {
 });
 
 describe("config variants", () => {
+  test("a config that creates no role (access and ECR only) has no permissions boundary and no finding", () => {
+    const app = testApp();
+    const platform = buildPlatform(
+      app,
+      parseConfig(
+        variant((doc) => {
+          const repo = doc.repositories[0];
+          delete repo.runner;
+          repo.deployRoles = [];
+          repo.workflows = [];
+        }),
+      ),
+    );
+    expect(platform.aws.permissionsBoundary).toBeUndefined();
+    expect(resourcesOf(synthStack(platform.aws), "aws_iam_policy")).toEqual([]);
+    expect(runGuardrails([platform.aws, platform.github])).toEqual([]);
+  });
+
   test("a pending connection: no webhook yet, and synth prints the console step", () => {
     const { platform, aws } = synthConfig(variant((d) => (d.codeConnection.status = "pending")));
     expect(resourcesOf(aws, "aws_codebuild_webhook")).toHaveLength(0);
@@ -292,7 +311,7 @@ describe("config variants", () => {
     const [data] = Object.values((github as any).data.github_repository) as any[];
     expect(data.full_name).toBe("Test-User/techblue-dev");
     expect(data.lifecycle.postcondition).toEqual([
-      { condition: '${self.visibility == "internal"}', error_message: expect.stringContaining('repository techblue-dev: visibility says "internal", but GitHub reports "${self.visibility}"') },
+      { condition: '${self.visibility == "internal"}', error_message: expect.stringContaining('repository techblue-dev: visibility says internal, but GitHub reports ${self.visibility}') },
     ]);
   });
 

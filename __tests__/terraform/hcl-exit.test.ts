@@ -14,7 +14,7 @@
  * with the reason in its name, everywhere else.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
@@ -73,7 +73,10 @@ suite(`the HCL exit: cdktf synth --hcl, terraform fmt and validate${skipReason ?
 
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), "hcl-exit-"));
-    env = terraformEnv(root, { PLATFORM_CONFIG: EXAMPLE_PATH });
+    // A copy: synth writes the managed inventory beside the config, never into the checkout.
+    const config = join(root, "platform.yaml");
+    copyFileSync(EXAMPLE_PATH, config);
+    env = terraformEnv(root, { PLATFORM_CONFIG: config });
     // The README's command, run in the project folder as a user runs it.
     const synth = spawnSync("npx", ["cdktf", "synth", "--hcl", "--output", join(root, "terraform")], {
       cwd: REPO_ROOT,

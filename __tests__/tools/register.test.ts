@@ -49,7 +49,9 @@ describe("tools/register.js", () => {
   });
 
   test("from an empty cache: the example synthesizes as with sucrase/register/ts; the second run reads the cache and writes nothing", () => {
-    const env = { PLATFORM_CONFIG: EXAMPLE_PATH };
+    // A copy outside the project: synth writes its managed inventory beside the config.
+    writeFileSync(join(dir, "platform.yaml"), readFileSync(EXAMPLE_PATH, "utf8"));
+    const env = { PLATFORM_CONFIG: join(dir, "platform.yaml") };
     const reference = run(["--require", SUCRASE, "main.ts"], { ...env, CDKTF_OUTDIR: join(dir, "reference") });
     expect(reference.stderr).toBe("");
     expect(reference.status).toBe(0);
