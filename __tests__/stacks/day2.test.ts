@@ -27,8 +27,10 @@ const BEFORE = {
       name: "kept",
       collaborators: [{ username: "alice", permission: "admin" }],
       ecrRepositories: [{ name: "kept-app" }],
-      runner: { projectName: "kept-runner", ecrPush: ["kept-app"] },
-      workflows: [{ type: "image-build-push", file: "build.yml", runsOn: "codebuild", on: { branches: ["main"] }, ecrRepository: "kept-app" }],
+      // Jobs on the runner push through their own deploy role (the runner's service role cannot).
+      deployRoles: [{ name: "kept-push", allow: { branches: ["main"] }, ecrPush: ["kept-app"] }],
+      runner: { projectName: "kept-runner" },
+      workflows: [{ type: "image-build-push", file: "build.yml", runsOn: "codebuild", on: { branches: ["main"] }, ecrRepository: "kept-app", deployRole: "kept-push" }],
     },
     {
       name: "gone",
