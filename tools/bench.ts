@@ -808,9 +808,9 @@ function phasesSection(phases: readonly Phases[]): string {
     ["module loading (cdktf, providers, zod, yaml, project)", (p) => p.median.moduleLoadMs],
     ["config load + validate", (p) => p.median.configLoadMs],
     ["construct building (new App, buildPlatform)", (p) => p.median.constructBuildMs],
-    ["aspects (guardrails; they resolve each stack for synth)", (p) => p.median.aspectsMs],
+    ["synthOrExit() before app.synth() (nothing: the check runs inside synth)", (p) => p.median.aspectsMs],
     ["… of which the guardrails' own work", (p) => p.median.guardrailsMs],
-    ["app.synth() (reuses that resolved Terraform)", (p) => p.median.synthMs],
+    ["app.synth() (Aspects, the guardrails' check, the write of what they resolved)", (p) => p.median.synthMs],
     ["process exit (wall − in-process)", (p) => p.wallMs - p.median.inProcessMs],
     ["**wall (parent's view)**", (p) => p.wallMs],
   ];
@@ -832,12 +832,12 @@ function phasesSection(phases: readonly Phases[]): string {
       rows.map(([name, value]) => [name, ...phases.map((p) => cell(p.on, value(p.on)))])
     ),
     "",
-    "### Guardrails on and off (`BENCH_GUARDRAILS=off`: the aspect does nothing, cdktf synthesizes as usual)",
+    "### Guardrails on and off (`BENCH_GUARDRAILS=off`: the check does nothing, cdktf synthesizes as usual)",
     "",
     table(["Config", "Synth phase on (ms)", "Synth phase off (ms)", "Wall on (ms)", "Wall off (ms)", "Guardrails' own work (ms)"], abRows),
     "",
-    "With the guardrails on, synth reuses the Terraform they resolved and skips its own preparing pass (one resolve " +
-      "pass instead of two), so the difference on − off is less than their own work.",
+    "With the guardrails on, synth writes the Terraform they resolved (after every Aspect and cdktf's preparing pass) " +
+      "instead of resolving again, so the difference on − off is about their own work.",
   ].join("\n");
 }
 
