@@ -3,27 +3,14 @@
  * workflow job enters, must be one the config manages: GitHub creates a missing one on first use
  * with no protection (issue 9 §5). The errors give the path, the line and the YAML to add.
  */
-import { parse, stringify } from "yaml";
-import { ConfigError, parseConfig } from "../../config/load";
+import { parse } from "yaml";
+import { parseConfig } from "../../config/load";
 import { EXAMPLE_TEXT } from "../helpers/example";
+import { configError, edited } from "../helpers/config-errors";
 import { withSelf } from "../helpers/self";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function variant(edit: (doc: any) => void): string {
-  const doc = parse(EXAMPLE_TEXT);
-  edit(doc);
-  return stringify(doc);
-}
-
-function errorOf(text: string): string {
-  try {
-    parseConfig(text, "platform.yaml");
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message;
-    throw e;
-  }
-  throw new Error("expected a ConfigError");
-}
+const variant = edited;
+const errorOf = (text: string): string => configError(text).message;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const trustProduction = (d: any) => d.repositories[0].deployRoles[0].allow.environments = ["production"];

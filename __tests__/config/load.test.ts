@@ -6,10 +6,11 @@
  * spelling matters, e.g. an unquoted account id) or of its parsed form, rendered back to YAML.
  */
 import { EXAMPLE_PATH, EXAMPLE_TEXT } from "../helpers/example";
+import { configError, type Draft, edited, example, FILE, issueLine, lineContaining } from "../helpers/config-errors";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse, stringify } from "yaml";
+import { stringify } from "yaml";
 import {
   CONFIG_PATH_ENV,
   ConfigError,
@@ -19,60 +20,11 @@ import {
   parseConfig,
 } from "../../config/load";
 
-const FILE = "platform.yaml";
-
-// The example's parsed form, edited freely by the cases below (they write invalid values).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Draft = any;
-
-function example(): Draft {
-  return parse(EXAMPLE_TEXT);
-}
-
-/** The example with one edit of its parsed form, rendered back to YAML. */
-function edited(edit: (c: Draft) => void): string {
-  const config = example();
-  edit(config);
-  return stringify(config);
-}
-
 /** The example with one edit of its text; fails if the text to replace is not there exactly once. */
 function replaced(search: string, replacement: string): string {
   const count = EXAMPLE_TEXT.split(search).length - 1;
   if (count !== 1) throw new Error(`test setup: "${search}" occurs ${count} times in platform.yaml`);
   return EXAMPLE_TEXT.replace(search, replacement);
-}
-
-/** The ConfigError that parsing `text` throws (fails the test if it does not throw one). */
-function configError(text: string): ConfigError {
-  try {
-    parseConfig(text, FILE);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error("expected a ConfigError, but the config was accepted");
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/**
- * The 1-based line of the `occurrence`-th (0-based) line of `text` showing `snippet` as a whole
- * (followed by a space or the line's end: "name: app" does not match "name: app-api").
- */
-function lineContaining(text: string, snippet: string, occurrence = 0): number {
-  const word = new RegExp(`${escapeRegExp(snippet)}(?=\\s|$)`);
-  const hits = text.split("\n").flatMap((l, i) => (word.test(l) ? [i + 1] : []));
-  if (hits.length <= occurrence) throw new Error(`test setup: "${snippet}" is not on ${occurrence + 1} line(s) of the config`);
-  return hits[occurrence];
-}
-
-/** The message line of one issue: `  platform.yaml:<line> <path>: <reason>`. */
-function issueLine(error: ConfigError, path: string): string | undefined {
-  const prefix = new RegExp(`^  ${escapeRegExp(FILE)}(?::\\d+)? ${escapeRegExp(path)}: `);
-  return error.message.split("\n").find((l) => prefix.test(l));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,27 +3,13 @@
  * and each way to get it wrong is reported with its path and what to do.
  */
 import { EXAMPLE_TEXT } from "../helpers/example";
-import { parse, stringify } from "yaml";
-import { ConfigError, parseConfig } from "../../config/load";
+import { parseConfig } from "../../config/load";
+import { configError, edited } from "../helpers/config-errors";
 import { withSelf } from "../helpers/self";
 
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function variant(edit: (doc: any) => void): string {
-  const doc = parse(EXAMPLE_TEXT);
-  edit(doc);
-  return stringify(doc);
-}
-
-function errorOf(text: string): string {
-  try {
-    parseConfig(text, "platform.yaml");
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message;
-    throw e;
-  }
-  throw new Error("expected a ConfigError");
-}
+const variant = edited;
+const errorOf = (text: string): string => configError(text).message;
 
 describe("self", () => {
   test("defaults: legacy subjects, main, the production environment, descriptive role names", () => {

@@ -14,9 +14,14 @@ export type Draft = any;
 
 /** The example with one edit of its parsed form, rendered back to YAML. */
 export function edited(edit: (c: Draft) => void): string {
-  const config = parse(EXAMPLE_TEXT);
+  const config = example();
   edit(config);
   return stringify(config);
+}
+
+/** The example, parsed (tests edit it freely). */
+export function example(): Draft {
+  return parse(EXAMPLE_TEXT);
 }
 
 /** The ConfigError that parsing `text` throws (fails the test if it does not throw one). */
@@ -34,9 +39,13 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** The 1-based line of the `occurrence`-th (0-based) line of `text` containing `snippet`. */
+/**
+ * The 1-based line of the `occurrence`-th (0-based) line of `text` showing `snippet` as a whole
+ * (followed by a space or the line's end: "name: app" does not match "name: app-api").
+ */
 export function lineContaining(text: string, snippet: string, occurrence = 0): number {
-  const hits = text.split("\n").flatMap((l, i) => (l.includes(snippet) ? [i + 1] : []));
+  const word = new RegExp(`${escapeRegExp(snippet)}(?=\\s|$)`);
+  const hits = text.split("\n").flatMap((l, i) => (word.test(l) ? [i + 1] : []));
   if (hits.length <= occurrence) throw new Error(`test setup: "${snippet}" is not on ${occurrence + 1} line(s) of the config`);
   return hits[occurrence];
 }
