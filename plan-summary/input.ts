@@ -1,14 +1,15 @@
 /** Reading the CLI's inputs: `<dir>/<stack>.json` (terraform show -json) and the optional `<dir>/<stack>.txt` beside it. */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { parsePlan, PlanInputError } from "./plan";
+import { parsePlan, PlanInputError, type StackPlan } from "./plan";
 import type { StackInput } from "./summary";
 
 export function stackName(file: string): string {
   return basename(file).replace(/\.json$/i, "");
 }
 
-export function readStackInput(file: string): StackInput {
+/** One stack's plan from `terraform show -json` in `file`; unreadable or not a plan: PlanInputError. */
+export function readPlanFile(file: string): StackPlan {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -16,6 +17,11 @@ export function readStackInput(file: string): StackInput {
     const code = (e as NodeJS.ErrnoException).code;
     throw new PlanInputError(`${file}: ${code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a folder, not a plan file" : `cannot read it (${code ?? String(e)})`}`);
   }
+  return parsePlan(text, stackName(file), file);
+}
+
+export function readStackInput(file: string): StackInput {
+  const plan = readPlanFile(file);
   const stack = stackName(file);
   const textFile = join(dirname(file), `${stack}.txt`);
   let planText: string | undefined;
@@ -26,5 +32,5 @@ export function readStackInput(file: string): StackInput {
       throw new PlanInputError(`${textFile}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
   }
-  return { plan: parsePlan(text, stack, file), planText };
+  return { plan, planText };
 }

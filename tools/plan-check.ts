@@ -11,27 +11,15 @@
  * blocked; each is printed with the entry to add. Exit 2: a plan or the config cannot be used (one
  * line on stderr). Never a stack trace.
  */
-import { readFileSync } from "node:fs";
 import { formatPath } from "../config/cross-references";
 import { ConfigError, configPathFromEnv, loadConfig } from "../config/load";
 import { blockedChanges, intendedEntryYaml, type BlockedChange, type IntendedEntry } from "../plan-summary/blocked";
-import { stackName } from "../plan-summary/input";
-import { parsePlan, PlanInputError, type StackPlan } from "../plan-summary/plan";
+import { readPlanFile } from "../plan-summary/input";
+import { PlanInputError, type StackPlan } from "../plan-summary/plan";
 
 const USAGE = "usage: npm run --silent plan:check -- <dir>/<stack>.json ... (terraform show -json of each stack's plan; config: $PLATFORM_CONFIG or platform.yaml)";
 
 class UsageError extends Error {}
-
-function readPlan(file: string): StackPlan {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new PlanInputError(`${file}: ${code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a folder, not a plan file" : `cannot read it (${code ?? String(e)})`}`);
-  }
-  return parsePlan(text, stackName(file), file);
-}
 
 /** The config's problems on one line: `file:line path: reason; ...`. */
 function configLine(e: ConfigError): string {
@@ -80,7 +68,7 @@ export function main(argv: readonly string[], io = { stdout: (s: string) => proc
       files.push(a);
     }
     if (files.length === 0) throw new UsageError(`no plan files given; ${USAGE}`);
-    const plans = files.map(readPlan);
+    const plans = files.map(readPlanFile);
     const configFile = configPathFromEnv();
     const intended: readonly IntendedEntry[] = loadConfig(configFile).intendedChanges;
     const found = blockedChanges(
