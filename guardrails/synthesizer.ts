@@ -22,6 +22,7 @@ import { join } from "node:path";
 import { Aspects, TerraformStack, type IAspect } from "cdktf";
 import type { IStackSynthesizer, ISynthesisSession } from "cdktf/lib/synthesize/types";
 import { ConstructOrder, type IConstruct } from "constructs";
+import { stacksOf } from "./app-view";
 import type { GuardrailsAspect } from "./aspect";
 
 /** Thrown when guardrail findings stop synth; nothing has been written then. */
@@ -50,9 +51,8 @@ export function guardSynthesis(stack: TerraformStack, aspect: GuardrailsAspect):
 
 /** The guarded stacks of the app `scope` belongs to, in the order app.synth() visits them. */
 export function guardedStacks(scope: IConstruct): TerraformStack[] {
-  return scope.node.root.node
-    .findAll()
-    .filter((c): c is TerraformStack => TerraformStack.isStack(c) && guarded.has(c));
+  // Asked by every stack's synthesize: the App's children, not a walk of every construct.
+  return stacksOf(scope).filter((s) => guarded.has(s));
 }
 
 /**
