@@ -23,5 +23,5 @@ module.exports = {
   },
   moduleFileExtensions: ["ts", "js", "json"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
-  reporters: ["default", "<rootDir>/tools/jest-summary-reporter.js"],
+  reporters: ["default", "<rootDir>/dev/jest-summary-reporter.js"],
 };

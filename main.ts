@@ -3,7 +3,7 @@ import { configPathFromEnv, loadConfigOrExit } from "./config/load";
 import { inventoryPathFor, nextInventory, readInventoryOrExit, writeInventoryOrExit } from "./config/inventory";
 import { synthOrExit } from "./guardrails/report";
 import { buildPlatform, managedNow } from "./stacks/platform";
-import { withoutStackTraces } from "./tools/stack-traces";
+import { withoutStackTraces } from "./cdktf-internals";
 
 // Config problems exit here, before anything is written to cdktf.out.
 const configFile = configPathFromEnv();
@@ -13,7 +13,7 @@ const config = loadConfigOrExit(configFile);
 const inventoryFile = inventoryPathFor(configFile);
 const inventory = readInventoryOrExit(inventoryFile);
 
-// No stack trace per token and annotation: no output depends on them (see tools/stack-traces.ts).
+// No stack trace per token and annotation: no output depends on them (see cdktf-internals.ts).
 const app = new App(withoutStackTraces());
 const platform = buildPlatform(app, config, { inventory });
 // Guardrail findings fail synth (cdktf synth prints them itself); nothing is written then.

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { TerraformStack } from "cdktf";
 import { configPathFromEnv, loadConfig } from "../config/load";
-import { CONFIG_SCHEMA_PATH } from "../tools/generate-schema";
+import { CONFIG_SCHEMA_PATH } from "../dev/generate-schema";
 import { errorAnnotations, runGuardrails } from "../guardrails/report";
 import { buildPlatform } from "../stacks/platform";
 import { removeTestOutdir, testApp } from "./helpers/synth";

@@ -5,7 +5,7 @@
  * AssumeRoleWithWebIdentity is what OIDC-009 would have said before the apply.
  */
 import { OIDC_HOST } from "../config/derive";
-import { evaluatePolicy, explainEvaluation, type Evaluation, type StatementTrace } from "../guardrails/iam-evaluate";
+import { evaluatePolicy, explainEvaluation, type Evaluation, type StatementTrace } from "../iam/evaluate";
 import { claimsContext } from "../guardrails/oidc-claims";
 import { asArray, parsePolicy, type Statement } from "../guardrails/support";
 import type { AppView, SynthResource } from "../guardrails/types";

@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { parse } from "yaml";
 import { PlatformConfigSchema } from "../../config/schema";
-import { CONFIG_SCHEMA_FILE, CONFIG_SCHEMA_ID, CONFIG_SCHEMA_PATH, renderConfigSchema } from "../../tools/generate-schema";
+import { CONFIG_SCHEMA_FILE, CONFIG_SCHEMA_ID, CONFIG_SCHEMA_PATH, renderConfigSchema } from "../../dev/generate-schema";
 
 const ROOT = join(__dirname, "..", "..");
 

@@ -12,7 +12,7 @@ afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 /** The real CLI, as `npm run diagnose` starts it. */
 function cli(args: string[], input?: string, env: Record<string, string> = {}) {
   const { PLATFORM_CONFIG: _ignored, ...rest } = process.env;
-  const r = spawnSync(process.execPath, ["--require", "sucrase/register/ts", "tools/diagnose.ts", ...args], {
+  const r = spawnSync(process.execPath, ["--require", "sucrase/register/ts", "cli/diagnose.ts", ...args], {
     cwd: ROOT,
     input: input ?? "",
     encoding: "utf8",

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { KNOWN_FAILURES } from "../../diagnose/failures";
-import { README_PATH, readmeWithFailuresTable, renderFailuresTable } from "../../tools/failures-table";
+import { README_PATH, readmeWithFailuresTable, renderFailuresTable } from "../../dev/failures-table";
 
 describe("the table of known failures", () => {
   test("ids are unique, stable-looking kebab-case", () => {

@@ -65,7 +65,7 @@ describe("the report never carries them", () => {
 
   test("the CLI cleans stdout and stderr (a malformed JSON's line is quoted on stderr)", () => {
     const { PLATFORM_CONFIG: _ignored, ...env } = process.env;
-    const cli = (input: string) => spawnSync(process.execPath, ["--require", "sucrase/register/ts", "tools/diagnose.ts", "--no-config"], { cwd: ROOT, input, encoding: "utf8", env });
+    const cli = (input: string) => spawnSync(process.execPath, ["--require", "sucrase/register/ts", "cli/diagnose.ts", "--no-config"], { cwd: ROOT, input, encoding: "utf8", env });
     const found = cli(`\u001b]0;title\u0007${REAL_TEXTS.find((t) => t.id === "state-lock")!.text}\u001b[2J`);
     expect(found.status).toBe(1);
     expect(found.stdout).toContain("[state-lock]");

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { ALL_RULES } from "../../guardrails/rules";
-import { README_PATH, readmeWithRulesTable } from "../../tools/rules-table";
+import { README_PATH, readmeWithRulesTable } from "../../dev/rules-table";
 
 describe("the rules", () => {
   test("ids are unique and well-formed", () => {

@@ -8,7 +8,7 @@ import { parse } from "yaml";
 import { parseConfig } from "../../config/load";
 import { buildPlatform } from "../../stacks/platform";
 import { unescapeFromTerraform } from "../../workflows/render";
-import { evaluatePolicy, explainEvaluation, type EvaluationRequest } from "../../guardrails/iam-evaluate";
+import { evaluatePolicy, explainEvaluation, type EvaluationRequest } from "../../iam/evaluate";
 import { claimsContext, predictClaims, triggersOfWorkflow, type ClaimsInput } from "../../guardrails/oidc-claims";
 import { resourcesOf, synthStack, testApp } from "../helpers/synth";
 

@@ -2,7 +2,7 @@
  * Layer 2 (modules): the permissions of the template's own plan and deploy roles, evaluated with
  * the same IAM evaluator the guardrails use (actions and conditions) plus resource matching.
  */
-import { evaluatePolicy } from "../../guardrails/iam-evaluate";
+import { evaluatePolicy } from "../../iam/evaluate";
 import { deployPolicy, planPolicy, type CiPolicyScope } from "../../modules/ci-policies";
 import { permissionsBoundaryPolicy } from "../../modules/permissions-boundary";
 import type { PolicyDocument } from "../../modules/policy-document";

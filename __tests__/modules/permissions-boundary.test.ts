@@ -2,7 +2,7 @@
  * Layer 2 (modules): the permissions boundary every role of the template carries, evaluated with
  * the guardrails' IAM evaluator (Resource matched).
  */
-import { evaluatePolicy } from "../../guardrails/iam-evaluate";
+import { evaluatePolicy } from "../../iam/evaluate";
 import { deployPolicy, planPolicy, type CiPolicyScope } from "../../modules/ci-policies";
 import { MANAGED_POLICY_MAX_CHARACTERS, PermissionsBoundary, permissionsBoundaryPolicy, policySize } from "../../modules/permissions-boundary";
 import type { PolicyDocument } from "../../modules/policy-document";

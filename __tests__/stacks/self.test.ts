@@ -5,7 +5,7 @@
  * environment itself. The trust is checked with the guardrails' IAM evaluator.
  */
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
-import { evaluatePolicy } from "../../guardrails/iam-evaluate";
+import { evaluatePolicy } from "../../iam/evaluate";
 import { claimsContext } from "../../guardrails/oidc-claims";
 import { errorAnnotations } from "../../guardrails/report";
 import { parsePolicy } from "../../guardrails/support";

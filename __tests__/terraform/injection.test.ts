@@ -228,7 +228,7 @@ describe("the app with the attack strings in every free-text sink", () => {
     const config = join(scratch, "attack.yaml");
     writeFileSync(config, attackConfigText());
     const out = join(scratch, "main-out");
-    const run = spawnSync(process.execPath, ["--require", "./tools/register.js", "main.ts"], {
+    const run = spawnSync(process.execPath, ["--require", "./dev/register.js", "main.ts"], {
       encoding: "utf8",
       env: { ...process.env, PLATFORM_CONFIG: config, CDKTF_OUTDIR: out, PLATFORM_START_CACHE: "off" },
     });
@@ -244,7 +244,7 @@ describe("the app with the attack strings in every free-text sink", () => {
     doc.repositories[0].deployRoles[0].allow.branches = [ATTACKS.spliceDescription];
     const config = join(scratch, "attack-branch.yaml");
     writeFileSync(config, stringify(doc));
-    const run = spawnSync(process.execPath, ["--require", "./tools/register.js", "main.ts"], {
+    const run = spawnSync(process.execPath, ["--require", "./dev/register.js", "main.ts"], {
       encoding: "utf8",
       env: { ...process.env, PLATFORM_CONFIG: config, CDKTF_OUTDIR: join(scratch, "main-out-2"), PLATFORM_START_CACHE: "off" },
     });

@@ -21,7 +21,7 @@ import { actionlintProject, describeFindings, type ActionlintProject } from "../
 import { resourcesOf, synthStack, testApp } from "../helpers/synth";
 import { examplePlatform, findings } from "../guardrails/helpers";
 import { withSelf } from "../helpers/self";
-import { permissionsFor } from "../../tools/github-app-token";
+import { permissionsFor } from "../../cli/github-app-token";
 
 const DIR = join(__dirname, "..", "..", ".github", "workflows");
 const FILES = ["ci.yml", "plan.yml", "deploy.yml"] as const;

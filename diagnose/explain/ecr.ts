@@ -3,7 +3,7 @@
  * synthesized identity policies are checked for that action on that repository, and the gap is
  * named in config terms (ecrPush, ecrPull, ecrRepositories).
  */
-import { evaluatePolicy } from "../../guardrails/iam-evaluate";
+import { evaluatePolicy } from "../../iam/evaluate";
 import { asArray, parsePolicy, type Statement } from "../../guardrails/support";
 import type { AppView, SynthResource } from "../../guardrails/types";
 import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS } from "../../modules/policy-document";

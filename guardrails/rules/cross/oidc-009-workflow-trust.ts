@@ -1,5 +1,5 @@
 import { OIDC_HOST, parseRoleArn, STS_AUDIENCE } from "../../../config/derive";
-import { evaluatePolicy } from "../../iam-evaluate";
+import { evaluatePolicy } from "../../../iam/evaluate";
 import { claimsContext, predictClaims, triggersOfWorkflow, type Trigger } from "../../oidc-claims";
 import { actionName, actionsVariables, asArray, githubOwner, jobsOf, platformMetadata, trustStatements, workflowOf } from "../../support";
 import type { AppView, Rule, SynthResource } from "../../types";

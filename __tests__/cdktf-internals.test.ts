@@ -4,7 +4,7 @@
  *   - guardrails/synthesizer.ts re-implements cdktf's StackSynthesizer.synthesize, so that the
  *     guardrails check every stack after every Aspect and synth writes exactly what they read;
  *     these tests prove it writes byte-for-byte what plain app.synth() writes;
- *   - tools/stack-traces.ts records no stack trace per token and annotation
+ *   - cdktf-internals.ts records no stack trace per token and annotation
  *     (cdktf/lib/tokens/private/stack-trace.captureStackTrace, App stackTraces).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -14,9 +14,9 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, Fn, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
-import { applyGuardrails } from "../../guardrails/aspect";
-import { runGuardrails, synthOrExit } from "../../guardrails/report";
-import { PlatformStack } from "../../stacks/platform-stack";
+import { applyGuardrails } from "../guardrails/aspect";
+import { runGuardrails, synthOrExit } from "../guardrails/report";
+import { PlatformStack } from "../stacks/platform-stack";
 
 const TRUST = JSON.stringify({
   Version: "2012-10-17",
@@ -124,7 +124,7 @@ describe("synth shortcuts", () => {
     const original = traces.captureStackTrace;
     const saved = process.env.PLATFORM_STACK_TRACES;
     try {
-      const { withoutStackTraces } = require("../../tools/stack-traces") as typeof import("../../tools/stack-traces");
+      const { withoutStackTraces } = require("../cdktf-internals") as typeof import("../cdktf-internals");
       process.env.PLATFORM_STACK_TRACES = "1";
       expect(withoutStackTraces()).toEqual({});
       expect(traces.captureStackTrace).toBe(original);

@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { permissionsFor } from "../../tools/github-app-token";
+import { permissionsFor } from "../../cli/github-app-token";
 import { EXAMPLE_TEXT } from "../helpers/example";
 import { withSelf } from "../helpers/self";
 
@@ -86,7 +86,7 @@ function run(args: string[], env: Record<string, string | undefined> = {}): Prom
   };
   for (const [k, v] of Object.entries(fullEnv)) if (v === undefined) delete fullEnv[k];
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--require", "sucrase/register/ts", "tools/github-app-token.ts", ...args], { env: fullEnv }, (error, stdout, stderr) => {
+    execFile(process.execPath, ["--require", "sucrase/register/ts", "cli/github-app-token.ts", ...args], { env: fullEnv }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

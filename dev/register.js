@@ -1,6 +1,6 @@
 "use strict";
 /**
- * Start-up hook of the app and the npm scripts: `node --require ./tools/register.js main.ts`
+ * Start-up hook of the app and the npm scripts: `node --require ./dev/register.js main.ts`
  * (cdktf.json's app command). It does what `--require sucrase/register/ts` did, faster:
  *
  *   1. `.ts` files are transpiled by sucrase with the same options as sucrase/register/ts

@@ -1,5 +1,5 @@
 /**
- * For tools/bench.ts: the example's resources written as a plain cdktf app, the way a user
+ * For dev/bench.ts: the example's resources written as a plain cdktf app, the way a user
  * starting from `cdktf init --template=typescript` would: one TerraformStack class per stack,
  * `new IamRole(this, ...)` per resource with typed, camelCase props, provider classes imported by
  * deep path (`@cdktf/provider-aws/lib/iam-role`, as cdktf's documentation does), `app.synth()`.

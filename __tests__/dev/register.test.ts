@@ -1,5 +1,5 @@
 /**
- * tools/register.js, the start-up hook of cdktf.json's app command: from an empty cache (a fresh
+ * dev/register.js, the start-up hook of cdktf.json's app command: from an empty cache (a fresh
  * clone after `npm ci`) it synthesizes exactly what sucrase/register/ts does, fills its cache, and
  * the next run reads it without writing; a changed source (even of the same length) is compiled
  * again; a damaged, unwritable or disabled cache only costs time.
@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const ROOT = resolve(__dirname, "..", "..");
-const HOOK = join(ROOT, "tools", "register.js");
+const HOOK = join(ROOT, "dev", "register.js");
 const SUCRASE = require.resolve("sucrase/register/ts");
 const CACHE_FILE = "cache-v1.bin";
 
@@ -42,10 +42,10 @@ function writeModule(value: string): string {
   return join(dir, "entry.ts");
 }
 
-describe("tools/register.js", () => {
+describe("dev/register.js", () => {
   test("cdktf.json runs the app through it", () => {
     const app = (JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")) as { app: string }).app;
-    expect(app).toBe("node --require ./tools/register.js main.ts");
+    expect(app).toBe("node --require ./dev/register.js main.ts");
   });
 
   test("from an empty cache: the example synthesizes as with sucrase/register/ts; the second run reads the cache and writes nothing", () => {
@@ -56,7 +56,7 @@ describe("tools/register.js", () => {
     expect(reference.stderr).toBe("");
     expect(reference.status).toBe(0);
 
-    const cold = run(["--require", "./tools/register.js", "main.ts"], { ...env, CDKTF_OUTDIR: join(dir, "cold") });
+    const cold = run(["--require", "./dev/register.js", "main.ts"], { ...env, CDKTF_OUTDIR: join(dir, "cold") });
     expect(cold.stderr).toBe("");
     expect(cold.status).toBe(0);
     const cacheFile = join(dir, "cache", CACHE_FILE);
@@ -64,7 +64,7 @@ describe("tools/register.js", () => {
     const written = statSync(cacheFile).mtimeMs;
     const bytes = readFileSync(cacheFile);
 
-    const warm = run(["--require", "./tools/register.js", "main.ts"], { ...env, CDKTF_OUTDIR: join(dir, "warm") });
+    const warm = run(["--require", "./dev/register.js", "main.ts"], { ...env, CDKTF_OUTDIR: join(dir, "warm") });
     expect(warm.stderr).toBe("");
     expect(warm.status).toBe(0);
     expect(statSync(cacheFile).mtimeMs).toBe(written);

@@ -1,5 +1,5 @@
 /**
- * tools/bench.ts: it runs cdktf.json's own app command, and its generated configs stay valid as
+ * dev/bench.ts: it runs cdktf.json's own app command, and its generated configs stay valid as
  * the schema changes (a bench that fails on its own input measures nothing).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -7,13 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { parseConfig } from "../../config/load";
-import { appCommand, generatedConfig } from "../../tools/bench";
+import { appCommand, generatedConfig } from "../../dev/bench";
 
-describe("tools/bench", () => {
+describe("dev/bench", () => {
   test("measures the app command of cdktf.json, split into node options and script", () => {
     expect(appCommand()).toEqual({
-      text: "node --require ./tools/register.js main.ts",
-      nodeOptions: ["--require", "./tools/register.js"],
+      text: "node --require ./dev/register.js main.ts",
+      nodeOptions: ["--require", "./dev/register.js"],
       script: "main.ts",
     });
   });

@@ -2,13 +2,13 @@
  * The repository's benchmark: `npm run bench [-- --quick] [-- --sizes 1,10,100] [-- --no-test]`.
  *
  * Measures, each in child processes so that every figure includes what a user waits for:
- *   1. the app synth (the app command of cdktf.json, e.g. `node --require ./tools/register.js
+ *   1. the app synth (the app command of cdktf.json, e.g. `node --require ./dev/register.js
  *      main.ts`) of the example and of generated configs: wall time, CPU time, peak RSS, time per
  *      resource; then, per config, the in-process phases and the guardrails' share
- *      (tools/bench-phases.ts), with the guardrails on and off; and the first run after `npm ci`
+ *      (dev/bench-phases.ts), with the guardrails on and off; and the first run after `npm ci`
  *      (an empty start-up cache);
  *   2. `npx cdktf synth` of the example against its floor: the same CLI running an app that does
- *      nothing but synthesize the same resources, precompiled to JavaScript (tools/bench-plain-app.ts);
+ *      nothing but synthesize the same resources, precompiled to JavaScript (dev/bench-plain-app.ts);
  *   3. `npx tsc --noEmit` and `npm test`;
  *   4. the anchor a user would otherwise start from: those same resources as a plain cdktf app in
  *      cdktf init's default style, `npx ts-node main.ts` (type-checks at start-up).
@@ -102,7 +102,7 @@ function iterationsFor(options: Options): Iterations {
 interface AppCommand {
   /** As written in cdktf.json. */
   readonly text: string;
-  /** node's options before the script (e.g. --require ./tools/register.js). */
+  /** node's options before the script (e.g. --require ./dev/register.js). */
   readonly nodeOptions: readonly string[];
   readonly script: string;
 }
@@ -502,7 +502,7 @@ async function measurePhaseSeries(configFile: string, workDir: string, app: AppC
   const outdir = join(workDir, "phases.out");
   const command: Command = {
     file: process.execPath,
-    args: [...app.nodeOptions, join("tools", "bench-phases.ts")],
+    args: [...app.nodeOptions, join("dev", "bench-phases.ts")],
     cwd: ROOT,
     env: childEnv({ PLATFORM_CONFIG: configFile, CDKTF_OUTDIR: outdir, ...(guardrails ? {} : { BENCH_GUARDRAILS: "off" }) }),
   };
@@ -566,7 +566,7 @@ function expectResources(outdir: string, expected: number, what: string): void {
   if (found !== expected) throw new Error(`${what} wrote ${found} resources, the app synth of the example ${expected}`);
 }
 
-/** The plain app (tools/bench-plain-app.ts) precompiled by tsc, as a cdktf project whose app is `node main.js`. */
+/** The plain app (dev/bench-plain-app.ts) precompiled by tsc, as a cdktf project whose app is `node main.js`. */
 async function prepareFloor(exampleOutdir: string, workDir: string): Promise<{ dir: string; compileMs: number }> {
   const dir = join(workDir, "floor");
   writePlainApp(ROOT, exampleOutdir, dir);
@@ -825,7 +825,7 @@ function phasesSection(phases: readonly Phases[]): string {
     p.on.median.guardrailsMs.toFixed(0),
   ]);
   return [
-    `### In-process phases (\`tools/bench-phases.ts\`, performance.now(), median of ${runs})`,
+    `### In-process phases (\`dev/bench-phases.ts\`, performance.now(), median of ${runs})`,
     "",
     table(
       ["Phase", ...phases.map((p) => `${p.config}: ms (share of wall)`)],

@@ -1,5 +1,5 @@
 /**
- * The bench's anchor and floor (tools/bench-plain-app.ts): the Terraform an app synthesized,
+ * The bench's anchor and floor (dev/bench-plain-app.ts): the Terraform an app synthesized,
  * written back as a plain cdktf app, synthesizes the same resources again.
  */
 import { spawnSync } from "node:child_process";
@@ -13,7 +13,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ActionsVariable } from "@cdktf/provider-github/lib/actions-variable";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { App, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
-import { plainAppSource, writePlainApp } from "../../tools/bench-plain-app";
+import { plainAppSource, writePlainApp } from "../../dev/bench-plain-app";
 
 const ROOT = resolve(__dirname, "..", "..");
 
@@ -37,7 +37,7 @@ function comparable(json: StackJson): unknown {
   return { provider: json.provider, backend: json.terraform?.backend, resource: strip(json.resource), data: strip(json.data), output: json.output };
 }
 
-describe("tools/bench-plain-app", () => {
+describe("dev/bench-plain-app", () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "plain-app-"));
@@ -76,7 +76,7 @@ describe("tools/bench-plain-app", () => {
 
     writePlainApp(ROOT, join(dir, "original"), join(dir, "plain"));
     expect(JSON.parse(readFileSync(join(dir, "plain", "cdktf.json"), "utf8")).app).toBe("npx ts-node main.ts");
-    const run = spawnSync(process.execPath, ["--require", join(ROOT, "tools", "register.js"), "main.ts"], {
+    const run = spawnSync(process.execPath, ["--require", join(ROOT, "dev", "register.js"), "main.ts"], {
       cwd: join(dir, "plain"),
       env: { ...process.env, CDKTF_OUTDIR: join(dir, "plain", "cdktf.out"), PLATFORM_START_CACHE: "off" },
       encoding: "utf8",

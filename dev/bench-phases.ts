@@ -1,9 +1,9 @@
 /**
- * Child script of tools/bench.ts: runs main.ts itself (the config named by PLATFORM_CONFIG,
+ * Child script of dev/bench.ts: runs main.ts itself (the config named by PLATFORM_CONFIG,
  * written to CDKTF_OUTDIR) with timers around its steps, and prints the timings as one JSON line
  * on stdout. Nothing of main.ts is copied here: the timers wrap the functions it calls.
  *
- * Run with the app's start-up hook: `node --require ./tools/register.js tools/bench-phases.ts`.
+ * Run with the app's start-up hook: `node --require ./dev/register.js dev/bench-phases.ts`.
  * BENCH_GUARDRAILS=off runs the same app with the guardrails' check doing nothing: plain cdktf
  * synth of the same constructs, for the with/without comparison. BENCH_CLOCK=cpu times with the
  * process's CPU time instead of the wall clock (steadier on a busy machine; startupMs is then the

@@ -1,8 +1,8 @@
 /**
  * The IAM trust-policy evaluator, one documented behaviour per test. Semantics and their sources
- * are listed in guardrails/iam-evaluate.ts.
+ * are listed in iam/evaluate.ts.
  */
-import { evaluatePolicy, explainEvaluation, globMatch, type EvaluationRequest } from "../../guardrails/iam-evaluate";
+import { evaluatePolicy, explainEvaluation, globMatch, type EvaluationRequest } from "../../iam/evaluate";
 
 const PROVIDER = "arn:aws:iam::000123456789:oidc-provider/token.actions.githubusercontent.com";
 const SUB = "token.actions.githubusercontent.com:sub";
