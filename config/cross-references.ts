@@ -3,15 +3,10 @@
  * ids that a chosen option needs. Runs after the schema, on typed data, and reports every problem
  * with its path, like the schema does.
  */
+import { ecrRepositoryVariable, MAX_APP_TOKEN_REPOSITORIES, roleArnVariable, SELF_VARIABLES, VARIABLE_AWS_REGION, VARIABLE_ECR_REGISTRY } from "../domain/github";
 import {
-  ecrRepositoryVariable,
   managedRepositories,
-  MAX_APP_TOKEN_REPOSITORIES,
-  roleArnVariable,
   SELF_WORKFLOW_FILES,
-  SELF_VARIABLES,
-  VARIABLE_AWS_REGION,
-  VARIABLE_ECR_REGISTRY,
 } from "./derive";
 import { DEFAULT_GITHUB_HOSTED_LABEL, type PlatformConfig, type RepositoryConfig } from "./schema";
 import { tokenMarkerProblem } from "../modules/terraform-text";

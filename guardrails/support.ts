@@ -3,6 +3,7 @@
  * Everything here is pure and tolerant of malformed input (a rule reports; it never throws).
  */
 import type * as JsYaml from "js-yaml";
+import { WORKFLOW_DIR } from "../domain/github";
 import { unescapeFromTerraform } from "../workflows/render";
 import type { AppView, SynthResource } from "./types";
 
@@ -118,8 +119,6 @@ export function isReference(value: unknown): boolean {
 // ---------------------------------------------------------------------------------------------
 // Workflows
 // ---------------------------------------------------------------------------------------------
-
-export const WORKFLOW_DIR = ".github/workflows/";
 
 export interface WorkflowFileView {
   readonly resource: SynthResource;

@@ -7,21 +7,15 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
 import { Op, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { codebuildProjectArn, logGroupArn } from "../domain/arn";
+import { ORGANIZATION_WEBHOOK_LOCATION, TOKEN_OWNER_TAG } from "../domain/codebuild";
+import { repositoryUrl } from "../domain/github";
 import {
   codebuildLogGroupName,
-  codebuildProjectArn,
-  logGroupArn,
-  repositoryUrl,
   runnerServiceRoleName,
 } from "../config/derive";
 import { terraformLiterals } from "./terraform-text";
 import { renderPolicy, serviceTrustPolicy, type PolicyStatement } from "./policy-document";
-
-/** Tag naming the person whose token a legacy-token runner uses. */
-export const TOKEN_OWNER_TAG = "GitHubTokenOwner";
-
-/** Source location CodeBuild uses for organisation-scoped runner webhooks. */
-export const ORGANIZATION_WEBHOOK_LOCATION = "CODEBUILD_DEFAULT_WEBHOOK_SOURCE_LOCATION";
 
 export interface CodeBuildRunnerProps {
   /** CodeBuild project name; jobs select the runner with `codebuild-<projectName>-...` labels. */

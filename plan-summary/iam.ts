@@ -4,7 +4,7 @@
  * apply (it holds an ARN AWS assigns) is read from the configuration's jsonencode text instead,
  * with the unknown parts named.
  */
-import { OIDC_HOST } from "../config/derive";
+import { AUD_KEY, OIDC_HOST, SUB_KEY, subjectRepository } from "../domain/oidc";
 import { asArray, parsePolicy, type Statement } from "../guardrails/support";
 import { afterValue, configText, referenceOf, type Change } from "./plan";
 
@@ -12,10 +12,6 @@ import { afterValue, configText, referenceOf, type Change } from "./plan";
 export function parseConfigPolicy(text: string | undefined): ReturnType<typeof parsePolicy> {
   return text === undefined ? undefined : parsePolicy(text);
 }
-
-// As in modules/policy-document, without loading cdktf into this tool.
-const SUB_KEY = `${OIDC_HOST}:sub`;
-const AUD_KEY = `${OIDC_HOST}:aud`;
 
 export interface TrustEntry {
   /** `repo:...` subject, `*` when the statement has no subject condition, or `service:x` / `aws:x` / `federated:x`. */
@@ -89,12 +85,6 @@ export function readTrust(policy: unknown): Trust | undefined {
     }
   }
   return { entries, audiencePinned, hasOidc };
-}
-
-/** `repo:owner/repo:ref:...` -> `owner/repo` (immutable subjects keep their ids). */
-export function subjectRepository(subject: string): string | undefined {
-  const m = /^repo:([^:]+)(:|$)/.exec(subject);
-  return m ? m[1] : undefined;
 }
 
 export function isWildcard(e: TrustEntry): boolean {

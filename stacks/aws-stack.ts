@@ -2,12 +2,9 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Annotations, TerraformOutput, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { NO_DEPARTURES, type Departures } from "../config/inventory";
+import { ecrRepositoryArn, oidcProviderArn, policyArn, roleArn } from "../domain/arn";
 import {
-  ecrRepositoryArn,
   isRunnerReady,
-  oidcProviderArn,
-  permissionsBoundaryArn,
-  roleArn,
   roleSubjects,
   selfSubjectIdentity,
   subjectIdentity,
@@ -95,7 +92,7 @@ export class AwsPlatformStack extends PlatformStack {
     // Every role lives under one IAM path and carries one boundary: the deploy role may manage
     // roles under that path only, and only with that boundary (modules/ci-policies.ts).
     const iamPath = config.aws.iam.path;
-    const boundaryArn = permissionsBoundaryArn(accountId, region, iamPath, config.aws.iam.permissionsBoundaryName);
+    const boundaryArn = policyArn(accountId, region, iamPath, config.aws.iam.permissionsBoundaryName);
     const ciScope = this.ciScopeFor(config, providerArn, boundaryArn);
     const createsRoles = ciScope !== undefined || config.repositories.some((r) => r.deployRoles.length > 0 || r.runner !== undefined);
     // A boundary bounding no role would be a policy that grants nothing yet reads like one.

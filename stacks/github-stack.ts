@@ -2,17 +2,11 @@ import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { Annotations } from "cdktf";
 import type { Construct } from "constructs";
 import { NO_DEPARTURES, type Departures } from "../config/inventory";
+import { ecrRegistry, roleArn } from "../domain/arn";
+import { ecrRepositoryVariable, roleArnVariable, SELF_VARIABLES, VARIABLE_AWS_REGION, VARIABLE_ECR_REGISTRY, workflowPath } from "../domain/github";
 import {
-  ecrRegistry,
   isRunnerReady,
   subjectIdentity,
-  ecrRepositoryVariable,
-  roleArn,
-  roleArnVariable,
-  SELF_VARIABLES,
-  VARIABLE_AWS_REGION,
-  VARIABLE_ECR_REGISTRY,
-  workflowPath,
   workflowDisplayName,
 } from "../config/derive";
 import type { PlatformConfig, RepositoryConfig, SelfConfig, WorkflowConfig } from "../config/schema";

@@ -1,7 +1,7 @@
+import { ORGANIZATION_WEBHOOK_LOCATION } from "../../../domain/codebuild";
 import type { Rule } from "../../types";
 import { block, isRunnerProject, webhooksOf } from "./projects";
 
-export const ORGANIZATION_LOCATION = "CODEBUILD_DEFAULT_WEBHOOK_SOURCE_LOCATION";
 const REPOSITORY_URL = /^https:\/\/github\.com\/[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+\.git$/;
 
 export const CB_002: Rule = {
@@ -17,11 +17,11 @@ export const CB_002: Rule = {
     const source = block(resource.config.source);
     if (source?.type !== "GITHUB") return `source.type is ${JSON.stringify(source?.type ?? "not set")}, not "GITHUB"`;
     const location = source.location;
-    if (location === ORGANIZATION_LOCATION) {
+    if (location === ORGANIZATION_WEBHOOK_LOCATION) {
       const scoped = webhooksOf(app, resource).some((w) => typeof block(w.config.scope_configuration)?.name === "string");
-      return scoped ? undefined : `source.location is "${ORGANIZATION_LOCATION}" but no webhook of the project sets scope_configuration`;
+      return scoped ? undefined : `source.location is "${ORGANIZATION_WEBHOOK_LOCATION}" but no webhook of the project sets scope_configuration`;
     }
     if (typeof location === "string" && REPOSITORY_URL.test(location)) return undefined;
-    return `source.location is ${JSON.stringify(location ?? "not set")}, not https://github.com/<owner>/<repo>.git or ${ORGANIZATION_LOCATION}`;
+    return `source.location is ${JSON.stringify(location ?? "not set")}, not https://github.com/<owner>/<repo>.git or ${ORGANIZATION_WEBHOOK_LOCATION}`;
   },
 };

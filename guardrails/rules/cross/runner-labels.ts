@@ -1,6 +1,6 @@
 /** Reading `runs-on: codebuild-<project>-...` labels and the projects they name. */
-import { repositoryUrl } from "../../../config/derive";
-import { ORGANIZATION_WEBHOOK_LOCATION } from "../../../modules/codebuild-runner";
+import { repositoryUrl } from "../../../domain/github";
+import { ORGANIZATION_WEBHOOK_LOCATION } from "../../../domain/codebuild";
 import { terraformStringValue } from "../../../modules/terraform-text";
 import { asArray } from "../../support";
 import { webhooksOf } from "../codebuild/projects";
