@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { secretNameWord, secretValueKind } from "../guardrails/rules/github/gh-008-secret-shapes";
 import { identifierProblem } from "../modules/terraform-text";
+import { describePartitions, partitionOfRegion } from "../domain/arn";
 import { DEFAULT_IAM_PATH, DEFAULT_PERMISSIONS_BOUNDARY_NAME } from "./derive";
 
 // ---------------------------------------------------------------------------------------------
@@ -91,7 +92,12 @@ const awsAccountId = z
 
 const awsRegion = z
   .string()
-  .regex(/^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$/, { error: "must be an AWS region code such as ap-northeast-1 or us-east-1" });
+  .regex(/^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$/, { error: "must be an AWS region code such as ap-northeast-1 or us-east-1", abort: true })
+  // The partition names every ARN: a guessed one would write ARNs that name nothing.
+  .refine((region) => partitionOfRegion(region) !== undefined, {
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is in no AWS partition the template knows: ${describePartitions()}; use a region of one of them (a new region prefix goes into PARTITIONS in domain/arn.ts)`,
+  });
 
 const iamName = z
   .string()
