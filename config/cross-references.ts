@@ -3,7 +3,14 @@
  * ids that a chosen option needs. Runs after the schema, on typed data, and reports every problem
  * with its path, like the schema does.
  */
-import { ecrRepositoryVariable, MAX_APP_TOKEN_REPOSITORIES, roleArnVariable, SELF_VARIABLES, VARIABLE_AWS_REGION, VARIABLE_ECR_REGISTRY } from "../domain/github";
+import {
+  ecrRepositoryVariable,
+  MAX_APP_TOKEN_REPOSITORIES,
+  roleArnVariable,
+  SELF_VARIABLES,
+  VARIABLE_AWS_REGION,
+  VARIABLE_ECR_REGISTRY,
+} from "../domain/github";
 import {
   managedRepositories,
   SELF_WORKFLOW_FILES,

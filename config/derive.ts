@@ -4,7 +4,7 @@
  * reference and each stack can be planned on its own. The facts they are made of (ARN shapes,
  * subject forms, variable names) live in domain/.
  */
-import { subject, subjectContext, subjectForms, subjectPrefix } from "../domain/oidc";
+import { subject, subjectContext, subjectForms, subjectPrefix, type SubjectRepository } from "../domain/oidc";
 import type { PlatformConfig, RepositoryConfig, RunnerConfig, SelfConfig, SubjectFormat, WorkflowConfig } from "./schema";
 
 /**
@@ -42,11 +42,7 @@ export function runnerLabel(projectName: string): string {
 // OIDC subjects
 // ---------------------------------------------------------------------------------------------
 
-export interface SubjectIdentity {
-  readonly owner: string;
-  readonly ownerId?: number;
-  readonly repository: string;
-  readonly repositoryId?: number;
+export interface SubjectIdentity extends SubjectRepository {
   readonly format: SubjectFormat;
 }
 

@@ -159,6 +159,22 @@ export function ecrRepositoryArn(accountId: string, region: string, name: string
   return regional("ecr", region, accountId, `repository/${name}`);
 }
 
+export interface ParsedEcrRepositoryArn {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly name: string;
+}
+
+// Region and account as written: a policy may hold a pattern or a reference there.
+const ECR_REPOSITORY_ARN = /^arn:([^:]+):ecr:([^:]*):([^:]*):repository\/(.+)$/;
+
+/** The inverse of ecrRepositoryArn, for any text of that shape. */
+export function parseEcrRepositoryArn(arn: string): ParsedEcrRepositoryArn | undefined {
+  const m = ECR_REPOSITORY_ARN.exec(arn);
+  return m ? { partition: m[1], region: m[2], accountId: m[3], name: m[4] } : undefined;
+}
+
 export function ecrRegistry(accountId: string, region: string): string {
   return `${accountId}.dkr.ecr.${region}.${dnsSuffixOf(region)}`;
 }

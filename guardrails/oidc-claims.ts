@@ -31,7 +31,18 @@
  * - pull_request_target is predicted like pull_request (the generated workflows never use it:
  *   WF-006 forbids it where roles are assumed).
  */
-import { AUD_KEY, STS_AUDIENCE, SUB_KEY, subject, subjectContext, subjectForms, subjectPrefix, type SubjectForm, type SubjectFormat } from "../domain/oidc";
+import {
+  AUD_KEY,
+  STS_AUDIENCE,
+  SUB_KEY,
+  subject,
+  subjectContext,
+  subjectForms,
+  subjectPrefix,
+  type SubjectForm,
+  type SubjectFormat,
+  type SubjectRepository,
+} from "../domain/oidc";
 
 /** What made the job run, as far as the token's subject is concerned. */
 export type Trigger =
@@ -48,11 +59,7 @@ export type Trigger =
       readonly note: string;
     };
 
-export interface ClaimsInput {
-  readonly owner: string;
-  readonly ownerId?: number;
-  readonly repository: string;
-  readonly repositoryId?: number;
+export interface ClaimsInput extends SubjectRepository {
   readonly subjectFormat: SubjectFormat;
   readonly trigger: Trigger;
   /** The job's `environment:` name, if any; it replaces the ref/pull_request part of `sub`. */

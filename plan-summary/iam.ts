@@ -4,6 +4,7 @@
  * apply (it holds an ARN AWS assigns) is read from the configuration's jsonencode text instead,
  * with the unknown parts named.
  */
+import { parseEcrRepositoryArn } from "../domain/arn";
 import { AUD_KEY, OIDC_HOST, SUB_KEY, subjectRepository } from "../domain/oidc";
 import { asArray, parsePolicy, type Statement } from "../guardrails/support";
 import { afterValue, configText, referenceOf, type Change } from "./plan";
@@ -316,9 +317,9 @@ export function ecrRepositoriesOf(policy: unknown): string[] {
     const ecrActions = actions.filter((a) => /^(ecr:|\*$)/i.test(a) && a.toLowerCase() !== "ecr:getauthorizationtoken");
     if (ecrActions.length === 0) continue;
     for (const r of asArray(s.Resource).map(String)) {
-      const m = /^arn:[^:]+:ecr:[^:]*:[^:]*:repository\/(.+)$/.exec(r);
+      const repository = parseEcrRepositoryArn(r);
       const ref = /^\$\{((?:module\.[^.]+\.)*aws_ecr_repository\.[^.]+)\.arn\}$/.exec(r);
-      if (m) names.add(m[1]);
+      if (repository) names.add(repository.name);
       else if (ref) names.add(`ref:${ref[1]}`);
       else if (r === "*") names.add("*");
     }

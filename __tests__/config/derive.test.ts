@@ -3,8 +3,28 @@
  * without remote state. A wrong character here breaks a trust policy or a runs-on label silently,
  * so the expected strings are written out in full.
  */
-import { codebuildProjectArn, ecrRegistry, ecrRepositoryArn, ecrRepositoryUrl, logGroupArn, oidcProviderArn, parseRoleArn, partitionOf, policyArn, roleArn, rolesUnderPathArn } from "../../domain/arn";
-import { ecrRepositoryVariable, repositoryUrl, roleArnVariable, upperSnake, VARIABLE_AWS_REGION, VARIABLE_ECR_REGISTRY, workflowPath } from "../../domain/github";
+import {
+  codebuildProjectArn,
+  ecrRegistry,
+  ecrRepositoryArn,
+  ecrRepositoryUrl,
+  logGroupArn,
+  oidcProviderArn,
+  parseRoleArn,
+  partitionOf,
+  policyArn,
+  roleArn,
+  rolesUnderPathArn,
+} from "../../domain/arn";
+import {
+  ecrRepositoryVariable,
+  repositoryUrl,
+  roleArnVariable,
+  upperSnake,
+  VARIABLE_AWS_REGION,
+  VARIABLE_ECR_REGISTRY,
+  workflowPath,
+} from "../../domain/github";
 import { OIDC_URL, STS_AUDIENCE, subjectContext } from "../../domain/oidc";
 import {
   awsStackName,

@@ -16,6 +16,7 @@ import {
   oidcProviderArn,
   oidcProviderArnIn,
   parseArn,
+  parseEcrRepositoryArn,
   parseRoleArn,
   partitionOf,
   partitionOfRegion,
@@ -134,5 +135,19 @@ describe("reading ARNs", () => {
     expect(isOidcProviderArn(oidcProviderArn(ACCOUNT, "us-gov-west-1"))).toBe(true);
     expect(isOidcProviderArn(`arn:aws:iam::${ACCOUNT}:oidc-provider/example.com`)).toBe(false);
     expect(oidcProviderArnIn("aws-iso-b", ACCOUNT)).toBe(`arn:aws-iso-b:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`);
+  });
+});
+
+describe("parseEcrRepositoryArn", () => {
+  test("reads back ecrRepositoryArn in any partition", () => {
+    expect(parseEcrRepositoryArn(ecrRepositoryArn(ACCOUNT, "cn-north-1", "team/app"))).toEqual({ partition: "aws-cn", region: "cn-north-1", accountId: ACCOUNT, name: "team/app" });
+  });
+
+  test("keeps a pattern in the region or account as written (policies may hold one)", () => {
+    expect(parseEcrRepositoryArn("arn:aws:ecr:*:*:repository/app")).toEqual({ partition: "aws", region: "*", accountId: "*", name: "app" });
+  });
+
+  it.each(["arn:aws:ecr:us-east-1:000123456789:repository/", "arn:aws:ecr:us-east-1:000123456789:image/app", "${aws_ecr_repository.app.arn}"])("refuses %s", (arn) => {
+    expect(parseEcrRepositoryArn(arn)).toBeUndefined();
   });
 });

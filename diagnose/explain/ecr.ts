@@ -3,6 +3,7 @@
  * synthesized identity policies are checked for that action on that repository, and the gap is
  * named in config terms (ecrPush, ecrPull, ecrRepositories).
  */
+import { parseEcrRepositoryArn } from "../../domain/arn";
 import { evaluatePolicy } from "../../iam/evaluate";
 import { asArray, parsePolicy, type Statement } from "../../guardrails/support";
 import type { AppView, SynthResource } from "../../guardrails/types";
@@ -22,8 +23,9 @@ export function explainEcrDenied(match: Match, ctx: DiagnoseContext): Explanatio
   const facts = [`principal: ${principal}`, `action: ${action}`, ...(resource ? [`repository: ${resource}`] : [])];
   const causes: string[] = [];
   const fixes: string[] = [];
-  const repoAccount = resource ? /^arn:[\w-]+:ecr:[\w-]+:(\d{12}):/.exec(resource)?.[1] : undefined;
-  const repoName = resource ? /:repository\/(.+)$/.exec(resource)?.[1] : undefined;
+  const repository = resource === undefined ? undefined : parseEcrRepositoryArn(resource);
+  const repoAccount = repository && /^\d{12}$/.test(repository.accountId) ? repository.accountId : undefined;
+  const repoName = repository?.name;
 
   if (policyKind === "resource" || (repoAccount && repoAccount !== principalAccount)) {
     causes.push(`the repository is in account ${repoAccount ?? "?"} and the role in ${principalAccount}: a cross-account push needs the repository's own policy to allow it, which this template does not write (it grants pushes to repositories of its own account)`);
