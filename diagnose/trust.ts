@@ -13,7 +13,6 @@ import { asArray, parsePolicy, type Statement } from "../guardrails/support";
 import type { AppView, SynthResource } from "../guardrails/types";
 import type { TrustedSubject } from "./subject";
 
-
 export interface OidcRole {
   readonly name: string;
   readonly resource: SynthResource;
