@@ -256,13 +256,13 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
 function sharedRunnerIssues(config: PlatformConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const known = new Set(config.repositories.map((r) => r.name.toLowerCase()));
+  if (config.runners.length > 0 && config.github.ownerType !== "organization") {
+    issues.push({
+      path: ["runners"],
+      message: `a shared runner has one organisation webhook (scope GITHUB_ORGANIZATION), which needs github.ownerType organization; github.ownerType is user: give each repository its own runner (repositories[].runner) instead, or remove runners`,
+    });
+  }
   config.runners.forEach((runner, k) => {
-    if (config.github.ownerType !== "organization") {
-      issues.push({
-        path: ["runners", k],
-        message: `a shared runner has one organisation webhook (scope GITHUB_ORGANIZATION), which needs github.ownerType organization; github.ownerType is user: give each repository its own runner (repositories[].runner) instead, or remove runners`,
-      });
-    }
     const listed = runner.repositories ?? [];
     checkUnique(listed.map((item, m) => ({ item, path: ["runners", k, "repositories", m] })), (r) => r, "repository", issues);
     listed.forEach((name, m) => {
