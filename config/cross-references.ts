@@ -292,7 +292,13 @@ function workflowRunnerIssues(config: PlatformConfig, repo: RepositoryConfig, wf
   const available = () => `runners ${repo.name} may use: ${listOrNone(runnersFor(config, repo))}`;
   if (wf.runsOn === "codebuild") {
     if (repo.runner) return [];
-    const shared = config.runners.length > 0 ? `, or run on a shared runner with runsOn: { runner: <name> } (${available()})` : "";
+    const other = config.repositories.find((r) => r !== repo && r.runner !== undefined);
+    const shared =
+      config.runners.length > 0
+        ? `, or run on a shared runner with runsOn: { runner: <name> } (${available()})`
+        : config.github.ownerType === "organization"
+          ? `, or share one runner between repositories: declare it under runners[] and name it with runsOn: { runner: <name> }${other ? ` (e.g. move ${other.name}'s runner ${other.runner!.projectName} there)` : ""}`
+          : "";
     return [{ path, message: `runsOn codebuild needs a runner on this repository (add a runner section)${shared}` }];
   }
   const name = wf.runsOn.runner;

@@ -111,6 +111,24 @@ describeBadInputs([
     },
   ],
   [
+    "a second repository with runsOn codebuild and no shared runner yet: told how to share the first one's",
+    {
+      text: edited((d) => {
+        d.runners = [];
+        d.repositories.splice(0, 3);
+        d.repositories.push({ ...d.repositories[0], name: "second", runner: undefined });
+        delete d.repositories[1].runner;
+        d.repositories[1].ecrRepositories = [{ name: "octo/second" }];
+        d.repositories[1].deployRoles = [{ name: "second-push", allow: { branches: ["main"] }, ecrPush: ["octo/second"] }];
+        d.repositories[1].workflows = [{ ...d.repositories[0].workflows[0], ecrRepository: "octo/second", deployRole: "second-push" }];
+      }),
+      path: "repositories[1].workflows[0].runsOn",
+      reason:
+        "runsOn codebuild needs a runner on this repository (add a runner section), or share one runner between repositories: declare it under runners[] and name it with runsOn: { runner: <name> } (e.g. move legacy-app's runner legacy-app-runner there)",
+      at: ["runsOn: codebuild", 1],
+    },
+  ],
+  [
     "runners[].repositories naming a repository the config does not manage",
     {
       text: edited((d) => d.runners[1].repositories.push("mobile")),
