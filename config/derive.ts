@@ -139,6 +139,6 @@ export function githubStackName(owner: string): string {
  * Can the runner take jobs? Its webhook (and the workflows that target it) are created only then:
  * a job queued for a runner with no webhook waits forever.
  */
-export function isRunnerReady(config: Pick<PlatformConfig, "codeConnection">, runner: RunnerConfig): boolean {
+export function isRunnerReady(config: Pick<PlatformConfig, "codeConnection">, runner: Pick<RunnerConfig, "legacyPersonalToken">): boolean {
   return runner.legacyPersonalToken !== undefined || config.codeConnection?.status === "available";
 }

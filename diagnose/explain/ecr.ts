@@ -4,6 +4,9 @@
  * named in config terms (ecrPush, ecrPull, ecrRepositories).
  */
 import { parseEcrRepositoryArn } from "../../domain/arn";
+import { formatPath } from "../../config/cross-references";
+import { runnerServiceRoleName } from "../../config/derive";
+import { configuredRunners } from "../../config/runners";
 import { evaluatePolicy } from "../../iam/evaluate";
 import { asArray, parsePolicy, type Statement } from "../../guardrails/support";
 import type { AppView, SynthResource } from "../../guardrails/types";
@@ -47,7 +50,7 @@ export function explainEcrDenied(match: Match, ctx: DiagnoseContext): Explanatio
     fixes.push("deploy the AWS stack (npx cdktf deploy aws-<account>-<region>), then re-run the job");
     return { facts, causes, fixes };
   }
-  if (where.endsWith(".runner")) {
+  if (where.endsWith(".runner") || where.startsWith("runners[")) {
     // The runner's service role holds no ECR permission by design (IAM-007): every job on the
     // runner could use it. A job that reaches ECR as this role did not assume its deploy role.
     causes.push(
@@ -80,8 +83,9 @@ export function explainEcrDenied(match: Match, ctx: DiagnoseContext): Explanatio
 function roleConfigPath(config: NonNullable<DiagnoseContext["config"]>, roleName: string): string {
   const at = locateRole(config, roleName);
   if (at) return at.path;
-  const i = config.repositories.findIndex((r) => r.runner !== undefined && `codebuild-${r.runner.projectName}` === roleName);
-  return i >= 0 ? `repositories[${i}].runner` : `the configuration of ${roleName}`;
+  // A repository's own runner (repositories[i].runner) or a shared one (runners[k]).
+  const runner = configuredRunners(config).find((r) => runnerServiceRoleName(r.name) === roleName);
+  return runner ? formatPath(runner.path) : `the configuration of ${roleName}`;
 }
 
 /** Do the role's inline policies allow the action on the resource? */
