@@ -3,8 +3,11 @@ import { Annotations, TerraformOutput, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { NO_DEPARTURES, type Departures } from "../config/inventory";
 import {
+  accountRoleArn,
   ecrRepositoryArn,
+  entryAccount,
   isRunnerReady,
+  primaryAccount,
   oidcProviderArn,
   permissionsBoundaryArn,
   roleArn,
@@ -12,8 +15,9 @@ import {
   selfSubjectIdentity,
   subjectIdentity,
   workflowDisplayName,
+  type AwsAccount,
 } from "../config/derive";
-import type { PlatformConfig } from "../config/schema";
+import type { PlatformConfig, RepositoryConfig } from "../config/schema";
 import { CodeBuildRunner } from "../modules/codebuild-runner";
 import { CodeConnection } from "../modules/code-connection";
 import { deployPolicy, planPolicy, type CiPolicyScope } from "../modules/ci-policies";
@@ -46,6 +50,12 @@ export interface AwsPlatformStackOptions {
    * @default - none (nothing left the config)
    */
   readonly ecrDepartures?: Departures;
+  /**
+   * The account and region this stack manages: only the ECR repositories, deploy roles and runners
+   * that live in it are created here.
+   * @default - the config's first (or only) account
+   */
+  readonly account?: AwsAccount;
 }
 
 /**
@@ -66,9 +76,15 @@ export class AwsPlatformStack extends PlatformStack {
   /** ECR repository name -> the addresses synthesized for it (the managed inventory's entries). */
   readonly managed: Readonly<Record<string, readonly string[]>>;
 
+  /** The account and region of this stack. */
+  readonly account: AwsAccount;
+
   constructor(scope: Construct, stackName: string, config: PlatformConfig, options: AwsPlatformStackOptions = {}) {
     super(scope, stackName);
-    const { accountId, region } = config.aws;
+    const account = options.account ?? primaryAccount(config);
+    this.account = account;
+    const { accountId, region } = account;
+    const here = (repo: RepositoryConfig, entry: { readonly account?: string }) => entryAccount(config, repo, entry).name === account.name;
 
     new AwsProvider(
       this,
@@ -80,13 +96,13 @@ export class AwsPlatformStack extends PlatformStack {
         defaultTags: [{ tags: DEFAULT_TAGS }],
       }),
     );
-    configureStateBackend(this, stackName, config.aws);
+    configureStateBackend(this, stackName, account, config.github.owner);
 
     // OIDC provider: created here, or the account's existing one (only one may exist).
     let providerArn = oidcProviderArn(accountId, region);
     const roleDependencies: ITerraformDependable[] = [];
-    if (config.oidcProvider.existingArn !== undefined) {
-      providerArn = config.oidcProvider.existingArn;
+    if (account.oidcProvider.existingArn !== undefined) {
+      providerArn = account.oidcProvider.existingArn;
     } else {
       this.oidcProvider = new GithubOidcProvider(this, "GithubOidcProvider");
       roleDependencies.push(this.oidcProvider.resource);
@@ -94,22 +110,25 @@ export class AwsPlatformStack extends PlatformStack {
 
     // Every role lives under one IAM path and carries one boundary: the deploy role may manage
     // roles under that path only, and only with that boundary (modules/ci-policies.ts).
-    const iamPath = config.aws.iam.path;
-    const boundaryArn = permissionsBoundaryArn(accountId, region, iamPath, config.aws.iam.permissionsBoundaryName);
-    const ciScope = this.ciScopeFor(config, providerArn, boundaryArn);
-    const createsRoles = ciScope !== undefined || config.repositories.some((r) => r.deployRoles.length > 0 || r.runner !== undefined);
+    const iamPath = account.iam.path;
+    const boundaryArn = permissionsBoundaryArn(accountId, region, iamPath, account.iam.permissionsBoundaryName);
+    // The template's own CI roles live in the primary account (several accounts with self are refused).
+    const ciScope = account.name === primaryAccount(config).name ? this.ciScopeFor(config, providerArn, boundaryArn) : undefined;
+    const runnerRepos = config.repositories.filter((r) => r.runner !== undefined && here(r, r.runner));
+    const createsRoles =
+      ciScope !== undefined || runnerRepos.length > 0 || config.repositories.some((r) => r.deployRoles.some((d) => here(r, d)));
     // A boundary bounding no role would be a policy that grants nothing yet reads like one.
     const boundary = !createsRoles
       ? undefined
       : new PermissionsBoundary(this, "PermissionsBoundary", {
-      policyName: config.aws.iam.permissionsBoundaryName,
+      policyName: account.iam.permissionsBoundaryName,
       accountId,
       region,
       iamPath,
       permissionsBoundaryArn: boundaryArn,
       ciRoleNames: ciScope?.ciRoleNames ?? [],
       ci: ciScope,
-      runnerTokenSecretArns: config.repositories.flatMap((r) => (r.runner?.legacyPersonalToken ? [r.runner.legacyPersonalToken.secretArn] : [])),
+      runnerTokenSecretArns: runnerRepos.flatMap((r) => (r.runner?.legacyPersonalToken ? [r.runner.legacyPersonalToken.secretArn] : [])),
     });
     this.permissionsBoundary = boundary;
     // The boundary (its ARN is written literally, so Terraform needs the order) exists before any role.
@@ -117,7 +136,7 @@ export class AwsPlatformStack extends PlatformStack {
     const roleDefaults = { path: iamPath, permissionsBoundaryArn: boundaryArn };
 
     const ecrRepositories: Record<string, EcrRepository> = {};
-    for (const ecr of config.repositories.flatMap((r) => r.ecrRepositories)) {
+    for (const ecr of config.repositories.flatMap((r) => r.ecrRepositories.filter((e) => here(r, e)))) {
       ecrRepositories[ecr.name] = new EcrRepository(this, constructId("EcrRepository", ecr.name), {
         name: ecr.name,
         tagMutability: ecr.tagMutability,
@@ -133,7 +152,7 @@ export class AwsPlatformStack extends PlatformStack {
     const deployRoles: Record<string, DeployRole> = {};
     for (const repo of config.repositories) {
       const identity = subjectIdentity(config, repo);
-      for (const role of repo.deployRoles) {
+      for (const role of repo.deployRoles.filter((d) => here(repo, d))) {
         const built = new DeployRole(this, constructId("DeployRole", role.name), {
           roleName: role.name,
           description: role.description ?? `GitHub Actions deploy role for ${config.github.owner}/${repo.name}`,
@@ -153,7 +172,7 @@ export class AwsPlatformStack extends PlatformStack {
           this,
           constructId("RoleArn", role.name),
           terraformLiterals({
-            value: roleArn(accountId, region, role.name, iamPath),
+            value: accountRoleArn(account, role.name),
             description: `ARN of ${role.name}, also set as an Actions variable on ${repo.name}`,
           }),
         );
@@ -166,8 +185,7 @@ export class AwsPlatformStack extends PlatformStack {
     }
 
     const runners: Record<string, CodeBuildRunner> = {};
-    const runnerRepos = config.repositories.filter((r) => r.runner !== undefined);
-    const conn = config.codeConnection;
+    const conn = account.codeConnection;
     let connectionArn: string | undefined;
     let connectionStatus: string | undefined;
     // The connection lives as long as codeConnection is configured, whatever uses it: removing the
@@ -204,7 +222,7 @@ export class AwsPlatformStack extends PlatformStack {
         // The config validator requires codeConnection for every runner without a legacy token.
         auth: token ? { kind: "personal-token", secretArn: token.secretArn, owner: token.owner } : { kind: "connection", connectionArn: connectionArn! },
         connectionStatus: token ? undefined : connectionStatus,
-        createWebhook: isRunnerReady(config, runner),
+        createWebhook: isRunnerReady(config, repo, runner),
         computeType: runner.computeType,
         environmentType: runner.environmentType,
         image: runner.image,
@@ -229,7 +247,7 @@ export class AwsPlatformStack extends PlatformStack {
       if (optIns.privilegedRunner) suppressRule(built.project, "CB-013", optIns.privilegedRunner);
       if (built.webhook && optIns.organizationRunner) suppressRule(built.webhook, "CB-014", optIns.organizationRunner);
       if (built.webhook && optIns.runnerWithoutActorFilter) suppressRule(built.webhook, "CB-012", optIns.runnerWithoutActorFilter);
-      if (isRunnerReady(config, runner) && built.webhook === undefined) {
+      if (isRunnerReady(config, repo, runner) && built.webhook === undefined) {
         Annotations.of(this).addWarning(
           `${repo.name}: runner ${runner.projectName} gets no webhook: no workflow of the repository has runsOn: codebuild, and the webhook admits only those workflows by name.`,
         );
@@ -244,12 +262,13 @@ export class AwsPlatformStack extends PlatformStack {
   /** What the CI roles (config `self`) may reach; undefined without `self` and a state backend. */
   private ciScopeFor(config: PlatformConfig, providerArn: string, boundaryArn: string): CiPolicyScope | undefined {
     const { self } = config;
-    const state = config.aws.stateBackend;
+    const account = primaryAccount(config);
+    const state = account.stateBackend;
     if (self === undefined || state === undefined) return undefined;
     return {
-      accountId: config.aws.accountId,
-      region: config.aws.region,
-      iamPath: config.aws.iam.path,
+      accountId: account.accountId,
+      region: account.region,
+      iamPath: account.iam.path,
       permissionsBoundaryArn: boundaryArn,
       ciRoleNames: [self.planRoleName, self.deployRoleName],
       oidcProviderArn: providerArn,
@@ -269,7 +288,7 @@ export class AwsPlatformStack extends PlatformStack {
     scope: CiPolicyScope,
     dependsOn: ITerraformDependable[],
   ): { plan: DeployRole; deploy: DeployRole } {
-    const { accountId, region } = config.aws;
+    const { accountId, region } = primaryAccount(config);
     const identity = selfSubjectIdentity(config, self);
     const none = { branches: [], tags: [], environments: [], pullRequest: false };
     const repo = `${config.github.owner}/${self.repository}`;
