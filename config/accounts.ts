@@ -154,6 +154,7 @@ function repositoryIssues(config: PlatformConfig, repo: RepositoryConfig, i: num
     const roleAccount = entryAccount(config, repo, role);
     const env = wf.environment === undefined ? undefined : repo.environments.find((e) => e.name.toLowerCase() === wf.environment!.toLowerCase());
     const envRole = env?.deployRole === undefined ? undefined : repo.deployRoles.find((d) => d.name === env.deployRole);
+    if (env?.deployRole !== undefined && !envRole) return; // reported above
     const read = envRole ? { account: entryAccount(config, repo, envRole), from: `environment ${env!.name}'s AWS_REGION (of its deployRole ${envRole.name})` } : { account: repoAccount, from: `the repository's AWS_REGION (account ${repoAccount.name})` };
     if (read.account.region !== roleAccount.region) {
       issues.push({
