@@ -3,6 +3,8 @@
  * form keeps its meaning; aws.accounts[] names accounts that entries refer to; every mistake is
  * reported with its path, line and the accounts defined.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { awsAccounts, entryAccount, primaryAccount, repositoryAccount, stateKey } from "../../config/derive";
 import { parseConfig } from "../../config/load";
 import { configError, describeBadInputs, edited } from "../helpers/config-errors";
@@ -250,5 +252,19 @@ describe("bad account config", () => {
   test("an unquoted account id in an entry is explained like aws.accountId", () => {
     const text = TWO_ACCOUNTS_TEXT.replace('accountId: "222222222222"', "accountId: 022222222222");
     expect(configError(text).message).toContain('aws.accounts[1].accountId: must be a quoted string: YAML reads the unquoted 022222222222 as the number 22222222222 and drops its leading zeros; write it as "022222222222"');
+  });
+});
+
+describe("the README's example of several accounts", () => {
+  test("is a valid config (with a github section) that places each entry in the account it says", () => {
+    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### Several AWS accounts"));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+    const config = parseConfig(`github:\n  owner: my-org\n${yaml}`);
+    const [service, reports] = config.repositories;
+    expect(awsAccounts(config).map((a) => `${a.name}:${a.accountId}:${a.region}`)).toEqual(["dev:111111111111:eu-west-1", "prod:222222222222:us-east-1"]);
+    expect(service.deployRoles.map((d) => entryAccount(config, service, d).name)).toEqual(["dev", "prod"]);
+    expect(entryAccount(config, service, service.runner!).name).toBe("prod");
+    expect(repositoryAccount(config, reports).name).toBe("prod");
   });
 });
