@@ -7,6 +7,7 @@ import { ActionsEnvironmentVariable } from "@cdktf/provider-github/lib/actions-e
 import { parseConfig } from "../../../config/load";
 import { OIDC_009 } from "../../../guardrails/rules/cross/oidc-009-workflow-trust";
 import { OIDC_002 } from "../../../guardrails/rules/oidc/oidc-002-one-provider";
+import { ST_005 } from "../../../guardrails/rules/state/st-005-one-state-per-stack";
 import { GithubOidcProvider } from "../../../modules/github-oidc-provider";
 import { buildPlatform, type Platform } from "../../../stacks/platform";
 import { escapeForTerraform, unescapeFromTerraform } from "../../../workflows/render";
@@ -115,5 +116,24 @@ describe("OIDC-002 per account", () => {
     const p = platformOf(secondRegion);
     new GithubOidcProvider(p.awsStacks[2], "HandMadeProvider");
     expect(messages(p, OIDC_002)).toEqual(["a GitHub OIDC provider for 111111111111 is already created at aws-111111111111-eu-west-1/GithubOidcProvider/Resource"]);
+  });
+});
+
+describe("ST-005 one state per stack", () => {
+  test("compliant: the two-account config's three stacks keep three states", () => {
+    expect(messages(platformOf(), ST_005)).toEqual([]);
+  });
+
+  test("compliant: local state files, one per stack (the single form without a backend)", () => {
+    expect(messages(platformOf((d) => d.aws.accounts.forEach((a: any) => delete a.stateBackend)), ST_005)).toEqual([]);
+  });
+
+  test("must fail: prod's stack pointed at dev's state (a bucket and key written by hand)", () => {
+    const p = platformOf();
+    p.awsStacks[1].addOverride("terraform.backend.s3.bucket", "example-org-terraform-state");
+    p.awsStacks[1].addOverride("terraform.backend.s3.key", "github-actions-platform/example-org/aws-111111111111-eu-west-1.tfstate");
+    expect(messages(p, ST_005)).toEqual([
+      'stack "aws-222222222222-us-east-1" keeps its state in s3://example-org-terraform-state/github-actions-platform/example-org/aws-111111111111-eu-west-1.tfstate, where stack "aws-111111111111-eu-west-1" keeps its own',
+    ]);
   });
 });
