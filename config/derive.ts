@@ -370,7 +370,16 @@ export function accountRoleArn(account: AwsAccount, roleName: string): string {
  * two organisations sharing a bucket and prefix never read each other's state.
  */
 export function stateKey(backend: { readonly keyPrefix: string; readonly ownerInKey: boolean }, owner: string, stackName: string): string {
-  return backend.ownerInKey ? `${backend.keyPrefix}/${owner.toLowerCase()}/${stackName}.tfstate` : `${backend.keyPrefix}/${stackName}.tfstate`;
+  return `${stateKeyFolder(backend, owner)}/${stackName}.tfstate`;
+}
+
+/**
+ * The key folder every state of this config lives in (`<keyPrefix>` or `<keyPrefix>/<owner>`): the
+ * scope of the plan and deploy roles' state access, so another organisation's states in the same
+ * bucket stay out of their reach.
+ */
+export function stateKeyFolder(backend: { readonly keyPrefix: string; readonly ownerInKey: boolean }, owner: string): string {
+  return backend.ownerInKey ? `${backend.keyPrefix}/${owner.toLowerCase()}` : backend.keyPrefix;
 }
 
 // ---------------------------------------------------------------------------------------------

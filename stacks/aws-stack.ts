@@ -13,6 +13,7 @@ import {
   roleArn,
   roleSubjects,
   selfSubjectIdentity,
+  stateKeyFolder,
   subjectIdentity,
   workflowDisplayName,
   type AwsAccount,
@@ -273,7 +274,7 @@ export class AwsPlatformStack extends PlatformStack {
       ciRoleNames: [self.planRoleName, self.deployRoleName],
       oidcProviderArn: providerArn,
       stateBucket: state.bucket,
-      stateKeyPrefix: state.keyPrefix,
+      stateKeyPrefix: stateKeyFolder(state, config.github.owner),
       codebuildProjects: config.repositories.flatMap((r) => (r.runner ? [r.runner.projectName] : [])),
     };
   }

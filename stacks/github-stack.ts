@@ -68,7 +68,9 @@ export function repositoryVariables(config: PlatformConfig, repo: RepositoryConf
  * Variables of an environment with a deployRole: that role's ARN and its account's region and ECR
  * registry, under the same names in every environment. GitHub gives a job in the environment these
  * values over the repository's (environment variables take precedence), so one workflow file
- * deploys to dev or prod by naming the environment.
+ * deploys to dev or prod by naming the environment. (github_actions_environment_variable: repository,
+ * environment and variable_name force a new resource; each refresh reads one variable, GET
+ * .../environments/<env>/variables/<name>.)
  */
 export function environmentVariables(config: PlatformConfig, repo: RepositoryConfig, env: RepositoryConfig["environments"][number]): Record<string, string> {
   if (env.deployRole === undefined) return {};

@@ -5,10 +5,12 @@
  * environment says which role its jobs use.
  */
 import { parseConfig } from "../../config/load";
+import { evaluatePolicy } from "../../iam/evaluate";
 import { runGuardrails } from "../../guardrails/report";
 import { buildPlatform, managedNow } from "../../stacks/platform";
 import { examplePlatform } from "../guardrails/helpers";
 import { removeTestOutdir, resourcesOf, synthStack, testApp } from "../helpers/synth";
+import { withSelf } from "../helpers/self";
 import { twoAccounts } from "../helpers/two-accounts";
 
 afterAll(removeTestOutdir);
@@ -148,5 +150,24 @@ describe("the single-account form", () => {
       ["AWS_ROLE_ARN", "arn:aws:iam::000123456789:role/github-actions-platform/techblue-dev-ecr-push"],
       ["ECR_REGISTRY", "000123456789.dkr.ecr.ap-northeast-1.amazonaws.com"],
     ]);
+  });
+});
+
+describe("ownerInKey and the template's own CI roles", () => {
+  test("the plan and deploy roles reach the states under <keyPrefix>/<owner>/ only, not another organisation's in the bucket", () => {
+    const { platform } = examplePlatform((d) => {
+      withSelf(d);
+      d.aws.stateBackend.ownerInKey = true;
+    });
+    const aws = synthStack(platform.aws);
+    expect(aws.terraform?.backend.s3.key).toBe("github-actions-platform/test-user/aws-000123456789-ap-northeast-1.tfstate");
+    const policies = resourcesOf(aws, "aws_iam_role_policy").filter((p) => /platform-(plan|deploy)/.test(String(p.name)));
+    expect(policies).toHaveLength(2);
+    const bucket = "arn:aws:s3:::my-org-terraform-state";
+    for (const p of policies) {
+      const reads = (key: string) => evaluatePolicy(JSON.parse(p.policy), { action: "s3:GetObject", resource: `${bucket}/${key}` }).decision;
+      expect(reads("github-actions-platform/test-user/github-test-user.tfstate")).toBe("allow");
+      expect(reads("github-actions-platform/other-org/aws-000123456789-ap-northeast-1.tfstate")).not.toBe("allow");
+    }
   });
 });
