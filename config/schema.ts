@@ -274,10 +274,6 @@ const stateBackend = z.strictObject({
     ),
 });
 
-/**
- * Where the template's roles live and what caps them. The deploy role may manage roles under this
- * path only, and only with this boundary attached.
- */
 const iamPath = z
   .string()
   .max(512)
@@ -287,6 +283,10 @@ const iamPath = z
   });
 const iamPolicyName = z.string().regex(/^[\w+=,.@-]{1,128}$/, { error: "must be an IAM policy name: 1-128 letters, digits or '+=,.@_-'" });
 
+/**
+ * Where the template's roles live and what caps them. The deploy role may manage roles under this
+ * path only, and only with this boundary attached.
+ */
 const iamSection = z.strictObject({
   /** IAM path of every role the template creates (and of its permissions boundary). */
   path: iamPath
