@@ -165,7 +165,7 @@ describe("ownerInKey and the template's own CI roles", () => {
     expect(policies).toHaveLength(2);
     const bucket = "arn:aws:s3:::my-org-terraform-state";
     for (const p of policies) {
-      const reads = (key: string) => evaluatePolicy(JSON.parse(p.policy), { action: "s3:GetObject", resource: `${bucket}/${key}` }).decision;
+      const reads = (key: string) => evaluatePolicy(JSON.parse(p.policy), { action: "s3:GetObject", resource: `${bucket}/${key}`, context: {} }).decision;
       expect(reads("github-actions-platform/test-user/github-test-user.tfstate")).toBe("allow");
       expect(reads("github-actions-platform/other-org/aws-000123456789-ap-northeast-1.tfstate")).not.toBe("allow");
     }
