@@ -3,6 +3,7 @@
  * ids that a chosen option needs. Runs after the schema, on typed data, and reports every problem
  * with its path, like the schema does.
  */
+import { accountIssues } from "./accounts";
 import {
   ecrRepositoryVariable,
   MAX_APP_TOKEN_REPOSITORIES,
@@ -12,8 +13,11 @@ import {
   VARIABLE_ECR_REGISTRY,
 } from "../domain/github";
 import {
+  awsAccounts,
+  entryAccount,
   managedRepositories,
   SELF_WORKFLOW_FILES,
+  type AwsAccount,
 } from "./derive";
 import { configuredRunners, indexRunners, runnerOfWorkflow, sharedRunnerAllows, type RunnerIndex } from "./runners";
 import { DEFAULT_GITHUB_HOSTED_LABEL, type PlatformConfig, type RepositoryConfig, type WorkflowConfig } from "./schema";
@@ -109,6 +113,10 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
   const repos = config.repositories;
   const isOrg = config.github.ownerType === "organization";
   checkTokenMarkers(config, [], issues);
+  const accountProblems = accountIssues(config);
+  issues.push(...accountProblems);
+  // Entries naming an unknown account cannot be placed; the checks below would only add noise.
+  if (accountProblems.some((i) => i.message.startsWith("unknown AWS account"))) return issues;
 
   // Names that share one namespace across the config (account-wide in AWS, owner-wide in GitHub).
   checkUnique(repos.map((item, i) => ({ item, path: ["repositories", i, "name"] })), (r) => r.name, "repository", issues);
@@ -133,8 +141,12 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
   checkDerivedVariables(ecrs.map(({ item, path }) => ({ name: item.name, path })), ecrRepositoryVariable, "ECR repository", issues);
 
   const ecrNames = new Set(ecrs.map((e) => e.item.name));
+  const needsConnection = new Map<AwsAccount, string[]>();
   // Shared runners authenticate through the connection only (their schema refuses a token).
-  const needsConnection: string[] = config.runners.map((_, k) => `runners[${k}]`);
+  config.runners.forEach((runner, k) => {
+    const account = entryAccount(config, {}, runner);
+    needsConnection.set(account, [...(needsConnection.get(account) ?? []), `runners[${k}]`]);
+  });
 
   repos.forEach((repo, i) => {
     const at = (...rest: (string | number)[]) => ["repositories", i, ...rest];
@@ -190,8 +202,9 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
     });
 
     if (repo.runner) {
-      if (repo.runner.legacyPersonalToken === undefined) needsConnection.push(`repositories[${i}].runner`);
-      else issues.push(...secretArnIssues(config, repo.runner.legacyPersonalToken.secretArn, at("runner", "legacyPersonalToken", "secretArn")));
+      const account = entryAccount(config, repo, repo.runner);
+      if (repo.runner.legacyPersonalToken === undefined) needsConnection.set(account, [...(needsConnection.get(account) ?? []), `repositories[${i}].runner`]);
+      else issues.push(...secretArnIssues(config, account, repo.runner.legacyPersonalToken.secretArn, at("runner", "legacyPersonalToken", "secretArn")));
       if (repo.runner.organizationWebhook && !isOrg) {
         issues.push({
           path: at("runner", "organizationWebhook"),
@@ -245,10 +258,11 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
 
   issues.push(...selfIssues(config, roles.map(({ item, path }) => ({ name: item.name, path }))));
 
-  if (needsConnection.length > 0 && config.codeConnection === undefined) {
+  for (const [account, runners] of needsConnection) {
+    if (account.codeConnection !== undefined) continue;
     issues.push({
-      path: ["codeConnection"],
-      message: `required by ${needsConnection.join(", ")}: runners authenticate to GitHub through a CodeConnections GitHub App connection (add codeConnection: { name: <new connection name> } or { existingArn: ... })`,
+      path: [...account.codeConnectionAt],
+      message: `required by ${runners.join(", ")}: runners authenticate to GitHub through a CodeConnections GitHub App connection (add codeConnection: { name: <new connection name> } or { existingArn: ... })${config.aws.accounts ? `, in the entry of account ${account.name}, where the runner lives` : ""}`,
     });
   }
   return issues;
@@ -379,14 +393,15 @@ function accessIssues(config: PlatformConfig, repo: PlatformConfig["repositories
 }
 
 /** A secret the runner's service role may read: one secret of this config's account and region. */
-function secretArnIssues(config: PlatformConfig, arn: string, path: (string | number)[]): ConfigIssue[] {
+function secretArnIssues(config: PlatformConfig, runnerAccount: AwsAccount, arn: string, path: (string | number)[]): ConfigIssue[] {
   const [, , , region, account] = arn.split(":");
-  const { accountId, region: configRegion } = config.aws;
+  const { accountId, region: configRegion } = runnerAccount;
+  const where = config.aws.accounts ? `account ${runnerAccount.name} (${accountId}, ${configRegion})` : `aws.accountId ${accountId}, aws.region ${configRegion}`;
   if (account !== accountId || region !== configRegion) {
     return [
       {
         path,
-        message: `names a secret in account ${account}, region ${region}; the runner runs in aws.accountId ${accountId}, aws.region ${configRegion}: use a secret of that account and region (its ARN starts with arn:aws:secretsmanager:${configRegion}:${accountId}:secret:)`,
+        message: `names a secret in account ${account}, region ${region}; the runner runs in ${where}: use a secret of that account and region (its ARN starts with arn:aws:secretsmanager:${configRegion}:${accountId}:secret:)`,
       },
     ];
   }
@@ -531,7 +546,7 @@ function selfIssues(config: PlatformConfig, deployRoles: { name: string; path: (
   const self = config.self;
   if (self === undefined) return [];
   const issues: ConfigIssue[] = [];
-  if (config.aws.stateBackend === undefined) {
+  if (awsAccounts(config)[0].stateBackend === undefined) {
     issues.push({
       path: ["self"],
       message:

@@ -4,6 +4,7 @@
  * reference and each stack can be planned on its own. The facts they are made of (ARN shapes,
  * subject forms, variable names) live in domain/.
  */
+import { roleArn } from "../domain/arn";
 import { subject, subjectContext, subjectForms, subjectPrefix, type SubjectRepository } from "../domain/oidc";
 import type { PlatformConfig, RepositoryConfig, RunnerConfig, SelfConfig, SubjectFormat, WorkflowConfig } from "./schema";
 
@@ -120,6 +121,132 @@ export function managedRepositories(config: Pick<PlatformConfig, "repositories" 
 }
 
 // ---------------------------------------------------------------------------------------------
+// AWS accounts
+// ---------------------------------------------------------------------------------------------
+
+/** The name of the one account of the single-account form (aws.accountId and aws.region). */
+export const SINGLE_ACCOUNT_NAME = "default";
+
+type StateBackendConfig = NonNullable<PlatformConfig["aws"]["stateBackend"]>;
+type CodeConnectionConfig = NonNullable<PlatformConfig["codeConnection"]>;
+
+/** One AWS account and region of the config: one AWS stack, with its own state. */
+export interface AwsAccount {
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** Its stack's remote state; `ownerInKey` resolved (false for aws.accountId, true for aws.accounts[]). */
+  readonly stateBackend?: StateBackendConfig & { readonly ownerInKey: boolean };
+  readonly oidcProvider: { readonly existingArn?: string };
+  readonly codeConnection?: CodeConnectionConfig;
+  readonly iam: { readonly path: string; readonly permissionsBoundaryName: string };
+  /** Config paths, for messages: the entry, its oidcProvider and codeConnection sections. */
+  readonly at: readonly (string | number)[];
+  readonly oidcProviderAt: readonly (string | number)[];
+  readonly codeConnectionAt: readonly (string | number)[];
+}
+
+type AccountsSource = Pick<PlatformConfig, "aws" | "oidcProvider" | "codeConnection">;
+const accountsCache = new WeakMap<object, readonly AwsAccount[]>();
+
+/**
+ * Every account of the config, in config order, whichever form it is written in. The single form
+ * (aws.accountId, aws.region, top-level oidcProvider and codeConnection) is one account named
+ * "default" whose state key is the one it always had.
+ */
+export function awsAccounts(config: AccountsSource): readonly AwsAccount[] {
+  const cached = accountsCache.get(config.aws);
+  if (cached) return cached;
+  const { aws } = config;
+  let accounts: AwsAccount[];
+  if (aws.accounts !== undefined) {
+    accounts = aws.accounts.map((a, i) => ({
+      name: a.name,
+      accountId: a.accountId,
+      region: a.region,
+      stateBackend: a.stateBackend && { ...a.stateBackend, ownerInKey: a.stateBackend.ownerInKey ?? true },
+      oidcProvider: a.oidcProvider,
+      codeConnection: a.codeConnection,
+      iam: { path: a.iam?.path ?? aws.iam.path, permissionsBoundaryName: a.iam?.permissionsBoundaryName ?? aws.iam.permissionsBoundaryName },
+      at: ["aws", "accounts", i],
+      oidcProviderAt: ["aws", "accounts", i, "oidcProvider"],
+      codeConnectionAt: ["aws", "accounts", i, "codeConnection"],
+    }));
+  } else {
+    accounts = [
+      {
+        name: SINGLE_ACCOUNT_NAME,
+        // The schema requires both when aws.accounts is absent.
+        accountId: aws.accountId as string,
+        region: aws.region as string,
+        stateBackend: aws.stateBackend && { ...aws.stateBackend, ownerInKey: aws.stateBackend.ownerInKey ?? false },
+        oidcProvider: config.oidcProvider,
+        codeConnection: config.codeConnection,
+        iam: aws.iam,
+        at: ["aws"],
+        oidcProviderAt: ["oidcProvider"],
+        codeConnectionAt: ["codeConnection"],
+      },
+    ];
+  }
+  accountsCache.set(config.aws, accounts);
+  return accounts;
+}
+
+/**
+ * The first account: the default of every entry that names none, and the one holding the GitHub
+ * stack's state and the template's own CI roles (self).
+ */
+export function primaryAccount(config: AccountsSource): AwsAccount {
+  return awsAccounts(config)[0];
+}
+
+/** The account of that name; `undefined` names the primary one. Undefined for an unknown name. */
+export function findAccount(config: AccountsSource, name: string | undefined): AwsAccount | undefined {
+  return name === undefined ? primaryAccount(config) : awsAccounts(config).find((a) => a.name === name);
+}
+
+function accountNamed(config: AccountsSource, name: string | undefined): AwsAccount {
+  const account = findAccount(config, name);
+  // config/cross-references.ts reports unknown names; reaching this means validation was skipped.
+  if (!account) throw new Error(`unknown AWS account "${name}" (defined: ${awsAccounts(config).map((a) => a.name).join(", ")})`);
+  return account;
+}
+
+/** Where a repository's entries live unless they name an account, and whose region AWS_REGION is. */
+export function repositoryAccount(config: AccountsSource, repo: Pick<RepositoryConfig, "account">): AwsAccount {
+  return accountNamed(config, repo.account);
+}
+
+/** The account an ECR repository, deploy role or runner of `repo` lives in. */
+export function entryAccount(config: AccountsSource, repo: Pick<RepositoryConfig, "account">, entry: { readonly account?: string }): AwsAccount {
+  return accountNamed(config, entry.account ?? repo.account);
+}
+
+/** A role's ARN in the account it lives in. */
+export function accountRoleArn(account: AwsAccount, roleName: string): string {
+  return roleArn(account.accountId, account.region, roleName, account.iam.path);
+}
+
+/**
+ * The one place a state key is built. Without the owner: `<keyPrefix>/<stack>.tfstate` (the key of
+ * the single-account form, unchanged); with it: `<keyPrefix>/<owner>/<stack>.tfstate`, so configs of
+ * two organisations sharing a bucket and prefix never read each other's state.
+ */
+export function stateKey(backend: { readonly keyPrefix: string; readonly ownerInKey: boolean }, owner: string, stackName: string): string {
+  return `${stateKeyFolder(backend, owner)}/${stackName}.tfstate`;
+}
+
+/**
+ * The key folder every state of this config lives in (`<keyPrefix>` or `<keyPrefix>/<owner>`): the
+ * scope of the plan and deploy roles' state access, so another organisation's states in the same
+ * bucket stay out of their reach.
+ */
+export function stateKeyFolder(backend: { readonly keyPrefix: string; readonly ownerInKey: boolean }, owner: string): string {
+  return backend.ownerInKey ? `${backend.keyPrefix}/${owner.toLowerCase()}` : backend.keyPrefix;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Stacks
 // ---------------------------------------------------------------------------------------------
 
@@ -139,6 +266,10 @@ export function githubStackName(owner: string): string {
  * Can the runner take jobs? Its webhook (and the workflows that target it) are created only then:
  * a job queued for a runner with no webhook waits forever.
  */
-export function isRunnerReady(config: Pick<PlatformConfig, "codeConnection">, runner: Pick<RunnerConfig, "legacyPersonalToken">): boolean {
-  return runner.legacyPersonalToken !== undefined || config.codeConnection?.status === "available";
+export function isRunnerReady(
+  config: AccountsSource,
+  runner: Pick<RunnerConfig, "legacyPersonalToken" | "account">,
+  repo: Pick<RepositoryConfig, "account"> = {},
+): boolean {
+  return runner.legacyPersonalToken !== undefined || entryAccount(config, repo, runner).codeConnection?.status === "available";
 }

@@ -267,7 +267,27 @@ const stateBackend = z.strictObject({
     .describe("Each stack's state lives at <keyPrefix>/<stack>.tfstate."),
   /** Region of the bucket; defaults to aws.region. */
   region: awsRegion.optional().describe("Region of the bucket; defaults to aws.region."),
+  /**
+   * Put the GitHub owner in every state key: <keyPrefix>/<owner>/<stack>.tfstate, so two configs
+   * (two organisations) in one bucket never share a state. Default: false for aws.accountId (the key
+   * it always had: nothing moves), true for aws.accounts[] entries.
+   */
+  ownerInKey: z
+    .boolean()
+    .optional()
+    .describe(
+      "Put the GitHub owner in every state key (<keyPrefix>/<owner>/<stack>.tfstate), so two configs for two organisations in one bucket never share a state. Default: false with aws.accountId (the key it always had; changing it moves the state, see README), true in aws.accounts[] entries.",
+    ),
 });
+
+const iamPath = z
+  .string()
+  .max(512)
+  // At least one segment: under "/" the deploy role could manage every role of the account.
+  .regex(/^\/(?:[A-Za-z0-9_+=,.@-]+\/)+$/, {
+    error: "must be an IAM path like /github-actions-platform/: starts and ends with '/', one or more segments of letters, digits or '_+=,.@-', not '/' alone",
+  });
+const iamPolicyName = z.string().regex(/^[\w+=,.@-]{1,128}$/, { error: "must be an IAM policy name: 1-128 letters, digits or '+=,.@_-'" });
 
 /**
  * Where the template's roles live and what caps them. The deploy role may manage roles under this
@@ -275,32 +295,13 @@ const stateBackend = z.strictObject({
  */
 const iamSection = z.strictObject({
   /** IAM path of every role the template creates (and of its permissions boundary). */
-  path: z
-    .string()
-    .max(512)
-    // At least one segment: under "/" the deploy role could manage every role of the account.
-    .regex(/^\/(?:[A-Za-z0-9_+=,.@-]+\/)+$/, {
-      error: "must be an IAM path like /github-actions-platform/: starts and ends with '/', one or more segments of letters, digits or '_+=,.@-', not '/' alone",
-    })
+  path: iamPath
     .default(DEFAULT_IAM_PATH)
     .describe("IAM path of every role the template creates (and of its permissions boundary); the deploy role may manage roles under it only."),
   /** Name of the managed policy the stack creates as the permissions boundary of every role. */
-  permissionsBoundaryName: z
-    .string()
-    .regex(/^[\w+=,.@-]{1,128}$/, { error: "must be an IAM policy name: 1-128 letters, digits or '+=,.@_-'" })
+  permissionsBoundaryName: iamPolicyName
     .default(DEFAULT_PERMISSIONS_BOUNDARY_NAME)
     .describe("Name of the managed policy the stack creates as the permissions boundary of every role it creates."),
-});
-
-const awsSection = z.strictObject({
-  accountId: awsAccountId,
-  region: awsRegion,
-  /** Remote state. Without it, state stays in local files: fine for trying the template only. */
-  stateBackend: stateBackend
-    .optional()
-    .describe("Remote state. Without it, state stays in local files: fine for trying the template only."),
-  /** IAM path and permissions boundary of the template's roles. */
-  iam: iamSection.prefault({}).describe("IAM path and permissions boundary of every role the template creates."),
 });
 
 const oidcProviderSection = z.strictObject({
@@ -359,6 +360,76 @@ const codeConnectionSection = z
     }
   });
 
+/** The name config entries use to say which account they live in (ecrRepositories[].account, ...). */
+export const accountName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "must be an account name: 1-32 lowercase letters, digits or '-', starting with a letter (e.g. dev, prod)" });
+
+/**
+ * One AWS account and region of aws.accounts[]: its own stack (aws-<account>-<region>), state,
+ * OIDC provider and connection. Entries refer to it by name.
+ */
+const awsAccountEntry = z.strictObject({
+  name: accountName.describe("What ecrRepositories[].account, deployRoles[].account, runner.account and repositories[].account call this account (e.g. dev, prod)."),
+  accountId: awsAccountId,
+  region: awsRegion,
+  /** Remote state of this account's stack (the first entry's also holds the GitHub stack's state). */
+  stateBackend: stateBackend
+    .optional()
+    .describe("Remote state of this account's stack; the first entry's also holds the GitHub stack's state. Without it, local files."),
+  /** The account's GitHub OIDC provider: created in this stack, or an existing one of this account. */
+  oidcProvider: oidcProviderSection.prefault({}).describe("The account's GitHub OIDC provider: created by this stack unless existingArn names the account's existing one."),
+  /** The GitHub App connection of the runners that live in this account. */
+  codeConnection: codeConnectionSection.optional().describe("The GitHub App connection of the runners in this account; needed when a runner lives here."),
+  /** Overrides aws.iam for this account (an account listed twice, in two regions, needs its own boundary name). */
+  iam: z
+    .strictObject({ path: iamPath.optional(), permissionsBoundaryName: iamPolicyName.optional() })
+    .optional()
+    .describe("Overrides aws.iam for this account; an account listed in two regions needs a permissionsBoundaryName of its own in one of them."),
+});
+
+const awsSection = z
+  .strictObject({
+    /** The one account (with region): write either accountId and region, or accounts. */
+    accountId: awsAccountId.optional().describe("The one AWS account, quoted 12 digits; or list several under accounts."),
+    region: awsRegion.optional().describe("Region of every regional resource of that account."),
+    /** Remote state. Without it, state stays in local files: fine for trying the template only. */
+    stateBackend: stateBackend
+      .optional()
+      .describe("Remote state. Without it, state stays in local files: fine for trying the template only."),
+    /** IAM path and permissions boundary of the template's roles. */
+    iam: iamSection.prefault({}).describe("IAM path and permissions boundary of every role the template creates."),
+    /** Several accounts (and regions), each its own stack and state; instead of accountId and region. */
+    accounts: z
+      .array(awsAccountEntry)
+      .min(1, { error: "list at least one account" })
+      .optional()
+      .describe("Several AWS accounts and regions, each its own stack and state, named so that ECR repositories, deploy roles and runners say where they live; instead of accountId and region."),
+  })
+  .superRefine((aws, ctx) => {
+    if (aws.accounts !== undefined) {
+      for (const key of ["accountId", "region", "stateBackend"] as const) {
+        if (aws[key] !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: `write either aws.accounts or aws.accountId/region/stateBackend, not both: move ${key} into its entry of aws.accounts (each account has its own)`,
+          });
+        }
+      }
+      return;
+    }
+    for (const key of ["accountId", "region"] as const) {
+      if (aws[key] === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `required (a string), or list several accounts under aws.accounts: [{ name, accountId, region }]`,
+        });
+      }
+    }
+  });
+
 const collaborator = z.strictObject({
   // Compared exactly by the github provider (matchUserCollaboratorsAndInvites in
   // resource_github_repository_collaborators.go, v6.9.0: userData["username"] == has.username):
@@ -381,6 +452,8 @@ const ecrRepository = z.strictObject({
     .regex(/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/, {
       error: "must be an ECR repository name: lowercase letters, digits and ._- separated path parts, e.g. team/app",
     }),
+  /** Name of the aws.accounts entry the ECR repository lives in; default: the repository's account. */
+  account: accountName.optional().describe("Name of the aws.accounts entry the ECR repository lives in; default: the repository's account (repositories[].account, else the first account)."),
   /** IMMUTABLE stops a tag from being pointed at another image (ECR-001). */
   tagMutability: z
     .enum(["IMMUTABLE", "MUTABLE"])
@@ -441,6 +514,8 @@ const wildcardSubject = z.strictObject({
 
 const deployRole = z.strictObject({
   name: iamName,
+  /** Name of the aws.accounts entry the role lives in; default: the repository's account. */
+  account: accountName.optional().describe("Name of the aws.accounts entry the role lives in; default: the repository's account (repositories[].account, else the first account)."),
   description: z.string().max(1000).optional(),
   /** Exact subjects the role trusts, matched with StringEquals. Nothing is trusted by default. */
   allow: z
@@ -546,6 +621,8 @@ const runner = z.strictObject({
   projectName: runnerProjectName.describe(
     "CodeBuild project name; jobs select it with runs-on: codebuild-<projectName>-${{ github.run_id }}-${{ github.run_attempt }}.",
   ),
+  /** Name of the aws.accounts entry the runner (its CodeBuild project, service role and webhook) lives in; default: the repository's account. */
+  account: accountName.optional().describe("Name of the aws.accounts entry the runner (its CodeBuild project, service role and webhook) lives in; default: the repository's account (repositories[].account, else the first account)."),
   computeType: runnerSettings.computeType,
   environmentType: runnerSettings.environmentType,
   image: runnerSettings.image,
@@ -611,6 +688,9 @@ const sharedRunner = z.strictObject({
     .describe(
       "Repositories of this config (names) that may use the runner; a workflow of any other repository naming it is an error. Without it: every repository whose workflows name the runner. The webhook admits only the generated workflows that run on it, of those repositories.",
     ),
+  account: accountName
+    .optional()
+    .describe("Name of the aws.accounts entry the runner (its CodeBuild project, service role and organisation webhook) lives in; default: the first account."),
   ...runnerSettings,
   organizationWebhook: z
     .never({
@@ -728,6 +808,14 @@ const repositoryEnvironment = z.strictObject({
     .boolean()
     .default(true)
     .describe("Whoever triggered the run cannot approve it (GitHub's prevent self-review)."),
+  /**
+   * A deploy role of this repository whose ARN, account region and ECR registry become this
+   * environment's Actions variables AWS_ROLE_ARN, AWS_REGION and ECR_REGISTRY: a job in the
+   * environment reads the values of that role's account, so one workflow file serves every environment.
+   */
+  deployRole: iamName
+    .optional()
+    .describe("A deploy role of this repository (it must trust environment:<name>): its ARN, its account's region and ECR registry become the environment's Actions variables AWS_ROLE_ARN, AWS_REGION and ECR_REGISTRY, so a job in the environment reads that account's values and one workflow file serves every environment."),
 });
 
 export const variableName = z
@@ -800,6 +888,10 @@ const repository = z.strictObject({
     ),
   /** Extra Actions variables (never secrets: GH-008). */
   variables: actionsVariables(variableName).describe("Extra Actions variables (never secrets)."),
+  /** Account its ECR repositories, roles and runner live in unless they name one; AWS_REGION is its region. */
+  account: accountName
+    .optional()
+    .describe("Name of the aws.accounts entry this repository's ECR repositories, deploy roles and runner live in unless they name another; its region is the repository's AWS_REGION variable. Default: the first account."),
   ecrRepositories: z.array(ecrRepository).default([]),
   deployRoles: z.array(deployRole).default([]),
   runner: runner.optional(),

@@ -42,6 +42,11 @@ export function upperSnake(name: string): string {
 
 export const VARIABLE_AWS_REGION = "AWS_REGION";
 export const VARIABLE_ECR_REGISTRY = "ECR_REGISTRY";
+/**
+ * Set on an environment with a deployRole (with AWS_REGION and ECR_REGISTRY of that role's
+ * account): the same name in every environment, so one workflow file reads each environment's role.
+ */
+export const VARIABLE_ENVIRONMENT_ROLE_ARN = "AWS_ROLE_ARN";
 
 export function roleArnVariable(roleName: string): string {
   return `AWS_ROLE_ARN_${upperSnake(roleName)}`;

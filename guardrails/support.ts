@@ -214,6 +214,42 @@ export function actionsVariables(app: AppView): ReadonlyMap<string, ReadonlyMap<
   });
 }
 
+/**
+ * Environment-level Actions variables: repository -> environment (lower case: GitHub compares
+ * environment names ignoring case) -> name -> value. The environment of a variable is usually a
+ * reference to its github_repository_environment, resolved here to that environment's name.
+ */
+export function environmentVariables(app: AppView): ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, string>>> {
+  return app.memo("environment-variables", () => {
+    const map = new Map<string, Map<string, Map<string, string>>>();
+    for (const v of app.ofType("github_actions_environment_variable")) {
+      const repo = String(v.config.repository);
+      const target = app.referenced(v, v.config.environment);
+      const environment = String(target ? target.config.environment : v.config.environment).toLowerCase();
+      if (!map.has(repo)) map.set(repo, new Map());
+      const byEnv = map.get(repo)!;
+      if (!byEnv.has(environment)) byEnv.set(environment, new Map());
+      byEnv.get(environment)!.set(String(v.config.variable_name), String(v.config.value));
+    }
+    return map;
+  });
+}
+
+/**
+ * The value `vars.NAME` has in a job of `repository`, as GitHub resolves it: the job's environment's
+ * variable first (environment variables take precedence), then the repository's.
+ */
+export function variableForJob(app: AppView, repository: string, environment: string | undefined, name: string): string | undefined {
+  const fromEnvironment = environment === undefined ? undefined : environmentVariables(app).get(repository)?.get(environment.toLowerCase())?.get(name);
+  return fromEnvironment ?? actionsVariables(app).get(repository)?.get(name);
+}
+
+/** The AWS account a stack's aws provider is pinned to (allowed_account_ids), if exactly one. */
+export function stackAccount(app: AppView, stack: string): string | undefined {
+  const ids = app.provider(stack, "aws")[0]?.allowed_account_ids;
+  return Array.isArray(ids) && ids.length === 1 ? String(ids[0]) : undefined;
+}
+
 /** Key under Terraform's "//" comment block where the stacks record facts for the checks. */
 export const PLATFORM_METADATA_KEY = "github_actions_platform";
 

@@ -4,15 +4,20 @@ import type { Construct } from "constructs";
 import { NO_DEPARTURES, type Departures } from "../config/inventory";
 import { ecrRepositoryArn, oidcProviderArn, policyArn, roleArn } from "../domain/arn";
 import {
+  accountRoleArn,
+  entryAccount,
   isRunnerReady,
+  primaryAccount,
   roleSubjects,
   selfSubjectIdentity,
+  stateKeyFolder,
   subjectIdentity,
   workflowDisplayName,
+  type AwsAccount,
 } from "../config/derive";
-import type { PlatformConfig, WorkflowConfig } from "../config/schema";
+import type { PlatformConfig, RepositoryConfig, WorkflowConfig } from "../config/schema";
 import { formatPath } from "../config/cross-references";
-import { configuredRunners, type ConfiguredRunner, type RunnerSettings } from "../config/runners";
+import { configuredRunners, type ConfiguredRunner } from "../config/runners";
 import { CodeBuildRunner } from "../modules/codebuild-runner";
 import { CodeConnection } from "../modules/code-connection";
 import { deployPolicy, planPolicy, type CiPolicyScope } from "../modules/ci-policies";
@@ -45,6 +50,12 @@ export interface AwsPlatformStackOptions {
    * @default - none (nothing left the config)
    */
   readonly ecrDepartures?: Departures;
+  /**
+   * The account and region this stack manages: only the ECR repositories, deploy roles and runners
+   * that live in it are created here.
+   * @default - the config's first (or only) account
+   */
+  readonly account?: AwsAccount;
 }
 
 /**
@@ -65,9 +76,15 @@ export class AwsPlatformStack extends PlatformStack {
   /** ECR repository name -> the addresses synthesized for it (the managed inventory's entries). */
   readonly managed: Readonly<Record<string, readonly string[]>>;
 
+  /** The account and region of this stack. */
+  readonly account: AwsAccount;
+
   constructor(scope: Construct, stackName: string, config: PlatformConfig, options: AwsPlatformStackOptions = {}) {
     super(scope, stackName);
-    const { accountId, region } = config.aws;
+    const account = options.account ?? primaryAccount(config);
+    this.account = account;
+    const { accountId, region } = account;
+    const here = (repo: RepositoryConfig, entry: { readonly account?: string }) => entryAccount(config, repo, entry).name === account.name;
 
     new AwsProvider(
       this,
@@ -79,13 +96,13 @@ export class AwsPlatformStack extends PlatformStack {
         defaultTags: [{ tags: DEFAULT_TAGS }],
       }),
     );
-    configureStateBackend(this, stackName, config.aws);
+    configureStateBackend(this, stackName, account, config.github.owner);
 
     // OIDC provider: created here, or the account's existing one (only one may exist).
     let providerArn = oidcProviderArn(accountId, region);
     const roleDependencies: ITerraformDependable[] = [];
-    if (config.oidcProvider.existingArn !== undefined) {
-      providerArn = config.oidcProvider.existingArn;
+    if (account.oidcProvider.existingArn !== undefined) {
+      providerArn = account.oidcProvider.existingArn;
     } else {
       this.oidcProvider = new GithubOidcProvider(this, "GithubOidcProvider");
       roleDependencies.push(this.oidcProvider.resource);
@@ -93,23 +110,25 @@ export class AwsPlatformStack extends PlatformStack {
 
     // Every role lives under one IAM path and carries one boundary: the deploy role may manage
     // roles under that path only, and only with that boundary (modules/ci-policies.ts).
-    const iamPath = config.aws.iam.path;
-    const boundaryArn = policyArn(accountId, region, iamPath, config.aws.iam.permissionsBoundaryName);
-    const ciScope = this.ciScopeFor(config, providerArn, boundaryArn);
+    const iamPath = account.iam.path;
+    const boundaryArn = policyArn(accountId, region, iamPath, account.iam.permissionsBoundaryName);
+    // The template's own CI roles live in the primary account (several accounts with self are refused).
+    const ciScope = account.name === primaryAccount(config).name ? this.ciScopeFor(config, providerArn, boundaryArn) : undefined;
+    const configured = configuredRunners(config).filter((r) => entryAccount(config, r.ownRepository ?? {}, r.settings).name === account.name);
     const createsRoles =
-      ciScope !== undefined || config.runners.length > 0 || config.repositories.some((r) => r.deployRoles.length > 0 || r.runner !== undefined);
+      ciScope !== undefined || configured.length > 0 || config.repositories.some((r) => r.deployRoles.some((d) => here(r, d)));
     // A boundary bounding no role would be a policy that grants nothing yet reads like one.
     const boundary = !createsRoles
       ? undefined
       : new PermissionsBoundary(this, "PermissionsBoundary", {
-      policyName: config.aws.iam.permissionsBoundaryName,
+      policyName: account.iam.permissionsBoundaryName,
       accountId,
       region,
       iamPath,
       permissionsBoundaryArn: boundaryArn,
       ciRoleNames: ciScope?.ciRoleNames ?? [],
       ci: ciScope,
-      runnerTokenSecretArns: config.repositories.flatMap((r) => (r.runner?.legacyPersonalToken ? [r.runner.legacyPersonalToken.secretArn] : [])),
+      runnerTokenSecretArns: configured.flatMap((r) => (r.settings.legacyPersonalToken ? [r.settings.legacyPersonalToken.secretArn] : [])),
     });
     this.permissionsBoundary = boundary;
     // The boundary (its ARN is written literally, so Terraform needs the order) exists before any role.
@@ -117,7 +136,7 @@ export class AwsPlatformStack extends PlatformStack {
     const roleDefaults = { path: iamPath, permissionsBoundaryArn: boundaryArn };
 
     const ecrRepositories: Record<string, EcrRepository> = {};
-    for (const ecr of config.repositories.flatMap((r) => r.ecrRepositories)) {
+    for (const ecr of config.repositories.flatMap((r) => r.ecrRepositories.filter((e) => here(r, e)))) {
       ecrRepositories[ecr.name] = new EcrRepository(this, constructId("EcrRepository", ecr.name), {
         name: ecr.name,
         tagMutability: ecr.tagMutability,
@@ -133,7 +152,7 @@ export class AwsPlatformStack extends PlatformStack {
     const deployRoles: Record<string, DeployRole> = {};
     for (const repo of config.repositories) {
       const identity = subjectIdentity(config, repo);
-      for (const role of repo.deployRoles) {
+      for (const role of repo.deployRoles.filter((d) => here(repo, d))) {
         const built = new DeployRole(this, constructId("DeployRole", role.name), {
           roleName: role.name,
           description: role.description ?? `GitHub Actions deploy role for ${config.github.owner}/${repo.name}`,
@@ -153,7 +172,7 @@ export class AwsPlatformStack extends PlatformStack {
           this,
           constructId("RoleArn", role.name),
           terraformLiterals({
-            value: roleArn(accountId, region, role.name, iamPath),
+            value: accountRoleArn(account, role.name),
             description: `ARN of ${role.name}, also set as an Actions variable on ${repo.name}`,
           }),
         );
@@ -166,8 +185,7 @@ export class AwsPlatformStack extends PlatformStack {
     }
 
     const runners: Record<string, CodeBuildRunner> = {};
-    const configured = configuredRunners(config);
-    const conn = config.codeConnection;
+    const conn = account.codeConnection;
     let connectionArn: string | undefined;
     let connectionStatus: string | undefined;
     // The connection lives as long as codeConnection is configured, whatever uses it: removing the
@@ -197,7 +215,7 @@ export class AwsPlatformStack extends PlatformStack {
       owner: config.github.owner,
       connectionArn,
       connectionStatus,
-      ready: (runner) => isRunnerReady(config, runner),
+      ready: (runner) => isRunnerReady(config, runner.settings, runner.ownRepository),
       iamPath,
       permissionsBoundaryArn: boundaryArn,
       roleDependsOn: boundary ? [boundary.resource] : [],
@@ -211,17 +229,18 @@ export class AwsPlatformStack extends PlatformStack {
   /** What the CI roles (config `self`) may reach; undefined without `self` and a state backend. */
   private ciScopeFor(config: PlatformConfig, providerArn: string, boundaryArn: string): CiPolicyScope | undefined {
     const { self } = config;
-    const state = config.aws.stateBackend;
+    const account = primaryAccount(config);
+    const state = account.stateBackend;
     if (self === undefined || state === undefined) return undefined;
     return {
-      accountId: config.aws.accountId,
-      region: config.aws.region,
-      iamPath: config.aws.iam.path,
+      accountId: account.accountId,
+      region: account.region,
+      iamPath: account.iam.path,
       permissionsBoundaryArn: boundaryArn,
       ciRoleNames: [self.planRoleName, self.deployRoleName],
       oidcProviderArn: providerArn,
       stateBucket: state.bucket,
-      stateKeyPrefix: state.keyPrefix,
+      stateKeyPrefix: stateKeyFolder(state, config.github.owner),
       codebuildProjects: configuredRunners(config).map((r) => r.name),
     };
   }
@@ -236,7 +255,7 @@ export class AwsPlatformStack extends PlatformStack {
     scope: CiPolicyScope,
     dependsOn: ITerraformDependable[],
   ): { plan: DeployRole; deploy: DeployRole } {
-    const { accountId, region } = config.aws;
+    const { accountId, region } = primaryAccount(config);
     const identity = selfSubjectIdentity(config, self);
     const none = { branches: [], tags: [], environments: [], pullRequest: false };
     const repo = `${config.github.owner}/${self.repository}`;
@@ -319,7 +338,7 @@ export interface RunnerContext {
   /** The connection's status attribute, when this stack creates the connection. */
   readonly connectionStatus?: string;
   /** Can the runner take jobs (connection available, or a legacy token)? Only then is its webhook created. */
-  readonly ready: (runner: RunnerSettings) => boolean;
+  readonly ready: (runner: ConfiguredRunner) => boolean;
   readonly iamPath: string;
   readonly permissionsBoundaryArn: string;
   readonly roleDependsOn: ITerraformDependable[];
@@ -332,7 +351,7 @@ export interface RunnerContext {
 export function addRunner(scope: Construct, runner: ConfiguredRunner, ctx: RunnerContext): CodeBuildRunner {
   const settings = runner.settings;
   const token = settings.legacyPersonalToken;
-  const ready = ctx.ready(settings);
+  const ready = ctx.ready(runner);
   const own = runner.ownRepository;
   const names = (workflows: readonly WorkflowConfig[]) => workflows.map(workflowDisplayName);
   const built = new CodeBuildRunner(scope, constructId("Runner", runner.name), {

@@ -1,13 +1,13 @@
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
-import type { PlatformConfig } from "../config/schema";
+import { stateKey, type AwsAccount } from "../config/derive";
 
 /**
- * Remote state in S3 with native lock files (ST-001), one key per stack. Without a stateBackend
- * in the config, state goes to a local file (terraform.<stack>.tfstate in the project folder),
- * and synth warns (ST-001).
+ * Remote state in S3 with native lock files (ST-001), one key per stack (config/derive.ts
+ * stateKey). Without a stateBackend in the account's config, state goes to a local file
+ * (terraform.<stack>.tfstate in the project folder), and synth warns (ST-001).
  */
-export function configureStateBackend(stack: TerraformStack, stackName: string, aws: PlatformConfig["aws"]): void {
-  const backend = aws.stateBackend;
+export function configureStateBackend(stack: TerraformStack, stackName: string, account: AwsAccount, owner: string): void {
+  const backend = account.stateBackend;
   if (backend === undefined) {
     // Synth says so through the guardrail ST-001 (a warning).
     // Relative to cdktf.out/stacks/<stack>/, where terraform runs: the project folder. (CDKTF's
@@ -17,8 +17,8 @@ export function configureStateBackend(stack: TerraformStack, stackName: string, 
   }
   new S3Backend(stack, {
     bucket: backend.bucket,
-    key: `${backend.keyPrefix}/${stackName}.tfstate`,
-    region: backend.region ?? aws.region,
+    key: stateKey(backend, owner, stackName),
+    region: backend.region ?? account.region,
     encrypt: true,
   });
   // S3-native locking; the typed config predates it, and DynamoDB locking is deprecated.

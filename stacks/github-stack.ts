@@ -2,10 +2,14 @@ import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { Annotations } from "cdktf";
 import type { Construct } from "constructs";
 import { NO_DEPARTURES, type Departures } from "../config/inventory";
-import { ecrRegistry, roleArn } from "../domain/arn";
-import { ecrRepositoryVariable, roleArnVariable, SELF_VARIABLES, VARIABLE_AWS_REGION, VARIABLE_ECR_REGISTRY, workflowPath } from "../domain/github";
+import { ecrRegistry } from "../domain/arn";
+import { ecrRepositoryVariable, roleArnVariable, SELF_VARIABLES, VARIABLE_AWS_REGION, VARIABLE_ECR_REGISTRY, VARIABLE_ENVIRONMENT_ROLE_ARN, workflowPath } from "../domain/github";
 import {
+  accountRoleArn,
+  entryAccount,
   isRunnerReady,
+  primaryAccount,
+  repositoryAccount,
   subjectIdentity,
   workflowDisplayName,
 } from "../config/derive";
@@ -35,9 +39,12 @@ export interface GithubPlatformStackOptions {
   readonly departures?: Departures;
 }
 
-/** Values of the Actions variables a repository's workflows read; everything derived from config. */
+/**
+ * Values of the Actions variables a repository's workflows read; everything derived from config.
+ * AWS_REGION and ECR_REGISTRY are the repository's account's; each role ARN names its own account.
+ */
 export function repositoryVariables(config: PlatformConfig, repo: RepositoryConfig): Record<string, string> {
-  const { accountId, region } = config.aws;
+  const { accountId, region } = repositoryAccount(config, repo);
   const ecrNames = new Set([
     ...repo.deployRoles.flatMap((r) => r.ecrPush),
     ...repo.workflows.map((w) => w.ecrRepository),
@@ -48,16 +55,37 @@ export function repositoryVariables(config: PlatformConfig, repo: RepositoryConf
   };
   if (ecrNames.size > 0) variables[VARIABLE_ECR_REGISTRY] = ecrRegistry(accountId, region);
   for (const name of ecrNames) variables[ecrRepositoryVariable(name)] = name;
-  for (const role of repo.deployRoles) variables[roleArnVariable(role.name)] = roleArn(accountId, region, role.name, config.aws.iam.path);
+  for (const role of repo.deployRoles) variables[roleArnVariable(role.name)] = accountRoleArn(entryAccount(config, repo, role), role.name);
   return variables;
+}
+
+/**
+ * Variables of an environment with a deployRole: that role's ARN and its account's region and ECR
+ * registry, under the same names in every environment. GitHub gives a job in the environment these
+ * values over the repository's (environment variables take precedence), so one workflow file
+ * deploys to dev or prod by naming the environment. (github_actions_environment_variable: repository,
+ * environment and variable_name force a new resource; each refresh reads one variable, GET
+ * .../environments/<env>/variables/<name>.)
+ */
+export function environmentVariables(config: PlatformConfig, repo: RepositoryConfig, env: RepositoryConfig["environments"][number]): Record<string, string> {
+  if (env.deployRole === undefined) return {};
+  const role = repo.deployRoles.find((d) => d.name === env.deployRole);
+  // The config validator requires a role of this repository.
+  if (!role) throw new Error(`environment ${env.name} of ${repo.name}: unknown deploy role ${env.deployRole}`);
+  const account = entryAccount(config, repo, role);
+  return {
+    [VARIABLE_ENVIRONMENT_ROLE_ARN]: accountRoleArn(account, role.name),
+    [VARIABLE_AWS_REGION]: account.region,
+    [VARIABLE_ECR_REGISTRY]: ecrRegistry(account.accountId, account.region),
+  };
 }
 
 /** Repository variables the template's own plan workflow reads (deploy values live on the environment). */
 export function selfRepositoryVariables(config: PlatformConfig, self: SelfConfig): Record<string, string> {
-  const { accountId, region } = config.aws;
+  const account = primaryAccount(config);
   return {
-    [VARIABLE_AWS_REGION]: region,
-    [SELF_VARIABLES.planRoleArn]: roleArn(accountId, region, self.planRoleName, config.aws.iam.path),
+    [VARIABLE_AWS_REGION]: account.region,
+    [SELF_VARIABLES.planRoleArn]: accountRoleArn(account, self.planRoleName),
     [SELF_VARIABLES.planAppId]: String(self.planApp.appId),
     // deploy.yml's job environment: it cannot name another environment than the one the deploy role trusts.
     [SELF_VARIABLES.deployEnvironment]: self.environment,
@@ -66,9 +94,8 @@ export function selfRepositoryVariables(config: PlatformConfig, self: SelfConfig
 
 /** Variables of the deploy environment: only the job that passed its protection rules reads them. */
 export function selfEnvironmentVariables(config: PlatformConfig, self: SelfConfig): Record<string, string> {
-  const { accountId, region } = config.aws;
   return {
-    [SELF_VARIABLES.deployRoleArn]: roleArn(accountId, region, self.deployRoleName, config.aws.iam.path),
+    [SELF_VARIABLES.deployRoleArn]: accountRoleArn(primaryAccount(config), self.deployRoleName),
     [SELF_VARIABLES.deployAppId]: String(self.deployApp.appId),
   };
 }
@@ -116,7 +143,8 @@ export class GithubPlatformStack extends PlatformStack {
     super(scope, stackName);
     // Credentials come from the environment (GITHUB_TOKEN or GITHUB_APP_* variables), never from code.
     new GithubProvider(this, "github", terraformLiterals({ owner: config.github.owner }));
-    configureStateBackend(this, stackName, config.aws);
+    // The GitHub stack's state lives with the primary account's.
+    configureStateBackend(this, stackName, primaryAccount(config), config.github.owner);
 
     const access: Record<string, RepositoryAccess> = {};
     const variables: Record<string, ActionsVariables> = {};
@@ -164,13 +192,14 @@ export class GithubPlatformStack extends PlatformStack {
           tags: env.tags,
           reviewers: env.reviewers,
           preventSelfReview: env.preventSelfReview,
+          variables: environmentVariables(config, repo, env),
         });
         own(repo.name, environments[`${repo.name}/${env.name}`]);
       }
       const identity = subjectIdentity(config, repo);
       repo.workflows.forEach((wf) => {
         const runner = runnerOfWorkflow(runners, repo, wf);
-        if (runner && !isRunnerReady(config, runner.settings)) {
+        if (runner && !isRunnerReady(config, runner.settings, runner.ownRepository)) {
           // Its jobs would wait for a runner that has no webhook yet.
           Annotations.of(this).addWarning(
             `${repo.name}: ${wf.file} is not committed until codeConnection.status is available (its runner has no webhook yet).`,

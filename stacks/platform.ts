@@ -1,5 +1,5 @@
 import type { App } from "cdktf";
-import { awsStackName, githubStackName } from "../config/derive";
+import { awsAccounts, awsStackName, entryAccount, githubStackName } from "../config/derive";
 import { departures, type Inventory, type ManagedNow } from "../config/inventory";
 import type { PlatformConfig } from "../config/schema";
 import { applyGuardrails } from "../guardrails/aspect";
@@ -7,7 +7,10 @@ import { AwsPlatformStack } from "./aws-stack";
 import { GithubPlatformStack } from "./github-stack";
 
 export interface Platform {
+  /** The stack of the first (or only) account. */
   readonly aws: AwsPlatformStack;
+  /** One stack per account and region, in config order (the first is `aws`). */
+  readonly awsStacks: readonly AwsPlatformStack[];
   readonly github: GithubPlatformStack;
 }
 
@@ -34,18 +37,23 @@ function withAccessList(config: PlatformConfig): Set<string> {
 }
 
 /**
- * One stack per state and credential boundary: the AWS account and region, and the GitHub owner.
+ * One stack per state and credential boundary: each AWS account and region, and the GitHub owner.
  * They share no remote state: names and ARNs that cross over are derived from the config.
  */
 export function buildPlatform(app: App, config: PlatformConfig, options: BuildPlatformOptions = {}): Platform {
-  const awsName = awsStackName(config.aws.accountId, config.aws.region);
   const githubName = githubStackName(config.github.owner);
   const inventory = options.inventory;
-  const ecrNames = config.repositories.flatMap((r) => r.ecrRepositories.map((e) => e.name));
-  const platform = {
-    aws: new AwsPlatformStack(app, awsName, config, {
+  const awsStacks = awsAccounts(config).map((account) => {
+    const awsName = awsStackName(account.accountId, account.region);
+    const ecrNames = config.repositories.flatMap((r) => r.ecrRepositories.filter((e) => entryAccount(config, r, e).name === account.name).map((e) => e.name));
+    return new AwsPlatformStack(app, awsName, config, {
+      account,
       ecrDepartures: inventory && departures(inventory, awsName, "ecrRepositories", ecrNames, config.intendedChanges),
-    }),
+    });
+  });
+  const platform = {
+    aws: awsStacks[0],
+    awsStacks,
     github: new GithubPlatformStack(app, githubName, config, {
       departures:
         inventory &&
@@ -53,14 +61,14 @@ export function buildPlatform(app: App, config: PlatformConfig, options: BuildPl
     }),
   };
   // Checked together: the cross-side rules need both stacks.
-  applyGuardrails([platform.aws, platform.github], { suppressions: config.guardrails.suppressions });
+  applyGuardrails([...awsStacks, platform.github], { suppressions: config.guardrails.suppressions });
   return platform;
 }
 
 /** What this synth manages, for the next managed inventory. */
 export function managedNow(platform: Platform): ManagedNow {
   return {
-    [platform.aws.node.id]: { ecrRepositories: platform.aws.managed },
+    ...Object.fromEntries(platform.awsStacks.map((s) => [s.node.id, { ecrRepositories: s.managed }])),
     [platform.github.node.id]: { repositories: platform.github.managed },
   };
 }

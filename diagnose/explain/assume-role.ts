@@ -6,6 +6,7 @@
 import { accountOfArn, oidcProviderArn, roleNameOfArn } from "../../domain/arn";
 import { roleArnVariable } from "../../domain/github";
 import { parseSubject, STS_AUDIENCE } from "../../domain/oidc";
+import { awsAccounts, primaryAccount } from "../../config/derive";
 import type { PlatformConfig } from "../../config/schema";
 import { webIdentityRequest } from "../cloudtrail";
 import { describeRole, locateRepository, locateRole, workflowsUsingRole } from "../config-facts";
@@ -45,8 +46,11 @@ export function explainAssumeRoleDenied(match: Match, ctx: DiagnoseContext): Exp
     return { facts, causes, fixes, details };
   }
 
-  const account = config.aws.accountId;
-  const stackProvider = config.oidcProvider.existingArn ?? oidcProviderArn(account, config.aws.region);
+  // The account of the role the job asked for, when the config manages it; else the primary one.
+  const requested = /^arn:[\w-]+:iam::(\d{12}):/.exec(request.roleArn ?? "")?.[1];
+  const managed = awsAccounts(config).find((a) => a.accountId === requested) ?? primaryAccount(config);
+  const account = managed.accountId;
+  const stackProvider = managed.oidcProvider.existingArn ?? oidcProviderArn(account, managed.region);
   const roles = githubOidcRoles(view, stackProvider);
   const roleList = roles.map((r) => r.name).join(", ") || "none";
   const named = roleNamed(roles, request.roleArn);

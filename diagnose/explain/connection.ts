@@ -2,12 +2,17 @@
  * The CodeConnections connection the runners use: denied, still PENDING, or declared available too
  * early. The config says which connection and what status it claims.
  */
-import { awsStackName } from "../../config/derive";
+import { awsAccounts, awsStackName, primaryAccount, type AwsAccount } from "../../config/derive";
 import type { PlatformConfig } from "../../config/schema";
 import type { DiagnoseContext, Explanation, Match } from "../types";
 
+/** The account whose connection the runners use: the first one with a connection (several accounts: one each). */
+function connectionAccount(config: PlatformConfig): AwsAccount {
+  return awsAccounts(config).find((a) => a.codeConnection !== undefined) ?? primaryAccount(config);
+}
+
 function connectionFacts(config: PlatformConfig, file: string): string[] {
-  const conn = config.codeConnection;
+  const conn = connectionAccount(config).codeConnection;
   if (!conn) return [`${file} has no codeConnection: its runners (if any) use a person's token`];
   const which = conn.existingArn ? `existing connection ${conn.existingArn}` : `connection "${conn.name}" (created by the AWS stack)`;
   return [`${file}: ${which}, codeConnection.status: ${conn.status}`];
@@ -19,8 +24,9 @@ export function explainConnectionDenied(match: Match, ctx: DiagnoseContext): Exp
   const facts = connectionFacts(config, ctx.configFile);
   const causes: string[] = [];
   const fixes: string[] = [];
-  const stack = awsStackName(config.aws.accountId, config.aws.region);
-  if (config.codeConnection?.status === "pending") {
+  const account = connectionAccount(config);
+  const stack = awsStackName(account.accountId, account.region);
+  if (account.codeConnection?.status === "pending") {
     causes.push("codeConnection.status is pending: the connection is most likely still PENDING, and CodeBuild cannot use a pending connection");
     fixes.push("complete the connection in the console (README: Connecting CodeBuild to GitHub), set codeConnection.status: available and deploy again");
   }
@@ -39,7 +45,7 @@ export function explainConnectionPending(_match: Match, ctx: DiagnoseContext): E
   if (!config) return {};
   const facts = connectionFacts(config, ctx.configFile);
   const fixes =
-    config.codeConnection?.status === "available"
+    connectionAccount(config).codeConnection?.status === "available"
       ? [`codeConnection.status says available but the connection is PENDING: set it back to pending until the handshake is done, or complete the handshake now (README: Connecting CodeBuild to GitHub)`]
       : [];
   return { facts, fixes };
@@ -48,12 +54,13 @@ export function explainConnectionPending(_match: Match, ctx: DiagnoseContext): E
 export function explainConnectionPrecondition(_match: Match, ctx: DiagnoseContext): Explanation {
   const config = ctx.config;
   if (!config) return {};
-  const conn = config.codeConnection;
+  const account = connectionAccount(config);
+  const conn = account.codeConnection;
   const name = conn?.name ?? conn?.existingArn ?? "the connection";
   return {
     facts: connectionFacts(config, ctx.configFile),
     fixes: [
-      `open https://console.aws.amazon.com/codesuite/settings/connections?region=${config.aws.region}, select "${name}" (Pending), choose "Update pending connection", install the AWS Connector for GitHub app on ${config.github.owner}, then deploy again`,
+      `open https://console.aws.amazon.com/codesuite/settings/connections?region=${account.region}, select "${name}" (Pending), choose "Update pending connection", install the AWS Connector for GitHub app on ${config.github.owner}, then deploy again`,
       "or set codeConnection.status: pending to apply everything but the runner webhooks first",
     ],
   };

@@ -1,5 +1,5 @@
 /** Terraform's state lock: the lock's id and path are in the message; the command follows from them. */
-import { awsStackName, githubStackName } from "../../config/derive";
+import { awsAccounts, awsStackName, githubStackName } from "../../config/derive";
 import type { DiagnoseContext, Explanation, Match } from "../types";
 
 export function explainStateLock(match: Match, ctx: DiagnoseContext): Explanation {
@@ -11,7 +11,7 @@ export function explainStateLock(match: Match, ctx: DiagnoseContext): Explanatio
   // The template keeps each stack's state at <keyPrefix>/<stack>.tfstate (terraform.<stack>.tfstate
   // locally); a path of another layout names no stack of this template.
   const file = path ? /([^/]+)\.tfstate$/.exec(path)?.[1]?.replace(/^terraform\./, "") : undefined;
-  const stacks = ctx.config ? [awsStackName(ctx.config.aws.accountId, ctx.config.aws.region), githubStackName(ctx.config.github.owner)] : [];
+  const stacks = ctx.config ? [...awsAccounts(ctx.config).map((a) => awsStackName(a.accountId, a.region)), githubStackName(ctx.config.github.owner)] : [];
   const stack = file !== undefined && (stacks.includes(file) || (!ctx.config && /^(?:aws-\d{12}-[a-z0-9-]+|github-[a-z0-9-]+)$/.test(file))) ? file : undefined;
   const facts = [
     ...(id ? [`lock id: ${id}`] : []),

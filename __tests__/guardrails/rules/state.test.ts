@@ -33,8 +33,8 @@ describe("STATE_RULES", () => {
     expect(findings.map((f) => f.rule.id)).toEqual(["ST-001", "ST-001"]);
   });
 
-  test("lists ST-001 and ST-002, each with title, why, fix and source", () => {
-    expect(STATE_RULES.map((r) => r.id)).toEqual(["ST-001", "ST-002"]);
+  test("lists ST-001, ST-002 and ST-005, each with title, why, fix and source", () => {
+    expect(STATE_RULES.map((r) => r.id)).toEqual(["ST-001", "ST-002", "ST-005"]);
     for (const rule of STATE_RULES) {
       expect([rule.title, rule.why, rule.fix, rule.source].every((s) => s.length > 10)).toBe(true);
     }

@@ -4,7 +4,7 @@ import { STS_AUDIENCE, SUB_KEY, WEB_IDENTITY_ACTION } from "../../../domain/oidc
 import { resolveOidcProviderReferences } from "../../../domain/terraform-refs";
 import { evaluatePolicy } from "../../../iam/evaluate";
 import { claimsContext, predictClaims, triggersOfWorkflow, type Trigger } from "../../oidc-claims";
-import { actionName, actionsVariables, asArray, githubOwner, jobsOf, platformMetadata, trustStatements, workflowOf } from "../../support";
+import { actionName, asArray, githubOwner, jobsOf, platformMetadata, stackAccount, trustStatements, variableForJob, workflowOf } from "../../support";
 import type { AppView, Rule, SynthResource } from "../../types";
 
 function describeTrigger(t: Trigger): string {
@@ -22,8 +22,21 @@ function describeTrigger(t: Trigger): string {
   }
 }
 
-function rolesByName(app: AppView): ReadonlyMap<string, SynthResource> {
-  return app.memo("roles-by-name", () => new Map(app.ofType("aws_iam_role").map((r) => [String(r.config.name), r] as const)));
+/**
+ * Roles by `<account>|<name>` (a name is unique per account, not across accounts), the account
+ * being the one its stack's provider is pinned to; and by name alone, to say where a name lives.
+ */
+function rolesByAccount(app: AppView): { byArn: ReadonlyMap<string, SynthResource>; byName: ReadonlyMap<string, SynthResource[]> } {
+  return app.memo("roles-by-account", () => {
+    const byArn = new Map<string, SynthResource>();
+    const byName = new Map<string, SynthResource[]>();
+    for (const r of app.ofType("aws_iam_role")) {
+      const name = String(r.config.name);
+      byArn.set(`${stackAccount(app, r.stack) ?? r.stack}|${name}`, r);
+      byName.set(name, [...(byName.get(name) ?? []), r]);
+    }
+    return { byArn, byName };
+  });
 }
 
 function trustedSubjects(role: SynthResource): string[] {
@@ -69,17 +82,27 @@ export const OIDC_009: Rule = {
           problems.push(`job "${id}" requests audience "${audience}"; the roles trust only ${STS_AUDIENCE}`);
         }
 
+        const environment = typeof job?.environment === "string" ? job.environment : job?.environment?.name;
+        const jobEnvironment = typeof environment === "string" ? environment : undefined;
+        // The value the job reads: its environment's variable over the repository's, as GitHub does.
         const variable = variableOfExpression(roleInput.trim());
-        const arn = variable !== undefined ? actionsVariables(app).get(wf.repository)?.get(variable) : roleInput;
+        const arn = variable ? variableForJob(app, wf.repository, jobEnvironment, variable) : roleInput;
         const parsed = arn ? parseRoleArn(arn) : undefined;
         if (!parsed) {
           problems.push(`job "${id}": role-to-assume ${JSON.stringify(roleInput)} does not resolve to a role ARN through this app's Actions variables of ${wf.repository}`);
           continue;
         }
         const { partition, accountId: account, name: roleName, path } = parsed;
-        const role = rolesByName(app).get(roleName);
+        // The role in the account the ARN names: the one STS will evaluate.
+        const roles = rolesByAccount(app);
+        const role = roles.byArn.get(`${account}|${roleName}`);
         if (!role) {
-          problems.push(`job "${id}" assumes ${arn}, which this app does not create: its trust policy cannot be checked`);
+          const elsewhere = (roles.byName.get(roleName) ?? []).map((r) => `account ${stackAccount(app, r.stack) ?? "?"} (stack ${r.stack})`);
+          problems.push(
+            elsewhere.length > 0
+              ? `job "${id}" assumes ${arn}, in account ${account}, but this app creates ${roleName} in ${elsewhere.join(", ")}: the ARN names no role ("Not authorized to perform sts:AssumeRoleWithWebIdentity"); read the role ARN from the variable the template sets for the role's account`
+              : `job "${id}" assumes ${arn}, which this app does not create: its trust policy cannot be checked`,
+          );
           continue;
         }
         // Role names are unique per account, but the ARN carries the path: a wrong one is a role that does not exist.
@@ -92,7 +115,6 @@ export const OIDC_009: Rule = {
         // A trust policy may name the provider by reference; it is the same provider.
         const trust = resolveOidcProviderReferences(String(role.config.assume_role_policy ?? ""), providerArn);
 
-        const environment = typeof job?.environment === "string" ? job.environment : job?.environment?.name;
         for (const trigger of triggers) {
           const claimSets = predictClaims({
             owner,
@@ -101,7 +123,7 @@ export const OIDC_009: Rule = {
             repositoryId: meta.repository_id,
             subjectFormat: meta.format ?? "legacy",
             trigger,
-            environment: typeof environment === "string" ? environment : undefined,
+            environment: jobEnvironment,
           });
           for (const claims of claimSets) {
             const result = evaluatePolicy(trust, {

@@ -4,7 +4,7 @@ import type { Rule } from "../../types";
  * The rule is about the stack, not a resource: it runs on the resource types the template's stacks
  * always contain and reports once per stack, on the first of them the engine visits.
  */
-const STACK_RESOURCE_TYPES = [
+export const STACK_RESOURCE_TYPES = [
   "aws_iam_openid_connect_provider",
   "aws_iam_role",
   "aws_iam_role_policy",
