@@ -1,7 +1,7 @@
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import { Annotations } from "cdktf";
+import { Annotations, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import { NO_DEPARTURES, type Departures } from "../config/inventory";
+import { NO_DEPARTURES, type Arrival, type Departures } from "../config/inventory";
 import {
   ecrRegistry,
   isRunnerReady,
@@ -28,7 +28,7 @@ import type { Workflow } from "../workflows/model";
 import { renderWorkflow } from "../workflows/render";
 import { configureStateBackend } from "./backend";
 import { PlatformStack } from "./platform-stack";
-import { addressMap, emitDepartures } from "./inventory";
+import { addressMap, emitArrivals, emitDepartures } from "./inventory";
 import { constructId } from "./naming";
 
 export interface GithubPlatformStackOptions {
@@ -38,6 +38,22 @@ export interface GithubPlatformStackOptions {
    * @default - none (nothing left the config)
    */
   readonly departures?: Departures;
+  /**
+   * Repositories of this stack that another GitHub stack managed (a move between shards): their
+   * recorded resources get `import` blocks here, while the other stack releases them.
+   * @default - none
+   */
+  readonly arrivals?: readonly Arrival[];
+  /**
+   * The repositories of this stack (a shard of the config's).
+   * @default - every repository of the config
+   */
+  readonly repositories?: readonly RepositoryConfig[];
+  /**
+   * Whether this stack holds the self repository's variables and deploy environment (config `self`).
+   * @default true
+   */
+  readonly holdsSelf?: boolean;
 }
 
 /** Values of the Actions variables a repository's workflows read; everything derived from config. */
@@ -129,9 +145,11 @@ export class GithubPlatformStack extends PlatformStack {
     const owned = new Map<string, Construct[]>();
     const own = (repository: string, c: Construct) => owned.set(repository, [...(owned.get(repository) ?? []), c]);
     const environments: Record<string, DeployEnvironment> = {};
-    const self = config.self;
+    // Resource -> its import id (the github provider's, v6.9.0), for repositories that move here from another stack.
+    const importIds = new Map<TerraformResource, string>();
+    const self = options.holdsSelf === false ? undefined : config.self;
     const selfKey = self?.repository.toLowerCase();
-    config.repositories.forEach((repo) => {
+    (options.repositories ?? config.repositories).forEach((repo) => {
       // An empty list would remove everyone but the owner's admins; no lists means access is not managed here.
       if (repo.collaborators.length + repo.teams.length > 0) {
         access[repo.name] = new RepositoryAccess(this, constructId("Access", repo.name), {
@@ -150,6 +168,7 @@ export class GithubPlatformStack extends PlatformStack {
           ...(self && repo.name.toLowerCase() === selfKey ? selfRepositoryVariables(config, self) : {}),
         },
       });
+      for (const [name, resource] of Object.entries(variables[repo.name].resources)) importIds.set(resource, actionsVariableImportId(repo.name, name));
       new RepositoryVisibility(this, constructId("Visibility", repo.name), {
         owner: config.github.owner,
         repository: repo.name,
@@ -169,6 +188,7 @@ export class GithubPlatformStack extends PlatformStack {
           preventSelfReview: env.preventSelfReview,
         });
         own(repo.name, environments[`${repo.name}/${env.name}`]);
+        environmentImportIds(importIds, environments[`${repo.name}/${env.name}`], repo.name, env.name);
       }
       const identity = subjectIdentity(config, repo);
       repo.workflows.forEach((wf) => {
@@ -196,6 +216,7 @@ export class GithubPlatformStack extends PlatformStack {
         });
         workflowFiles.push(file);
         own(repo.name, file);
+        importIds.set(file.resource, repositoryFileImportId(repo.name, file.path, repo.defaultBranch));
         if (wf.largerRunner) {
           // An opt-in that weakens a default is printed on every synth, with its reason.
           Annotations.of(file).addWarning(
@@ -211,6 +232,7 @@ export class GithubPlatformStack extends PlatformStack {
           variables: selfRepositoryVariables(config, self),
         });
         own(self.repository, variables[self.repository]);
+        for (const [name, resource] of Object.entries(variables[self.repository].resources)) importIds.set(resource, actionsVariableImportId(self.repository, name));
       }
       this.deployEnvironment = new DeployEnvironment(this, "PlatformDeployEnvironment", {
         repository: self.repository,
@@ -221,12 +243,39 @@ export class GithubPlatformStack extends PlatformStack {
       });
       const listed = config.repositories.find((r) => r.name.toLowerCase() === selfKey)?.name;
       own(listed ?? self.repository, this.deployEnvironment);
+      environmentImportIds(importIds, this.deployEnvironment, self.repository, self.environment);
     }
     this.access = access;
     this.variables = variables;
     this.workflowFiles = workflowFiles;
     this.environments = environments;
     this.managed = addressMap(owned);
+    emitArrivals(this, options.arrivals ?? [], importIds);
     emitDepartures(this, "repositories", options.departures ?? NO_DEPARTURES);
   }
+}
+
+// Import ids as the github provider v6.9.0 parses them (github/util.go parseTwoPartID and
+// parseThreePartID split on ':'; resource_github_repository_file.go's importer reads
+// <repository>/<file path>:<branch>). Deployment branch policies have none a config can know:
+// their id ends in GitHub's numeric policy id (resource_github_repository_environment_deployment_policy.go).
+
+/** github_actions_variable: `<repository>:<variable_name>`. */
+export function actionsVariableImportId(repository: string, name: string): string {
+  return `${repository}:${name}`;
+}
+
+/** github_repository_environment: `<repository>:<environment>`; github_actions_environment_variable: `<repository>:<environment>:<name>`. */
+export function environmentImportId(repository: string, environment: string, variable?: string): string {
+  return variable === undefined ? `${repository}:${environment}` : `${repository}:${environment}:${variable}`;
+}
+
+/** github_repository_file: `<repository>/<path>:<branch>` (the importer reads the branch after the ':'). */
+export function repositoryFileImportId(repository: string, path: string, branch: string): string {
+  return `${repository}/${path}:${branch}`;
+}
+
+function environmentImportIds(ids: Map<TerraformResource, string>, env: DeployEnvironment, repository: string, environment: string): void {
+  ids.set(env.environment, environmentImportId(repository, environment));
+  for (const [name, variable] of Object.entries(env.variables)) ids.set(variable, environmentImportId(repository, environment, name));
 }
