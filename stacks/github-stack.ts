@@ -16,6 +16,7 @@ import {
   workflowDisplayName,
 } from "../config/derive";
 import type { PlatformConfig, RepositoryConfig, SelfConfig, WorkflowConfig } from "../config/schema";
+import { describeEstimate, estimateRefreshCalls } from "../domain/github-api";
 import { PLATFORM_METADATA_KEY } from "../guardrails/support";
 import { ActionsVariables } from "../modules/actions-variables";
 import { DeployEnvironment } from "../modules/deploy-environment";
@@ -253,6 +254,34 @@ export class GithubPlatformStack extends PlatformStack {
     emitArrivals(this, options.arrivals ?? [], importIds);
     emitDepartures(this, "repositories", options.departures ?? NO_DEPARTURES);
   }
+
+  /**
+   * Synth resolves each stack once (the guardrails' check, whose result is written): the GitHub API
+   * estimate of exactly that Terraform is printed then, one line per stack, and the total on the
+   * last GitHub stack of the app. GH-011 fails the synth of a stack over its budget.
+   */
+  override toTerraform(): any {
+    const terraform = super.toTerraform();
+    const estimate = estimateRefreshCalls(terraform);
+    infoOnce(this, describeEstimate(this.node.id, estimate));
+    const stacks = this.node.root.node.children.filter((c): c is GithubPlatformStack => c instanceof GithubPlatformStack);
+    const estimates = apiEstimates.get(this.node.root) ?? new Map<string, number>();
+    apiEstimates.set(this.node.root, estimates.set(this.node.id, estimate.calls));
+    if (stacks.length > 1 && stacks[stacks.length - 1] === this && stacks.every((s) => estimates.has(s.node.id))) {
+      const total = stacks.reduce((n, s) => n + estimates.get(s.node.id)!, 0);
+      infoOnce(this, `GitHub API: about ${total.toLocaleString("en-US")} REST requests to refresh all ${stacks.length} GitHub stacks; a pull request plans only the stacks whose Terraform it changes`);
+    }
+    return terraform;
+  }
+}
+
+// Per app: each GitHub stack's latest estimate, for the total line.
+const apiEstimates = new WeakMap<Construct, Map<string, number>>();
+
+/** An info line, once per construct however many times the stack is resolved. */
+function infoOnce(scope: Construct, text: string): void {
+  if (scope.node.metadata.some((m) => m.type === "@cdktf/info" && m.data === text)) return;
+  Annotations.of(scope).addInfo(text);
 }
 
 // Import ids as the github provider v6.9.0 parses them (github/util.go parseTwoPartID and
