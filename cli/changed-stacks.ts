@@ -9,7 +9,8 @@
  * apply in that order, so the roles and repositories GitHub's variables name exist first.
  *
  * stdout: one line per stack (changed, new, unchanged, removed) and a total. With --github-output,
- * the step outputs `stacks` (a JSON array, in apply order, for strategy.matrix) and `count`.
+ * the step outputs `stacks` (a JSON array, in apply order, for strategy.matrix), `count` and
+ * `unchanged` (a JSON array of the stacks not planned).
  * Exit 0; 2 when a folder or file cannot be read (one line on stderr). Never a stack trace.
  */
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -139,7 +140,8 @@ export function main(
     if (githubOutput) {
       const file = env.GITHUB_OUTPUT;
       if (!file) throw new InputError("--github-output: GITHUB_OUTPUT is not set (the file GitHub Actions reads step outputs from; set inside Actions only)");
-      appendFileSync(file, `stacks=${JSON.stringify(result.stacks)}\ncount=${result.stacks.length}\n`);
+      const unchanged = Object.keys(result.status).filter((n) => result.status[n] === "unchanged").sort();
+      appendFileSync(file, `stacks=${JSON.stringify(result.stacks)}\ncount=${result.stacks.length}\nunchanged=${JSON.stringify(unchanged)}\n`);
     }
     return 0;
   } catch (e) {

@@ -136,7 +136,9 @@ describe("as the workflows run it", () => {
     });
     expect(stdout).toContain("github-acme-03: changed\n");
     expect(stdout).toContain("github-acme-00: unchanged (not planned)\n");
-    expect(readFileSync(output, "utf8")).toBe('stacks=["aws-000123456789-ap-northeast-1","github-acme-03"]\ncount=2\n');
+    expect(readFileSync(output, "utf8")).toBe(
+      'stacks=["aws-000123456789-ap-northeast-1","github-acme-03"]\ncount=2\nunchanged=["github-acme-00","github-acme-01","github-acme-02"]\n',
+    );
   });
 
   test.each([
