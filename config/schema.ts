@@ -691,15 +691,6 @@ export const shardName = z.string().regex(/^[a-z][a-z0-9-]{0,29}[a-z0-9]$/, {
 
 const repository = z.strictObject({
   name: repositoryName,
-  /**
-   * The repository's own GitHub stack, github-<owner>-<shard>, instead of the hashed one
-   * (github.shards): a team's or a product's repositories together, planned and applied together.
-   */
-  shard: shardName
-    .optional()
-    .describe(
-      "Put the repository in its own named GitHub stack, github-<owner>-<shard> (e.g. a team's repositories together), instead of the one github.shards hashes it to.",
-    ),
   /** Numeric repository id; needed for the immutable subject format. */
   id: githubId("repository").optional().describe("Numeric repository id; needed for the immutable subject format."),
   /** Branch the workflow files are committed to. */
@@ -772,6 +763,15 @@ const repository = z.strictObject({
     .array(repositoryEnvironment)
     .default([])
     .describe("Environments the template manages (branch/tag policy, reviewers, no admin bypass); every environment a deploy role trusts or a workflow uses must be listed."),
+  /**
+   * The repository's own GitHub stack, github-<owner>-<shard>, instead of the hashed one
+   * (github.shards): a team's or a product's repositories together, planned and applied together.
+   */
+  shard: shardName
+    .optional()
+    .describe(
+      "Put the repository in its own named GitHub stack, github-<owner>-<shard> (e.g. a team's repositories together), instead of the one github.shards hashes it to.",
+    ),
 });
 
 /** A GitHub App installation the template's own workflows mint short-lived tokens from. */
