@@ -258,6 +258,44 @@ export function githubStackName(owner: string): string {
   return `github-${owner.toLowerCase()}`;
 }
 
+/**
+ * FNV-1a (32 bit) of the lowercased repository name: stable across machines, Node versions and
+ * config order (GitHub compares names ignoring case). Changing it would move every repository of
+ * a sharded config to another stack: never change it.
+ */
+export function repositoryShardHash(repository: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(repository.toLowerCase(), "utf8")) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/** The hashed shard's label: its index, zero-padded to two digits at least (github-acme-07). */
+export function shardLabel(index: number, shards: number): string {
+  return String(index).padStart(Math.max(2, String(shards - 1).length), "0");
+}
+
+/**
+ * The GitHub stack a repository lives in: github-<owner>-<shard> for an explicit `shard`, else
+ * github-<owner>-<NN> (NN = hash modulo github.shards) when sharded, else github-<owner>.
+ */
+export function githubStackNameFor(github: { owner: string; shards: number }, repository: { name: string; shard?: string }): string {
+  if (repository.shard !== undefined) return `${githubStackName(github.owner)}-${repository.shard}`;
+  if (github.shards <= 1) return githubStackName(github.owner);
+  return `${githubStackName(github.owner)}-${shardLabel(repositoryShardHash(repository.name) % github.shards, github.shards)}`;
+}
+
+/** Every GitHub stack the config defines, hashed shards included when empty (a stack never comes and goes with one repository). */
+export function githubStackNames(github: { owner: string; shards: number }, repositories: readonly { name: string; shard?: string }[]): string[] {
+  const names = new Set<string>();
+  if (github.shards <= 1) names.add(githubStackName(github.owner));
+  else for (let i = 0; i < github.shards; i++) names.add(`${githubStackName(github.owner)}-${shardLabel(i, github.shards)}`);
+  for (const r of repositories) names.add(githubStackNameFor(github, r));
+  return [...names];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Runners
 // ---------------------------------------------------------------------------------------------

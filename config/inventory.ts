@@ -35,6 +35,8 @@ const entrySchema = z.strictObject({
     { error: "must be a list of Terraform resource addresses" },
   ),
   removedFromConfig: z.literal(true, { error: "must be true (or left out)" }).optional(),
+  // The name is still in the config, in this other stack: it imports what this one released.
+  movedTo: z.string().min(1, { error: "must be a stack name" }).optional(),
   released: z
     .array(z.string().regex(ADDRESS, { error: "must be a Terraform resource address" }), { error: "must be a list of Terraform resource addresses" })
     .optional(),
@@ -68,6 +70,27 @@ export interface LeftConfig {
   readonly name: string;
   readonly addresses: readonly string[];
   readonly accessOnly?: true;
+  /** The name moved to this stack (still in the config): released here, imported there. */
+  readonly movedTo?: string;
+}
+
+/**
+ * A name that came to this stack from another one (a repository moved between GitHub stacks): the
+ * addresses the other stack synthesized for it, which it now releases and this one imports.
+ */
+export interface Arrival {
+  readonly name: string;
+  readonly from: string;
+  readonly addresses: readonly string[];
+}
+
+/**
+ * Whether `target` imports what `entry` (of another stack) recorded: the entry is live (the other
+ * stack managed the name at the last synth) or it records a move to `target`. A name removed from
+ * the config earlier is never imported again: whatever it left behind may be gone.
+ */
+function movesTo(entry: InventoryEntry, target: string): boolean {
+  return entry.movedTo !== undefined ? entry.movedTo === target : entry.removedFromConfig !== true;
 }
 
 /** Resources released even while their name stays in the config, when the config stops managing them. */
@@ -152,7 +175,9 @@ export function readInventory(file: string): Inventory {
  * The names of one stack's inventory that are not in the config any more, split by whether
  * intendedChanges names them for deletion. Repository names compare ignoring case (GitHub does).
  * With `withAccessList` (the repositories that list collaborators or teams now), a repository
- * still in the config but not in that set departs with its recorded access list only.
+ * still in the config but not in that set departs with its recorded access list only. With
+ * `elsewhere` (folded name -> the stack that holds it now), a name that moved to another stack is
+ * always released (that stack imports it), never deleted.
  */
 export function departures(
   inventory: Inventory,
@@ -161,6 +186,7 @@ export function departures(
   current: Iterable<string>,
   intendedChanges: readonly IntendedChange[],
   withAccessList?: ReadonlySet<string>,
+  elsewhere?: ReadonlyMap<string, string>,
 ): Departures {
   const entries = inventory.stacks[stackName]?.[kind] ?? {};
   const present = new Set(current);
@@ -170,6 +196,12 @@ export function departures(
   const deleted: LeftConfig[] = [];
   for (const name of Object.keys(entries).sort()) {
     const recorded = [...new Set([...entries[name].addresses, ...(entries[name].released ?? [])])].sort();
+    const target = present.has(name) ? undefined : elsewhere?.get(fold(name));
+    if (target !== undefined && target !== stackName) {
+      // Still in the config, in another stack: a state move, whatever intendedChanges says.
+      released.push(movesTo(entries[name], target) ? { name, addresses: recorded, movedTo: target } : { name, addresses: recorded });
+      continue;
+    }
     const left: LeftConfig | undefined = !present.has(name)
       ? { name, addresses: recorded }
       : withAccessList !== undefined && !withAccessList.has(name) && recorded.some(isAccessList)
@@ -181,20 +213,61 @@ export function departures(
 }
 
 /**
+ * The names of `current` (managed by `stackName` now) that other stacks of the inventory managed
+ * at the last synth, or recorded as moved here: this stack imports their addresses. Repository
+ * names compare ignoring case.
+ */
+export function arrivals(inventory: Inventory, stackName: string, kind: InventoryKind, current: Iterable<string>): Arrival[] {
+  const fold = (n: string) => (kind === "repositories" ? n.toLowerCase() : n);
+  const here = new Map([...current].map((n) => [fold(n), n] as const));
+  const found: Arrival[] = [];
+  for (const from of Object.keys(inventory.stacks).sort()) {
+    if (from === stackName) continue;
+    const entries = inventory.stacks[from][kind] ?? {};
+    for (const recorded of Object.keys(entries).sort()) {
+      const name = here.get(fold(recorded));
+      if (name === undefined || !movesTo(entries[recorded], stackName)) continue;
+      // The stack's own entry for the name says it already managed it there: nothing arrives.
+      const own = inventory.stacks[stackName]?.[kind]?.[name];
+      if (own !== undefined && own.removedFromConfig !== true && own.movedTo === undefined && entries[recorded].movedTo === undefined) continue;
+      found.push({ name, from, addresses: [...entries[recorded].addresses].sort() });
+    }
+  }
+  return found;
+}
+
+/**
  * The inventory after a successful synth: every name managed now with its addresses, plus a
  * tombstone for each name recorded before that is not managed now (its last addresses kept).
- * Stacks this synth did not produce keep their entries as they were.
+ * Stacks this synth did not produce keep their entries as they were. A name that left one stack
+ * for another one of this synth is recorded as moved (`movedTo`), not removed, so that the other
+ * stack keeps importing what this one releases.
  */
 export function nextInventory(previous: Inventory, now: ManagedNow): Inventory {
   const stacks: Record<string, StackInventory> = { ...previous.stacks };
+  // kind -> folded name -> the stack managing it now.
+  const holder = new Map<InventoryKind, Map<string, string>>();
+  for (const [stackName, kinds] of Object.entries(now)) {
+    for (const kind of Object.keys(INVENTORY_KINDS) as InventoryKind[]) {
+      const fold = (n: string) => (kind === "repositories" ? n.toLowerCase() : n);
+      if (!holder.has(kind)) holder.set(kind, new Map());
+      for (const name of Object.keys(kinds[kind] ?? {})) holder.get(kind)!.set(fold(name), stackName);
+    }
+  }
   for (const [stackName, kinds] of Object.entries(now)) {
     const before = previous.stacks[stackName] ?? {};
     const stack: StackInventory = {};
     for (const kind of Object.keys(INVENTORY_KINDS) as InventoryKind[]) {
+      const fold = (n: string) => (kind === "repositories" ? n.toLowerCase() : n);
       const entries: Record<string, InventoryEntry> = {};
       const recorded = (entry: InventoryEntry) => [...new Set([...entry.addresses, ...(entry.released ?? [])])].sort();
       for (const [name, entry] of Object.entries(before[kind] ?? {})) {
-        entries[name] = { addresses: recorded(entry), removedFromConfig: true };
+        const to = holder.get(kind)?.get(fold(name));
+        // A removal stays a removal; a live or moved entry whose name another stack holds now is a move.
+        entries[name] =
+          to !== undefined && to !== stackName && entry.removedFromConfig !== true
+            ? { addresses: recorded(entry), movedTo: entry.movedTo ?? to }
+            : { addresses: recorded(entry), removedFromConfig: true };
       }
       for (const [name, addresses] of Object.entries(kinds[kind] ?? {})) {
         const was = before[kind]?.[name];
@@ -226,6 +299,7 @@ export function renderInventory(inventory: Inventory): string {
                 {
                   addresses: [...new Set(e.addresses)].sort(),
                   ...(e.removedFromConfig ? { removedFromConfig: true } : {}),
+                  ...(e.movedTo !== undefined ? { movedTo: e.movedTo } : {}),
                   ...(e.released?.length ? { released: [...new Set(e.released)].sort() } : {}),
                 },
               ];

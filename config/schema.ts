@@ -249,6 +249,21 @@ const githubSection = z.strictObject({
     .enum(["organization", "user"])
     .default("organization")
     .describe("Organisation-level runner webhooks and teams need an organisation."),
+  /**
+   * Split the GitHub side into this many stacks, each with its own state: a repository without a
+   * `shard` goes to stack github-<owner>-<NN>, NN = a stable hash of its lowercased name modulo
+   * shards. 1 keeps one stack, github-<owner>. Changing it moves repositories between stacks
+   * (a state move: released in one, imported in the other; nothing is recreated).
+   */
+  shards: z
+    .number({ error: "must be a whole number from 1 to 256" })
+    .int({ error: "must be a whole number from 1 to 256" })
+    .min(1, { error: "must be a whole number from 1 to 256" })
+    .max(256, { error: "must be a whole number from 1 to 256" })
+    .default(1)
+    .describe(
+      "Split the GitHub side into this many stacks (each its own state): a repository without a shard goes to github-<owner>-<NN>, NN a stable hash of its lowercased name. 1: one stack, github-<owner>.",
+    ),
 });
 
 const stateBackend = z.strictObject({
@@ -823,6 +838,11 @@ export const variableName = z
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be letters, digits or '_', not starting with a digit" })
   .refine((s) => !s.toUpperCase().startsWith("GITHUB_"), { error: "must not start with GITHUB_ (reserved by GitHub)" });
 
+/** A named group of repositories with a GitHub stack of its own (github-<owner>-<shard>). */
+export const shardName = z.string().regex(/^[a-z][a-z0-9-]{0,29}[a-z0-9]$/, {
+  error: "must be 2-31 lowercase letters, digits or '-', starting with a letter and not ending with '-' (it becomes the stack name github-<owner>-<shard>)",
+});
+
 const repository = z.strictObject({
   name: repositoryName,
   /** Numeric repository id; needed for the immutable subject format. */
@@ -901,6 +921,15 @@ const repository = z.strictObject({
     .array(repositoryEnvironment)
     .default([])
     .describe("Environments the template manages (branch/tag policy, reviewers, no admin bypass); every environment a deploy role trusts or a workflow uses must be listed."),
+  /**
+   * The repository's own GitHub stack, github-<owner>-<shard>, instead of the hashed one
+   * (github.shards): a team's or a product's repositories together, planned and applied together.
+   */
+  shard: shardName
+    .optional()
+    .describe(
+      "Put the repository in its own named GitHub stack, github-<owner>-<shard> (e.g. a team's repositories together), instead of the one github.shards hashes it to.",
+    ),
 });
 
 /** A GitHub App installation the template's own workflows mint short-lived tokens from. */

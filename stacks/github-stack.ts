@@ -1,7 +1,7 @@
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import { Annotations } from "cdktf";
+import { Annotations, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import { NO_DEPARTURES, type Departures } from "../config/inventory";
+import { NO_DEPARTURES, type Arrival, type Departures } from "../config/inventory";
 import { ecrRegistry } from "../domain/arn";
 import { ecrRepositoryVariable, roleArnVariable, SELF_VARIABLES, VARIABLE_AWS_REGION, VARIABLE_ECR_REGISTRY, VARIABLE_ENVIRONMENT_ROLE_ARN, workflowPath } from "../domain/github";
 import {
@@ -15,6 +15,7 @@ import {
 } from "../config/derive";
 import { configuredRunners, indexRunners, runnerOfWorkflow, workflowRunnerName } from "../config/runners";
 import type { PlatformConfig, RepositoryConfig, SelfConfig, WorkflowConfig } from "../config/schema";
+import { describeEstimate, estimateRefreshCalls } from "../domain/github-api";
 import { PLATFORM_METADATA_KEY } from "../guardrails/support";
 import { ActionsVariables } from "../modules/actions-variables";
 import { DeployEnvironment } from "../modules/deploy-environment";
@@ -27,7 +28,7 @@ import type { Workflow } from "../workflows/model";
 import { renderWorkflow } from "../workflows/render";
 import { configureStateBackend } from "./backend";
 import { PlatformStack } from "./platform-stack";
-import { addressMap, emitDepartures } from "./inventory";
+import { addressMap, emitArrivals, emitDepartures } from "./inventory";
 import { constructId } from "./naming";
 
 export interface GithubPlatformStackOptions {
@@ -37,6 +38,22 @@ export interface GithubPlatformStackOptions {
    * @default - none (nothing left the config)
    */
   readonly departures?: Departures;
+  /**
+   * Repositories of this stack that another GitHub stack managed (a move between shards): their
+   * recorded resources get `import` blocks here, while the other stack releases them.
+   * @default - none
+   */
+  readonly arrivals?: readonly Arrival[];
+  /**
+   * The repositories of this stack (a shard of the config's).
+   * @default - every repository of the config
+   */
+  readonly repositories?: readonly RepositoryConfig[];
+  /**
+   * Whether this stack holds the self repository's variables and deploy environment (config `self`).
+   * @default true
+   */
+  readonly holdsSelf?: boolean;
 }
 
 /**
@@ -153,10 +170,12 @@ export class GithubPlatformStack extends PlatformStack {
     const owned = new Map<string, Construct[]>();
     const own = (repository: string, c: Construct) => owned.set(repository, [...(owned.get(repository) ?? []), c]);
     const environments: Record<string, DeployEnvironment> = {};
-    const self = config.self;
+    // Resource -> its import id (the github provider's, v6.9.0), for repositories that move here from another stack.
+    const importIds = new Map<TerraformResource, string>();
+    const self = options.holdsSelf === false ? undefined : config.self;
     const selfKey = self?.repository.toLowerCase();
     const runners = indexRunners(configuredRunners(config));
-    config.repositories.forEach((repo) => {
+    (options.repositories ?? config.repositories).forEach((repo) => {
       // An empty list would remove everyone but the owner's admins; no lists means access is not managed here.
       if (repo.collaborators.length + repo.teams.length > 0) {
         access[repo.name] = new RepositoryAccess(this, constructId("Access", repo.name), {
@@ -175,6 +194,7 @@ export class GithubPlatformStack extends PlatformStack {
           ...(self && repo.name.toLowerCase() === selfKey ? selfRepositoryVariables(config, self) : {}),
         },
       });
+      for (const [name, resource] of Object.entries(variables[repo.name].resources)) importIds.set(resource, actionsVariableImportId(repo.name, name));
       new RepositoryVisibility(this, constructId("Visibility", repo.name), {
         owner: config.github.owner,
         repository: repo.name,
@@ -195,6 +215,7 @@ export class GithubPlatformStack extends PlatformStack {
           variables: environmentVariables(config, repo, env),
         });
         own(repo.name, environments[`${repo.name}/${env.name}`]);
+        environmentImportIds(importIds, environments[`${repo.name}/${env.name}`], repo.name, env.name);
       }
       const identity = subjectIdentity(config, repo);
       repo.workflows.forEach((wf) => {
@@ -223,6 +244,7 @@ export class GithubPlatformStack extends PlatformStack {
         });
         workflowFiles.push(file);
         own(repo.name, file);
+        importIds.set(file.resource, repositoryFileImportId(repo.name, file.path, repo.defaultBranch));
         if (wf.largerRunner) {
           // An opt-in that weakens a default is printed on every synth, with its reason.
           Annotations.of(file).addWarning(
@@ -238,6 +260,7 @@ export class GithubPlatformStack extends PlatformStack {
           variables: selfRepositoryVariables(config, self),
         });
         own(self.repository, variables[self.repository]);
+        for (const [name, resource] of Object.entries(variables[self.repository].resources)) importIds.set(resource, actionsVariableImportId(self.repository, name));
       }
       this.deployEnvironment = new DeployEnvironment(this, "PlatformDeployEnvironment", {
         repository: self.repository,
@@ -248,12 +271,67 @@ export class GithubPlatformStack extends PlatformStack {
       });
       const listed = config.repositories.find((r) => r.name.toLowerCase() === selfKey)?.name;
       own(listed ?? self.repository, this.deployEnvironment);
+      environmentImportIds(importIds, this.deployEnvironment, self.repository, self.environment);
     }
     this.access = access;
     this.variables = variables;
     this.workflowFiles = workflowFiles;
     this.environments = environments;
     this.managed = addressMap(owned);
+    emitArrivals(this, options.arrivals ?? [], importIds);
     emitDepartures(this, "repositories", options.departures ?? NO_DEPARTURES);
   }
+
+  /**
+   * Synth resolves each stack once (the guardrails' check, whose result is written): the GitHub API
+   * estimate of exactly that Terraform is printed then, one line per stack, and the total on the
+   * last GitHub stack of the app. GH-011 fails the synth of a stack over its budget.
+   */
+  override toTerraform(): any {
+    const terraform = super.toTerraform();
+    const estimate = estimateRefreshCalls(terraform);
+    infoOnce(this, describeEstimate(this.node.id, estimate));
+    const stacks = this.node.root.node.children.filter((c): c is GithubPlatformStack => c instanceof GithubPlatformStack);
+    const estimates = apiEstimates.get(this.node.root) ?? new Map<string, number>();
+    apiEstimates.set(this.node.root, estimates.set(this.node.id, estimate.calls));
+    if (stacks.length > 1 && stacks[stacks.length - 1] === this && stacks.every((s) => estimates.has(s.node.id))) {
+      const total = stacks.reduce((n, s) => n + estimates.get(s.node.id)!, 0);
+      infoOnce(this, `GitHub API: about ${total.toLocaleString("en-US")} REST requests to refresh all ${stacks.length} GitHub stacks; a pull request plans only the stacks whose Terraform it changes`);
+    }
+    return terraform;
+  }
+}
+
+// Per app: each GitHub stack's latest estimate, for the total line.
+const apiEstimates = new WeakMap<Construct, Map<string, number>>();
+
+/** An info line, once per construct however many times the stack is resolved. */
+function infoOnce(scope: Construct, text: string): void {
+  if (scope.node.metadata.some((m) => m.type === "@cdktf/info" && m.data === text)) return;
+  Annotations.of(scope).addInfo(text);
+}
+
+// Import ids as the github provider v6.9.0 parses them (github/util.go parseTwoPartID and
+// parseThreePartID split on ':'; resource_github_repository_file.go's importer reads
+// <repository>/<file path>:<branch>). Deployment branch policies have none a config can know:
+// their id ends in GitHub's numeric policy id (resource_github_repository_environment_deployment_policy.go).
+
+/** github_actions_variable: `<repository>:<variable_name>`. */
+export function actionsVariableImportId(repository: string, name: string): string {
+  return `${repository}:${name}`;
+}
+
+/** github_repository_environment: `<repository>:<environment>`; github_actions_environment_variable: `<repository>:<environment>:<name>`. */
+export function environmentImportId(repository: string, environment: string, variable?: string): string {
+  return variable === undefined ? `${repository}:${environment}` : `${repository}:${environment}:${variable}`;
+}
+
+/** github_repository_file: `<repository>/<path>:<branch>` (the importer reads the branch after the ':'). */
+export function repositoryFileImportId(repository: string, path: string, branch: string): string {
+  return `${repository}/${path}:${branch}`;
+}
+
+function environmentImportIds(ids: Map<TerraformResource, string>, env: DeployEnvironment, repository: string, environment: string): void {
+  ids.set(env.environment, environmentImportId(repository, environment));
+  for (const [name, variable] of Object.entries(env.variables)) ids.set(variable, environmentImportId(repository, environment, name));
 }

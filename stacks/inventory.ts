@@ -4,8 +4,8 @@
  */
 import { Annotations, TerraformResource, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { INVENTORY_KINDS, type Departures, type InventoryKind, type LeftConfig } from "../config/inventory";
-import { RemovedResources } from "../modules/terraform-blocks";
+import { INVENTORY_KINDS, type Arrival, type Departures, type InventoryKind, type LeftConfig } from "../config/inventory";
+import { ImportExisting, RemovedResources } from "../modules/terraform-blocks";
 
 /** `type.name` of every resource under the given constructs, sorted. */
 export function addressesOf(scopes: readonly Construct[]): string[] {
@@ -53,10 +53,12 @@ export function emitDepartures(stack: TerraformStack, kind: InventoryKind, depar
   const open = (entries: readonly LeftConfig[]) =>
     entries.map((e) => ({ ...e, addresses: e.addresses.filter((a) => !synthesized.has(a)) })).filter((e) => e.addresses.length > 0);
   const howToDelete = (name: string) => `To delete it instead, add to intendedChanges: { change: ${change}, name: ${name}, reason: ... }.`;
-  for (const { name, addresses, accessOnly } of open(departures.released)) {
+  for (const { name, addresses, accessOnly, movedTo } of open(departures.released)) {
     forget.push(...addresses);
     Annotations.of(stack).addWarning(
-      accessOnly
+      movedTo !== undefined
+        ? `${what} "${name}" moved to stack ${movedTo}: released here (removed blocks, destroy = false), imported there; nothing is deleted.`
+        : accessOnly
         ? `${what} "${name}" no longer lists collaborators or teams: its access list is released, not deleted. Terraform forgets it (a removed block, destroy = false); everyone on it keeps their access. ${howToDelete(name)}`
         : `${what} "${name}" is no longer in the config: released, not deleted. Terraform forgets it (removed blocks, destroy = false); ${effects.kept}. ${howToDelete(name)}`,
     );
@@ -69,4 +71,45 @@ export function emitDepartures(stack: TerraformStack, kind: InventoryKind, depar
     );
   }
   if (forget.length > 0) new RemovedResources(stack, `Released-${kind}`, [...new Set(forget)].sort());
+}
+
+/**
+ * For names that moved here from another stack: an `import` block for each recorded address this
+ * stack synthesizes again whose import id is known (`importIds`), so the plan adopts the object
+ * the other stack releases instead of creating a second one. Addresses that already carry an
+ * import block (access lists are always adopted) get none; addresses without an import id are
+ * created again, and the warning says which. One warning line per moved name.
+ */
+export function emitArrivals(stack: TerraformStack, arrivals: readonly Arrival[], importIds: ReadonlyMap<TerraformResource, string>): void {
+  const resources = new Map<string, TerraformResource>(
+    stack.node
+      .findAll()
+      .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c))
+      .map((r) => [`${r.terraformResourceType}.${r.friendlyUniqueId}`, r] as const),
+  );
+  const adopted = new Set(stack.node.findAll().flatMap((c) => (c instanceof ImportExisting ? [c.target] : [])));
+  const done = new Set<string>();
+  for (const { name, from, addresses } of arrivals) {
+    const imported: string[] = [];
+    const recreated: string[] = [];
+    for (const address of addresses) {
+      const resource = resources.get(address);
+      if (resource === undefined || done.has(address)) continue;
+      done.add(address);
+      const id = importIds.get(resource);
+      if (adopted.has(resource)) imported.push(address);
+      else if (id !== undefined) {
+        new ImportExisting(stack, `Moved-${address.replace(/\./g, "_")}`, resource, id);
+        imported.push(address);
+      } else recreated.push(address);
+    }
+    if (imported.length + recreated.length === 0) continue;
+    const again =
+      recreated.length === 0
+        ? ""
+        : ` Created again here (the github provider imports them only by an id that holds GitHub's numeric policy id, which only the old state has): ${recreated.join(", ")}; if the apply says such a pattern already exists, import it by hand (terraform import '<address>' <repository>:<environment>:<policy id>, the id from gh api repos/<owner>/<repository>/environments/<environment>/deployment-branch-policies).`;
+    Annotations.of(stack).addWarning(
+      `repository "${name}" moved here from stack ${from}: ${imported.length} resource(s) imported (import blocks), released there (removed blocks, destroy = false); a state move, nothing is deleted.${again}`,
+    );
+  }
 }

@@ -1,7 +1,7 @@
-import type { App } from "cdktf";
-import { awsAccounts, awsStackName, entryAccount, githubStackName } from "../config/derive";
-import { departures, type Inventory, type ManagedNow } from "../config/inventory";
-import type { PlatformConfig } from "../config/schema";
+import type { App, TerraformStack } from "cdktf";
+import { awsAccounts, awsStackName, entryAccount, githubStackName, githubStackNameFor, githubStackNames } from "../config/derive";
+import { arrivals, departures, type Inventory, type ManagedNow } from "../config/inventory";
+import type { PlatformConfig, RepositoryConfig } from "../config/schema";
 import { applyGuardrails } from "../guardrails/aspect";
 import { AwsPlatformStack } from "./aws-stack";
 import { GithubPlatformStack } from "./github-stack";
@@ -11,7 +11,15 @@ export interface Platform {
   readonly aws: AwsPlatformStack;
   /** One stack per account and region, in config order (the first is `aws`). */
   readonly awsStacks: readonly AwsPlatformStack[];
+  /**
+   * The GitHub stack of an unsharded config (github-<owner>); with shards, the first of
+   * {@link githubStacks}, by name.
+   */
   readonly github: GithubPlatformStack;
+  /** Every GitHub stack, by name: one per shard (github.shards, repositories[].shard), or just github-<owner>. */
+  readonly githubStacks: readonly GithubPlatformStack[];
+  /** Every stack of the platform, AWS first: what the guardrails check together and deploys apply in order. */
+  readonly stacks: readonly TerraformStack[];
 }
 
 export interface BuildPlatformOptions {
@@ -23,7 +31,7 @@ export interface BuildPlatformOptions {
   readonly inventory?: Inventory;
 }
 
-/** Repository names the GitHub stack manages: repositories[], and the self repository if not listed there. */
+/** Repository names the GitHub stacks manage: repositories[], and the self repository if not listed there. */
 export function managedRepositoryNames(config: PlatformConfig): string[] {
   const names = config.repositories.map((r) => r.name);
   const self = config.self?.repository;
@@ -36,12 +44,43 @@ function withAccessList(config: PlatformConfig): Set<string> {
   return new Set(config.repositories.filter((r) => r.collaborators.length + r.teams.length > 0).map((r) => r.name));
 }
 
+/** What goes into one GitHub stack: its repositories, and whether it holds the self repository's variables and environment. */
+export interface GithubShard {
+  readonly stackName: string;
+  readonly repositories: readonly RepositoryConfig[];
+  readonly holdsSelf: boolean;
+}
+
 /**
- * One stack per state and credential boundary: each AWS account and region, and the GitHub owner.
- * They share no remote state: names and ARNs that cross over are derived from the config.
+ * The GitHub side split into stacks (github.shards, repositories[].shard): every stack the config
+ * defines, and every GitHub stack of the inventory it no longer defines (retired: it still has to
+ * release what it managed, so that the stacks the names moved to can import them). Sorted by name.
+ */
+export function githubShards(config: PlatformConfig, inventory?: Inventory): GithubShard[] {
+  const stackOf = (repo: { name: string; shard?: string }) => githubStackNameFor(config.github, repo);
+  const names = new Set(githubStackNames(config.github, config.repositories));
+  const prefix = githubStackName(config.github.owner);
+  for (const [name, stack] of Object.entries(inventory?.stacks ?? {})) {
+    if ((name === prefix || name.startsWith(`${prefix}-`)) && stack.repositories !== undefined) names.add(name);
+  }
+  const self = config.self;
+  const selfStack =
+    self === undefined
+      ? undefined
+      : stackOf(config.repositories.find((r) => r.name.toLowerCase() === self.repository.toLowerCase()) ?? { name: self.repository });
+  return [...names].sort().map((stackName) => ({
+    stackName,
+    repositories: config.repositories.filter((r) => stackOf(r) === stackName),
+    holdsSelf: selfStack === stackName,
+  }));
+}
+
+/**
+ * One stack per state and credential boundary: each AWS account and region, and the GitHub owner
+ * (split into shards when configured). They share no remote state: names and ARNs that cross
+ * over are derived from the config.
  */
 export function buildPlatform(app: App, config: PlatformConfig, options: BuildPlatformOptions = {}): Platform {
-  const githubName = githubStackName(config.github.owner);
   const inventory = options.inventory;
   const awsStacks = awsAccounts(config).map((account) => {
     const awsName = awsStackName(account.accountId, account.region);
@@ -51,24 +90,35 @@ export function buildPlatform(app: App, config: PlatformConfig, options: BuildPl
       ecrDepartures: inventory && departures(inventory, awsName, "ecrRepositories", ecrNames, config.intendedChanges),
     });
   });
-  const platform = {
-    aws: awsStacks[0],
-    awsStacks,
-    github: new GithubPlatformStack(app, githubName, config, {
-      departures:
-        inventory &&
-        departures(inventory, githubName, "repositories", managedRepositoryNames(config), config.intendedChanges, withAccessList(config)),
-    }),
-  };
-  // Checked together: the cross-side rules need both stacks.
-  applyGuardrails([...awsStacks, platform.github], { suppressions: config.guardrails.suppressions });
-  return platform;
+  const shards = githubShards(config, inventory);
+  const names = (shard: GithubShard) => [
+    ...shard.repositories.map((r) => r.name),
+    ...(shard.holdsSelf && !shard.repositories.some((r) => r.name.toLowerCase() === config.self!.repository.toLowerCase()) ? [config.self!.repository] : []),
+  ];
+  // Folded repository name -> the stack that holds it now: a name that left a stack for another is a move.
+  const holder = new Map(shards.flatMap((s) => names(s).map((n) => [n.toLowerCase(), s.stackName] as const)));
+  const access = withAccessList(config);
+  const githubStacks = shards.map(
+    (shard) =>
+      new GithubPlatformStack(app, shard.stackName, config, {
+        repositories: shard.repositories,
+        holdsSelf: shard.holdsSelf,
+        departures: inventory && departures(inventory, shard.stackName, "repositories", names(shard), config.intendedChanges, access, holder),
+        arrivals: inventory && arrivals(inventory, shard.stackName, "repositories", names(shard)),
+      }),
+  );
+  const github = githubStacks.find((s) => s.node.id === githubStackName(config.github.owner)) ?? githubStacks[0];
+  const stacks = [...awsStacks, ...githubStacks];
+  // Checked together: the cross-side rules need every stack.
+  applyGuardrails(stacks, { suppressions: config.guardrails.suppressions });
+  return { aws: awsStacks[0], awsStacks, github, githubStacks, stacks };
 }
+
 
 /** What this synth manages, for the next managed inventory. */
 export function managedNow(platform: Platform): ManagedNow {
   return {
     ...Object.fromEntries(platform.awsStacks.map((s) => [s.node.id, { ecrRepositories: s.managed }])),
-    [platform.github.node.id]: { repositories: platform.github.managed },
+    ...Object.fromEntries(platform.githubStacks.map((s) => [s.node.id, { repositories: s.managed }])),
   };
 }

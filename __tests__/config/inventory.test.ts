@@ -208,3 +208,31 @@ describe("readInventory and writeInventory", () => {
     expect(existsSync(join(dir, `.platform.managed.json.${process.pid}.tmp`))).toBe(false);
   });
 });
+
+describe("moves between stacks (github shards)", () => {
+  const A = "github-acme-00";
+  const B = "github-acme-payments";
+  const live = inventory({ [A]: { repositories: { Billing: { addresses: ["github_actions_variable.V_1"] } } } });
+
+  test("a name another stack of this synth holds now (any case) is recorded as moved there, not removed", () => {
+    const next = nextInventory(live, { [A]: { repositories: {} }, [B]: { repositories: { billing: ["github_actions_variable.V_1"] } } });
+    expect(next.stacks[A].repositories!.Billing).toEqual({ addresses: ["github_actions_variable.V_1"], movedTo: B });
+    expect(parseInventory(renderInventory(next), "x.json")).toEqual(next);
+    // Then removed from the config altogether: a removal, no longer a move.
+    const gone = nextInventory(next, { [A]: { repositories: {} }, [B]: { repositories: {} } });
+    expect(gone.stacks[A].repositories!.Billing).toEqual({ addresses: ["github_actions_variable.V_1"], removedFromConfig: true });
+  });
+
+  test("a name that moves is released by the stack it leaves, even when intendedChanges names its delete", () => {
+    const named: IntendedChange[] = [{ change: "delete-repository-access", name: "billing", reason: "archived, nobody keeps access" }];
+    expect(departures(live, A, "repositories", [], named, undefined, new Map([["billing", B]]))).toEqual({
+      released: [{ name: "Billing", addresses: ["github_actions_variable.V_1"], movedTo: B }],
+      deleted: [],
+    });
+  });
+
+  test("movedTo must name a stack", () => {
+    const text = JSON.stringify({ version: 1, stacks: { [A]: { repositories: { web: { addresses: [], movedTo: "" } } } } }, null, 2);
+    expect(errorOf(() => parseInventory(text, "platform.managed.json")).message).toMatch(/platform\.managed\.json:\d+ stacks\.github-acme-00\.repositories\.web\.movedTo: must be a stack name/);
+  });
+});

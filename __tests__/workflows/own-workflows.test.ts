@@ -119,9 +119,11 @@ describe("least privilege per job", () => {
       "ci.yml/test": { contents: "read" },
       "plan.yml/scope": { contents: "read" },
       "plan.yml/synth": { contents: "read" },
+      "plan.yml/changes": { contents: "read" },
       "plan.yml/plan": { "id-token": "write" },
       "plan.yml/summary": { contents: "read" },
       "plan.yml/comment": { "pull-requests": "write" },
+      "deploy.yml/deployed": { actions: "read" },
       "deploy.yml/synth": { contents: "read" },
       "deploy.yml/plan": { "id-token": "write" },
       "deploy.yml/check": { contents: "read" },
@@ -180,7 +182,7 @@ describe("keys away from the repository's code (job graph)", () => {
     expect(credentialedCodeJobs({ "deploy.yml": deploy })).toEqual([expect.stringMatching(/^deploy\.yml\/apply: holds .* and runs npm run plan:check/)]);
   });
 
-  test("the pull request's code runs only in the synth job; scope and summary run the base branch's code", () => {
+  test("the pull request's code runs only in the synth job; scope, changes and summary run the base branch's code", () => {
     const jobs = doc["plan.yml"].jobs;
     const checkouts = Object.fromEntries(
       Object.entries<any>(jobs).flatMap(([id, job]) =>
@@ -190,9 +192,11 @@ describe("keys away from the repository's code (job graph)", () => {
     expect(checkouts).toEqual({
       scope: "${{ github.event.pull_request.base.sha }}",
       synth: "(the pull request)",
+      changes: "${{ github.event.pull_request.base.sha }}",
       summary: "${{ github.event.pull_request.base.sha }}",
     });
-    expect(jobs.plan.needs).toEqual(["scope", "synth"]);
+    expect(jobs.changes.needs).toEqual(["scope", "synth"]);
+    expect(jobs.plan.needs).toEqual(["scope", "changes"]);
   });
 
   test.each(["plan.yml/plan", "deploy.yml/plan", "deploy.yml/apply"])("%s: the token is minted with the action, scoped to the config's repositories, before any terraform runs", (where) => {
@@ -237,7 +241,7 @@ describe("keys away from the repository's code (job graph)", () => {
       "The synthesized Terraform brings no code of its own",
       "actions/create-github-app-token",
       "aws-actions/configure-aws-credentials",
-      "terraform plan (every stack, no state lock)",
+      "terraform plan of the stack (no state lock)",
       "actions/upload-artifact",
     ]);
   });
@@ -323,7 +327,7 @@ describe("deploy.yml: plan, gate, apply the saved plan", () => {
     expect(jobs.apply.needs).toEqual(["synth", "check"]);
     const runs = (jobs.check.steps as any[]).map((s) => s.run).filter(Boolean);
     expect(runs).toContain("npm run plan:check -- saved/plans/*.json");
-    expect(jobs.plan.steps.find((s: any) => /terraform plan/.test(s.name)).run).toMatch(/plan -input=false -lock=false -no-color -out=tfplan[\s\S]*show -json tfplan > "plans\/\$stack\.json"/);
+    expect(jobs.plan.steps.find((s: any) => /terraform plan/.test(s.name)).run).toMatch(/plan -input=false -lock=false -no-color -out=tfplan[\s\S]*show -json tfplan > "plans\/\$STACK\.json"/);
   });
 
   test("the apply applies the saved plan, never a new one, and never cdktf deploy", () => {
@@ -331,8 +335,8 @@ describe("deploy.yml: plan, gate, apply the saved plan", () => {
     expect(apply).toMatch(/apply -input=false -no-color tfplan/);
     expect(text["deploy.yml"]).not.toMatch(/cdktf deploy|-auto-approve/);
     const upload = (jobs.plan.steps as any[]).find((s) => String(s.uses ?? "").startsWith("actions/upload-artifact@")).with;
-    expect(upload.path).toMatch(/stacks\/\*\/tfplan/);
-    expect(upload.path).toMatch(/stacks\/\*\/\.terraform\.lock\.hcl/);
+    expect(upload.path).toMatch(/stacks\/\$\{\{ matrix\.stack \}\}\/tfplan/);
+    expect(upload.path).toMatch(/stacks\/\$\{\{ matrix\.stack \}\}\/\.terraform\.lock\.hcl/);
     expect(upload["include-hidden-files"]).toBe(true);
   });
 
@@ -396,5 +400,109 @@ describe("contract with the stacks and the README", () => {
     expect(runs).toEqual(["npm ci", "npx tsc --noEmit", "npm test", "npx cdktf synth"]);
     const readme = readFileSync("README.md", "utf8");
     for (const command of ["npm ci", "npm test", "npx cdktf synth"]) expect(readme).toContain(command);
+  });
+});
+
+/** Issue 12 §4: a pull request plans the stacks whose Terraform it changes, one job each, and one comment holds them all. */
+describe("only the changed stacks, in parallel", () => {
+  const plan = doc["plan.yml"].jobs;
+  const deploy = doc["deploy.yml"].jobs;
+  const step = (job: any, predicate: (s: any) => boolean) => (job.steps as any[]).find(predicate);
+  const uses = (action: string) => (s: any) => String(s.uses ?? "").startsWith(`${action}@`);
+
+  test("plan.yml: the scope job synthesizes the base branch; the changes job compares it with the pull request's synth, with the base branch's code", () => {
+    expect(step(plan.scope, (s) => s.id === "base-synth")).toMatchObject({ run: "npx cdktf synth", "continue-on-error": true });
+    expect(step(plan.scope, uses("actions/upload-artifact")).with.name).toBe("base-stacks");
+    const downloads = (plan.changes.steps as any[]).filter(uses("actions/download-artifact")).map((s) => [s.with.name, s.with.path, s["continue-on-error"] ?? false]);
+    // Without a base synth (it failed), changed-stacks plans every stack: never none.
+    expect(downloads).toEqual([
+      ["stacks", "head", false],
+      ["base-stacks", "base", true],
+    ]);
+    expect(step(plan.changes, (s) => s.id === "changes").run).toBe("npm run --silent changed-stacks -- --base base --head head --github-output");
+    expect(plan.changes.outputs).toEqual({
+      stacks: "${{ steps.changes.outputs.stacks }}",
+      count: "${{ steps.changes.outputs.count }}",
+      unchanged: "${{ steps.changes.outputs.unchanged }}",
+    });
+  });
+
+  test.each([
+    ["plan.yml", "changes"],
+    ["deploy.yml", "synth"],
+  ] as const)("%s: one plan job per stack of the %s job's JSON output, none when nothing changed, each plans and uploads only its own stack", (file, source) => {
+    const job = doc[file].jobs.plan;
+    expect(job.if).toBe(`needs.${source}.outputs.count != '0'`);
+    expect(job.strategy).toEqual({ "fail-fast": false, matrix: { stack: `\${{ fromJSON(needs.${source}.outputs.stacks) }}` } });
+    const terraform = step(job, (s) => /^terraform plan of the stack/.test(s.name ?? ""));
+    // The stack name reaches the script through env, never as an expression inside run: (WF-003).
+    expect(terraform.env.STACK).toBe("${{ matrix.stack }}");
+    expect(terraform.run).toContain('dir="stacks/$STACK"');
+    expect(terraform.run).not.toMatch(/\$\{\{/);
+    expect(step(job, uses("actions/upload-artifact")).with.name).toBe("plan-${{ matrix.stack }}");
+  });
+
+  test("every job that reads the plans downloads all plan-* artifacts into one folder", () => {
+    for (const job of [plan.summary, deploy.check, deploy.apply]) {
+      expect(step(job, uses("actions/download-artifact")).with).toMatchObject({ pattern: "plan-*", "merge-multiple": true });
+    }
+    expect(plan.summary.needs).toEqual(["changes", "plan"]);
+    expect(step(plan.summary, (s) => s.id === "summary").run).toContain("npm run --silent plan:summary -- --out plans/comment.md --run-url \"$RUN_URL\" plans/*.json");
+  });
+
+  test("the comment says so when nothing is planned, and a failure otherwise", () => {
+    const message = plan.comment.steps[0].with.message as string;
+    expect(message).toContain("needs.changes.outputs.count == '0' && format('### Nothing to plan for {0}.");
+    expect(plan.comment.needs).toEqual(["synth", "changes", "plan", "summary"]);
+  });
+
+  test("deploy.yml compares with the last successfully deployed commit (its job runs no code), every stack on a manual run", () => {
+    expect((deploy.deployed.steps as any[]).map((s) => s.uses ?? "run")).toEqual(["run"]);
+    expect(deploy.deployed.steps[0].run).toMatch(/gh run list --repo "\$REPOSITORY" --workflow deploy\.yml --branch main --status success --limit 1 --json headSha/);
+    expect(deploy.synth.needs).toBe("deployed");
+    const before = step(deploy.synth, (s) => s.id === "before");
+    expect(before.with).toMatchObject({ ref: "${{ needs.deployed.outputs.sha }}", path: "before", "persist-credentials": false });
+    const changes = step(deploy.synth, (s) => s.id === "changes");
+    expect(changes.run).toBe("npm run --silent changed-stacks -- --base before/cdktf.out/stacks --head cdktf.out/stacks --github-output $ALL");
+    expect(changes.env.ALL).toBe("${{ github.event_name != 'push' && '--all' || '' }}");
+  });
+
+  test("deploy.yml applies the saved plans in the order changed-stacks gave (AWS stacks first)", () => {
+    const apply = step(deploy.apply, (s) => s.name === "terraform apply of each saved plan");
+    expect(apply.env.STACKS).toBe("${{ needs.synth.outputs.stacks }}");
+    expect(apply.run).toMatch(/for stack in \$\(jq -r '\.\[\]' <<< "\$STACKS"\); do\n\s+dir="saved\/stacks\/\$stack"/);
+  });
+
+  test("the outputs the workflows read are the ones npm run changed-stacks writes (real CLI, real synth)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "changes-outputs-"));
+    try {
+      const head = join(dir, "head");
+      const { platform } = examplePlatform();
+      for (const stack of [platform.aws, platform.github]) {
+        mkdirSync(join(head, stack.node.id), { recursive: true });
+        writeFileSync(join(head, stack.node.id, "cdk.tf.json"), JSON.stringify(synthStack(stack)));
+      }
+      const output = join(dir, "output");
+      writeFileSync(output, "");
+      const r = spawnSync("npm", ["run", "--silent", "changed-stacks", "--", "--base", join(dir, "none"), "--head", head, "--github-output"], {
+        encoding: "utf8",
+        env: { ...process.env, GITHUB_OUTPUT: output },
+      });
+      expect(r.status).toBe(0);
+      const written = Object.fromEntries(readFileSync(output, "utf8").trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), JSON.parse(l.slice(l.indexOf("=") + 1))]));
+      expect(written).toEqual({ stacks: [platform.aws.node.id, platform.github.node.id], count: 2, unchanged: [] });
+      const read = new Set([...`${text["plan.yml"]}\n${text["deploy.yml"]}`.matchAll(/steps\.changes\.outputs\.([a-z]+)/g)].map((m) => m[1]));
+      expect([...read].sort()).toEqual(["count", "stacks", "unchanged"]);
+      for (const k of read) expect(written).toHaveProperty(k);
+      // The summary's line for the stacks not planned, run as the runner runs it (real jq).
+      if (spawnSync("jq", ["--version"]).status === 0) {
+        const line = (step(plan.summary, (s) => s.id === "summary").run as string).split("\n").find((l) => l.startsWith("jq "))!.replace(/ >> plans\/comment\.md$/, "");
+        const shown = spawnSync("bash", ["-c", line], { encoding: "utf8", env: { ...process.env, UNCHANGED: '["github-acme-00","github-acme-02"]' } });
+        expect(shown.stdout).toBe("\nNot planned, their Terraform is the same as on the base branch: github-acme-00, github-acme-02.\n");
+        expect(spawnSync("bash", ["-c", line], { encoding: "utf8", env: { ...process.env, UNCHANGED: "[]" } }).stdout).toBe("");
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

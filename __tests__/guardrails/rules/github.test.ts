@@ -15,6 +15,7 @@ import { GH_006 } from "../../../guardrails/rules/github/gh-006-authoritative-co
 import { GH_008 } from "../../../guardrails/rules/github/gh-008-no-plaintext-secrets";
 import { GH_009 } from "../../../guardrails/rules/github/gh-009-variable-names";
 import { GH_010 } from "../../../guardrails/rules/github/gh-010-provider-credentials";
+import { GH_011 } from "../../../guardrails/rules/github/gh-011-api-budget";
 import type { Finding } from "../../../guardrails/types";
 import { escapeForTerraform } from "../../../workflows/render";
 import { exampleFindings, findingsOfStack } from "../helpers";
@@ -349,5 +350,27 @@ describe("GH-010 provider credentials", () => {
       ["github-test-user", expect.stringContaining("provider github sets token")],
     ]);
     expect(findings[1].resource.path).toBe("github-test-user/Access-techblue-dev/Resource");
+  });
+});
+
+describe("GH-011 GitHub API budget per stack", () => {
+  const variables = (stack: TerraformStack, n: number) => {
+    new GithubProvider(stack, "github", { owner: "acme" });
+    for (let i = 0; i < n; i++) new ActionsVariable(stack, `v${i}`, { repository: "web", variableName: `V${i}`, value: "x" });
+  };
+
+  test("a stack of 999 variables (1,000 requests with the provider's own) is within the budget", () => {
+    expect(summary(findingsOfStack(GH_011, (stack) => variables(stack, 999)))).toEqual([]);
+  });
+
+  test("one more is over it: one finding for the stack, with the estimate and the split to make", () => {
+    const found = findingsOfStack(GH_011, (stack) => variables(stack, 1000));
+    expect(summary(found)).toEqual([
+      [
+        "GH-011",
+        "stack test is over its GitHub API budget: GitHub API: about 1,001 REST requests per refresh of test (budget 1,000 per stack; github_actions_variable 1,000); split it into at least 2 stacks (github.shards 2x what it is now, or repositories[].shard for its largest repositories)",
+      ],
+    ]);
+    expect(found[0].resource.path).toBe("test/v0");
   });
 });
