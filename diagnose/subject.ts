@@ -6,6 +6,7 @@
  * `ref:refs/heads/<branch>`, `ref:refs/tags/<tag>`, `environment:<name>` (a job environment wins
  * over the ref) or `pull_request` (https://docs.github.com/en/actions/reference/security/oidc).
  */
+import { globMatch } from "../iam/glob";
 
 export type SubjectKind = "branch" | "tag" | "environment" | "pull_request" | "other";
 
@@ -60,13 +61,7 @@ export function isPattern(t: TrustedSubject): boolean {
 export function accepts(t: TrustedSubject, subject: string): boolean {
   const ignoreCase = /IgnoreCase/.test(t.operator);
   const [value, sub] = ignoreCase ? [t.value.toLowerCase(), subject.toLowerCase()] : [t.value, subject];
-  return isPattern(t) ? glob(value, sub) : value === sub;
-}
-
-/** IAM's StringLike: `*` any run of characters, `?` one character, everything else literal. */
-export function glob(pattern: string, text: string): boolean {
-  const re = new RegExp(`^${pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[\\^$.|+()[\]{}]/g, "\\$&"))).join("")}$`, "s");
-  return re.test(text);
+  return isPattern(t) ? globMatch(value, sub) : value === sub;
 }
 
 export type Difference =

@@ -43,6 +43,7 @@
  *   the pessimistic reading for checks that must prove a request is denied.
  */
 import type { PolicyDocument } from "../modules/policy-document";
+import { actionMatches, globMatch } from "./glob";
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -236,8 +237,7 @@ function matchAction(statement: Record<string, unknown>, action: string, notes: 
     notes.push(`${element} must be a string or a list of strings; the statement never applies`);
     return { matched: false, explanation: `${element} is malformed` };
   }
-  // Action names are case-insensitive in IAM; `*` and `?` are the only wildcards.
-  const hit = patterns.find((p) => globMatch(p.toLowerCase(), action.toLowerCase()));
+  const hit = patterns.find((p) => actionMatches(p, action));
   if (hasAction) {
     return hit !== undefined
       ? { matched: true, explanation: `action ${action} matches Action ${hit}` }
@@ -580,36 +580,6 @@ function parseDate(s: string): number {
 // ---------------------------------------------------------------------------------------------
 // Matching helpers
 // ---------------------------------------------------------------------------------------------
-
-/**
- * IAM wildcard match: `*` any sequence (including empty), `?` exactly one character; everything
- * else literal and case-sensitive (callers lower-case both sides where IAM ignores case).
- * Linear-time greedy matcher with backtracking to the last `*`; no regex, so no escaping bugs.
- */
-export function globMatch(pattern: string, text: string): boolean {
-  const p = Array.from(pattern);
-  const t = Array.from(text);
-  let pi = 0;
-  let ti = 0;
-  let star = -1;
-  let mark = 0;
-  while (ti < t.length) {
-    if (pi < p.length && (p[pi] === "?" || (p[pi] !== "*" && p[pi] === t[ti]))) {
-      pi++;
-      ti++;
-    } else if (pi < p.length && p[pi] === "*") {
-      star = pi++;
-      mark = ti;
-    } else if (star !== -1) {
-      pi = star + 1;
-      ti = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (pi < p.length && p[pi] === "*") pi++;
-  return pi === p.length;
-}
 
 /** ArnEquals/ArnLike: six colon-separated parts, each globbed on its own (wildcards stay in their part). */
 function arnMatch(pattern: string, arn: string): boolean {

@@ -6,6 +6,7 @@
  */
 import { OIDC_HOST } from "../config/derive";
 import { asArray, parsePolicy, type Statement } from "../guardrails/support";
+import { isWildcardPattern } from "../iam/glob";
 import { afterValue, configText, referenceOf, type Change } from "./plan";
 
 /** A policy from the configuration's `${jsonencode(...)}` text (guardrails' reader handles both forms). */
@@ -98,7 +99,7 @@ export function subjectRepository(subject: string): string | undefined {
 }
 
 export function isWildcard(e: TrustEntry): boolean {
-  return e.value === "*" || (e.like && /[*?]/.test(e.value));
+  return e.value === "*" || (e.like && isWildcardPattern(e.value));
 }
 
 export interface TrustChange {

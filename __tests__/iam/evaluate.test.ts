@@ -2,7 +2,7 @@
  * The IAM trust-policy evaluator, one documented behaviour per test. Semantics and their sources
  * are listed in iam/evaluate.ts.
  */
-import { evaluatePolicy, explainEvaluation, globMatch, type EvaluationRequest } from "../../iam/evaluate";
+import { evaluatePolicy, explainEvaluation, type EvaluationRequest } from "../../iam/evaluate";
 
 const PROVIDER = "arn:aws:iam::000123456789:oidc-provider/token.actions.githubusercontent.com";
 const SUB = "token.actions.githubusercontent.com:sub";
@@ -522,19 +522,3 @@ describe("Resource, when the request names one (identity policies and boundaries
   });
 });
 
-describe("globMatch", () => {
-  test.each([
-    ["", "", true],
-    ["*", "", true],
-    ["?", "", false],
-    ["a*b*c", "aXXbYYc", true],
-    ["a*b*c", "aXXbYY", false],
-    ["*a", "aaa", true],
-    ["a?c", "abc", true],
-    ["a?c", "ac", false],
-    ["a.c", "abc", false],
-    ["ma*n", "ma*n", true],
-  ])("%j against %j is %s", (pattern, text, expected) => {
-    expect(globMatch(pattern, text)).toBe(expected);
-  });
-});

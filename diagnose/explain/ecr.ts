@@ -4,11 +4,11 @@
  * named in config terms (ecrPush, ecrPull, ecrRepositories).
  */
 import { evaluatePolicy } from "../../iam/evaluate";
+import { globMatch } from "../../iam/glob";
 import { asArray, parsePolicy, type Statement } from "../../guardrails/support";
 import type { AppView, SynthResource } from "../../guardrails/types";
 import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS } from "../../modules/policy-document";
 import { locateRole } from "../config-facts";
-import { glob } from "../subject";
 import type { DiagnoseContext, Explanation, Match } from "../types";
 
 const DENIED =
@@ -87,6 +87,6 @@ function grants(view: AppView, role: SynthResource, action: string, resource: st
   const policies = view.ofType("aws_iam_role_policy").filter((p) => p.config.role === role.config.name || view.referenced(p, p.config.role) === role);
   const statements: Statement[] = policies.flatMap((p) => parsePolicy(p.config.policy)?.Statement ?? []);
   // The evaluator does not read Resource: keep the statements whose Resource covers the repository.
-  const onResource = statements.filter((s) => asArray(s.Resource).some((r) => typeof r === "string" && glob(r, resource)));
+  const onResource = statements.filter((s) => asArray(s.Resource).some((r) => typeof r === "string" && globMatch(r, resource)));
   return evaluatePolicy({ Version: "2012-10-17", Statement: onResource }, { action, context: {} }).decision === "allow";
 }

@@ -1,7 +1,8 @@
+import { isWildcardPattern } from "../../../iam/glob";
 import { asArray, trustStatements, type Statement } from "../../support";
 import type { AppView, Rule, SynthResource } from "../../types";
 import { block, connectionOf, connectionPrefixes, projectsOfRole, roleOfPolicy, sourceAuth } from "../codebuild/projects";
-import { actionsOf, allowStatements, isWildcardPattern, resourcesOf, serviceOf, stackAwsScope } from "./policies";
+import { actionsOf, allowStatements, resourcesOf, serviceOf, stackAwsScope } from "./policies";
 
 const CODEBUILD = "codebuild.amazonaws.com";
 const CONNECTION_SERVICES = new Set(["codeconnections", "codestar-connections"]);

@@ -1,0 +1,118 @@
+/**
+ * IAM's wildcards (iam/glob.ts), the one matcher the evaluator, the guardrails and diagnose share.
+ */
+import { actionMatches, globMatch, isWildcardPattern } from "../../iam/glob";
+import { evaluatePolicy } from "../../iam/evaluate";
+import { accepts } from "../../diagnose/subject";
+
+describe("globMatch: * and ?", () => {
+  test.each([
+    ["", "", true],
+    ["", "a", false],
+    ["*", "", true],
+    ["*", "anything at all", true],
+    ["?", "", false],
+    ["?", "a", true],
+    ["?", "ab", false],
+    ["a*b*c", "aXXbYYc", true],
+    ["a*b*c", "aXXbYY", false],
+    ["*a", "aaa", true],
+    ["a*", "b", false],
+    ["a?c", "abc", true],
+    ["a?c", "ac", false],
+    ["a??c", "abc", false],
+    ["**", "x", true],
+    ["*?", "", false],
+    ["repo:o/r:ref:refs/heads/*", "repo:o/r:ref:refs/heads/feature/x", true],
+    ["repo:o/r:ref:refs/heads/*", "repo:o/r:ref:refs/tags/v1", false],
+    // Backtracking to the last star: the first candidate for `b` is not the right one.
+    ["*ab*abc", "xabyabab abc", true],
+  ])("%j against %j is %s", (pattern, text, expected) => {
+    expect(globMatch(pattern, text)).toBe(expected);
+  });
+
+  test("a star crosses : and / (resource ARNs), unlike ArnLike's per-part matching", () => {
+    expect(globMatch("arn:aws:ecr:*", "arn:aws:ecr:eu-west-1:000123456789:repository/team/app")).toBe(true);
+  });
+
+  test("without a wildcard the pattern is compared as it is", () => {
+    expect(globMatch("ecr:PutImage", "ecr:PutImage")).toBe(true);
+    expect(globMatch("ecr:PutImage", "ecr:PutImages")).toBe(false);
+  });
+});
+
+describe("globMatch: everything but * and ? is literal", () => {
+  test.each([".", "+", "^", "$", "(", ")", "[", "]", "{", "}", "|", "\\", "/", "-"])("%j matches only itself", (c) => {
+    expect(globMatch(`a${c}*`, `a${c}z`)).toBe(true);
+    expect(globMatch(`a${c}*`, "axz")).toBe(false);
+  });
+
+  test("a regular expression is not one: a.c, [ab], a+, ^a$ and (a|b) match only their own text", () => {
+    expect(globMatch("a.c*", "abc")).toBe(false);
+    expect(globMatch("[ab]*", "a")).toBe(false);
+    expect(globMatch("[ab]*", "[ab]")).toBe(true);
+    expect(globMatch("a+*", "aa")).toBe(false);
+    expect(globMatch("^a$*", "^a$")).toBe(true);
+    expect(globMatch("(a|b)*", "a")).toBe(false);
+  });
+});
+
+describe("globMatch: newlines and Unicode", () => {
+  // The guardrails' former matcher (guardrails/rules/iam/policies.ts globRegExp) built /^…$/ without
+  // the `s` flag, so its `*` and `?` stopped at a newline: these two cases came out false there.
+  test("* runs across a newline: IAM has no lines", () => {
+    expect(globMatch("arn:aws:codeconnections:*", "arn:aws:codeconnections:eu-west-1:000123456789:connection/a\nb")).toBe(true);
+    expect(globMatch("repo:o/r:*", "repo:o/r:ref:refs/heads/x\n")).toBe(true);
+  });
+
+  test("? matches a newline", () => {
+    expect(globMatch("a?b", "a\nb")).toBe(true);
+  });
+
+  test("? is one character, also outside the Basic Multilingual Plane (not half a surrogate pair)", () => {
+    expect(globMatch("a?b", "a\u{1F600}b")).toBe(true);
+    expect(globMatch("a??b", "a\u{1F600}b")).toBe(false);
+  });
+});
+
+describe("case", () => {
+  test("globMatch is case-sensitive: resource ARNs and StringLike values", () => {
+    expect(globMatch("arn:aws:ecr:*:repository/App", "arn:aws:ecr:eu-west-1:1:repository/app")).toBe(false);
+    expect(globMatch("repo:o/r:*", "repo:O/R:ref:refs/heads/main")).toBe(false);
+  });
+
+  test("actionMatches ignores case on both sides: action names are case-insensitive", () => {
+    expect(actionMatches("ecr:put*", "ecr:PutImage")).toBe(true);
+    expect(actionMatches("ECR:PutImage", "ecr:putimage")).toBe(true);
+    expect(actionMatches("iam:Put*", "IAM:PUTROLEPOLICY")).toBe(true);
+    expect(actionMatches("iam:Put*", "iam:AttachRolePolicy")).toBe(false);
+    expect(actionMatches("*", "sts:AssumeRole")).toBe(true);
+    expect(actionMatches("s3:Get?bject", "s3:getobject")).toBe(true);
+  });
+});
+
+describe("isWildcardPattern", () => {
+  test.each([
+    ["ecr:*", true],
+    ["ecr:Get?", true],
+    ["arn:aws:iam::1:role/x", false],
+    ["", false],
+  ])("%j: %s", (value, expected) => {
+    expect(isWildcardPattern(value)).toBe(expected);
+  });
+});
+
+describe("the readers share the one matcher", () => {
+  test("the evaluator's StringLike, Action and Resource, and diagnose's accepts, all let * cross a newline", () => {
+    const sub = "token.actions.githubusercontent.com:sub";
+    const doc = {
+      Statement: [
+        { Effect: "Allow", Action: "STS:AssumeRole*", Resource: "arn:aws:iam::1:role/*", Condition: { StringLike: { [sub]: "repo:o/r:*" } } },
+      ],
+    };
+    const request = { action: "sts:AssumeRoleWithWebIdentity", resource: "arn:aws:iam::1:role/a\nb", context: { [sub]: "repo:o/r:ref:refs/heads/a\nb" } };
+    expect(evaluatePolicy(doc, request).decision).toBe("allow");
+    expect(accepts({ role: "r", value: "repo:o/r:*", operator: "StringLike" }, "repo:o/r:ref:refs/heads/a\nb")).toBe(true);
+    expect(accepts({ role: "r", value: "repo:o/r:*", operator: "StringEquals" }, "repo:o/r:ref:refs/heads/a\nb")).toBe(false);
+  });
+});
