@@ -5,10 +5,12 @@
  * AssumeRoleWithWebIdentity is what OIDC-009 would have said before the apply.
  */
 import { OIDC_HOST } from "../config/derive";
-import { evaluatePolicy, explainEvaluation, type Evaluation, type StatementTrace } from "../iam/evaluate";
 import { claimsContext } from "../guardrails/oidc-claims";
-import { asArray, parsePolicy, type Statement } from "../guardrails/support";
+import { asArray } from "../guardrails/support";
 import type { AppView, SynthResource } from "../guardrails/types";
+import { evaluatePolicy, explainEvaluation, type Evaluation, type StatementTrace } from "../iam/evaluate";
+import { parsePolicy } from "../iam/parse";
+import type { ParsedPolicy, Statement } from "../iam/policy";
 import type { TrustedSubject } from "./subject";
 
 export const WEB_IDENTITY_ACTION = "sts:AssumeRoleWithWebIdentity";
@@ -20,7 +22,7 @@ export interface OidcRole {
   readonly name: string;
   readonly resource: SynthResource;
   /** The trust policy with a reference to the stack's own provider replaced by its ARN. */
-  readonly trust: { Statement: Statement[] };
+  readonly trust: ParsedPolicy;
   readonly subjects: readonly TrustedSubject[];
   readonly audiences: readonly string[];
 }
@@ -31,7 +33,8 @@ export function githubOidcRoles(view: AppView, providerArn: string): OidcRole[] 
   for (const resource of view.ofType("aws_iam_role")) {
     const parsed = parsePolicy(resource.config.assume_role_policy);
     if (!parsed || !parsed.Statement.some(isGithubStatement)) continue;
-    const trust = JSON.parse(JSON.stringify(parsed).replace(PROVIDER_REFERENCE, () => providerArn)) as { Statement: Statement[] };
+    // A copy with the reference replaced in every string (parsed policies are shared: never edit one).
+    const trust = JSON.parse(JSON.stringify(parsed, (_key, v: unknown) => (typeof v === "string" ? v.replace(PROVIDER_REFERENCE, () => providerArn) : v))) as ParsedPolicy;
     const name = String(resource.config.name ?? resource.name);
     roles.push({ name, resource, trust, subjects: conditionValues(trust, SUB_KEY, name), audiences: conditionValues(trust, AUD_KEY, name).map((s) => s.value) });
   }
@@ -45,7 +48,7 @@ function isGithubStatement(s: Statement): boolean {
   return Object.values(s.Condition ?? {}).some((keys) => Object.keys(keys ?? {}).some((k) => k.toLowerCase().startsWith(`${OIDC_HOST}:`)));
 }
 
-function conditionValues(doc: { Statement: Statement[] }, key: string, role: string): TrustedSubject[] {
+function conditionValues(doc: ParsedPolicy, key: string, role: string): TrustedSubject[] {
   return doc.Statement.filter((s) => s.Effect === "Allow").flatMap((s) =>
     Object.entries(s.Condition ?? {}).flatMap(([operator, keys]) =>
       Object.entries(keys ?? {})

@@ -42,8 +42,9 @@
  * - `Principal: {"AWS": "*"}` is treated like `Principal: "*"` (matches any principal), which is
  *   the pessimistic reading for checks that must prove a request is denied.
  */
-import type { PolicyDocument } from "../modules/policy-document";
 import { actionMatches, globMatch } from "./glob";
+import { parseJsonDocument } from "./parse";
+import type { PolicyDocument } from "./policy";
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -113,7 +114,7 @@ export interface Evaluation {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Evaluates `doc` (a parsed policy, or its JSON text) against `request`.
+ * Evaluates `doc` (a parsed policy, or its text in any form {@link parseJsonDocument} reads) against `request`.
  * Any matching Deny wins; else any matching Allow allows; else implicit deny.
  */
 export function evaluatePolicy(doc: PolicyDocument | unknown, request: EvaluationRequest): Evaluation {
@@ -164,11 +165,9 @@ function matchedOf(r: StatementTrace): { statementIndex: number; sid?: string } 
 function parseDocument(doc: unknown): unknown[] | string {
   let value = doc;
   if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch (e) {
-      return `the policy is not valid JSON (${(e as Error).message})`;
-    }
+    const read = parseJsonDocument(value);
+    if ("problem" in read) return `the policy ${read.problem}`;
+    value = read.value;
   }
   if (!isRecord(value)) return `the policy is not a JSON object (got ${describeType(value)})`;
   if (!("Statement" in value)) return "the policy has no Statement element";

@@ -11,7 +11,8 @@ import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { partitionOf } from "../config/derive";
 import { deployPolicy, protectionStatements, type CiPolicyScope, type IamScope } from "./ci-policies";
-import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS, renderPolicy, type PolicyDocument, type PolicyStatement } from "./policy-document";
+import type { PolicyDocument, PolicyStatement } from "../iam/policy";
+import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS, renderPolicy } from "./policy-document";
 
 export interface BoundaryScope extends IamScope {
   /**

@@ -5,14 +5,11 @@
  * with the unknown parts named.
  */
 import { OIDC_HOST } from "../config/derive";
-import { asArray, parsePolicy, type Statement } from "../guardrails/support";
+import { asArray } from "../guardrails/support";
 import { isWildcardPattern } from "../iam/glob";
+import { parsePolicy } from "../iam/parse";
+import type { Statement } from "../iam/policy";
 import { afterValue, configText, referenceOf, type Change } from "./plan";
-
-/** A policy from the configuration's `${jsonencode(...)}` text (guardrails' reader handles both forms). */
-export function parseConfigPolicy(text: string | undefined): ReturnType<typeof parsePolicy> {
-  return text === undefined ? undefined : parsePolicy(text);
-}
 
 // As in modules/policy-document, without loading cdktf into this tool.
 const SUB_KEY = `${OIDC_HOST}:sub`;
@@ -58,9 +55,9 @@ function conditionValues(s: Statement, key: string): { value: string; like: bool
   return out;
 }
 
-/** Reads a trust policy; undefined when it is not a readable policy document. */
+/** Reads a trust policy (text in either form, or parsed); undefined when it is not a readable policy document. */
 export function readTrust(policy: unknown): Trust | undefined {
-  const doc = typeof policy === "object" && policy !== null ? (policy as { Statement: Statement[] }) : parsePolicy(policy);
+  const doc = parsePolicy(policy);
   if (doc === undefined) return undefined;
   const entries = new Map<string, TrustEntry>();
   let audiencePinned = false;
@@ -134,7 +131,7 @@ export function trustChanges(changes: readonly Change[]): TrustChange[] {
     const before = beforeText === undefined ? undefined : readTrust(beforeText);
     // Unknown after apply: the configuration's jsonencode text still names the subjects.
     const afterText = afterV.known ? afterV.value : configText(c, ["assume_role_policy"]);
-    const after = afterV.known ? (afterText === undefined ? undefined : readTrust(afterText)) : readTrust(parseConfigPolicy(afterText as string | undefined));
+    const after = readTrust(afterText);
     const unreadable = (beforeText !== undefined && before === undefined) || (afterText !== undefined && after === undefined);
     const b = before?.entries ?? new Map<string, TrustEntry>();
     const a = after?.entries ?? new Map<string, TrustEntry>();
@@ -184,7 +181,7 @@ interface Permissions {
 }
 
 function permissionsOf(policy: unknown): Permissions | undefined {
-  const doc = typeof policy === "object" && policy !== null ? (policy as { Statement: Statement[] }) : parsePolicy(policy);
+  const doc = parsePolicy(policy);
   if (doc === undefined) return undefined;
   const actions = new Set<string>();
   const resources = new Set<string>();
@@ -262,8 +259,7 @@ export function permissionChanges(changes: readonly Change[]): PermissionChange[
       const afterV = gone ? { known: true as const, value: undefined } : afterValue(c, ["policy"]);
       if (c.action === "update" && afterV.known && afterV.value === beforeText && c.before?.name === c.after?.name) continue;
       const before = beforeText === undefined ? undefined : permissionsOf(beforeText);
-      const fromConfig = afterV.known ? undefined : configText(c, ["policy"]);
-      const after = afterV.known ? (afterV.value === undefined ? undefined : permissionsOf(afterV.value)) : permissionsOf(parseConfigPolicy(fromConfig));
+      const after = permissionsOf(afterV.known ? afterV.value : configText(c, ["policy"]));
       const diff = (x: Set<string> | undefined, y: Set<string> | undefined) => [...(y ?? [])].filter((v) => !(x ?? new Set()).has(v));
       const actionsAdded = diff(before?.actions, after?.actions);
       const widening = actionsAdded.filter((a) => !a.startsWith("Deny ") && /(^|:)\*$/.test(a)).map((a) => `wildcard action \`${a}\``);
@@ -317,7 +313,7 @@ export function permissionChanges(changes: readonly Change[]): PermissionChange[
  * `ref:<address>` for a repository whose ARN is only known after apply).
  */
 export function ecrRepositoriesOf(policy: unknown): string[] {
-  const doc = typeof policy === "object" && policy !== null ? (policy as { Statement: Statement[] }) : parsePolicy(policy);
+  const doc = parsePolicy(policy);
   if (doc === undefined) return [];
   const names = new Set<string>();
   for (const s of doc.Statement) {
@@ -352,7 +348,7 @@ export function roleEcrGrants(changes: readonly Change[], side: "before" | "afte
     } else {
       if (c.after === null || c.action === "delete" || c.action === "forget") continue;
       const v = afterValue(c, ["policy"]);
-      policy = v.known ? v.value : parseConfigPolicy(configText(c, ["policy"]));
+      policy = v.known ? v.value : configText(c, ["policy"]);
     }
     const role = ownerName(c, "role", changes);
     if (role === undefined) continue;

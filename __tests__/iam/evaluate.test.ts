@@ -415,6 +415,19 @@ describe("malformed documents: implicit deny with a reason, never an exception",
     expect(decide(JSON.stringify(trust({ StringEquals: { [SUB]: MAIN } })), { [SUB]: MAIN })).toBe("allow");
   });
 
+  test("jsonencode(...) text, as synthesized when a value is a reference, is parsed (iam/parse.ts)", () => {
+    const hcl = `\${jsonencode({"Statement" = [{"Effect" = "Allow", "Principal" = {"Federated" = aws_iam_openid_connect_provider.github.arn}, "Action" = "sts:AssumeRoleWithWebIdentity", "Condition" = {"StringEquals" = {"${SUB}" = "${MAIN}"}}}]})}`;
+    const principal = { federated: "${aws_iam_openid_connect_provider.github.arn}" };
+    expect(decide(hcl, { [SUB]: MAIN }, { principal })).toBe("allow");
+    expect(decide(hcl, { [SUB]: "repo:o/r:ref:refs/heads/dev" }, { principal })).toBe("implicit-deny");
+  });
+
+  test("unreadable jsonencode(...) text is an implicit deny with the reason", () => {
+    const e = evaluatePolicy('${jsonencode({"Statement" = [)}', req({}));
+    expect(e.decision).toBe("implicit-deny");
+    expect(e.problems.join()).toMatch(/^the policy has a jsonencode\(\.\.\.\) argument that cannot be read/);
+  });
+
   test("an empty Statement list denies", () => {
     const e = evaluatePolicy({ Statement: [] }, req({}));
     expect(e.decision).toBe("implicit-deny");

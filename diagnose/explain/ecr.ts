@@ -3,10 +3,12 @@
  * synthesized identity policies are checked for that action on that repository, and the gap is
  * named in config terms (ecrPush, ecrPull, ecrRepositories).
  */
+import { asArray } from "../../guardrails/support";
+import type { AppView, SynthResource } from "../../guardrails/types";
 import { evaluatePolicy } from "../../iam/evaluate";
 import { globMatch } from "../../iam/glob";
-import { asArray, parsePolicy, type Statement } from "../../guardrails/support";
-import type { AppView, SynthResource } from "../../guardrails/types";
+import { parsePolicy } from "../../iam/parse";
+import type { Statement } from "../../iam/policy";
 import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS } from "../../modules/policy-document";
 import { locateRole } from "../config-facts";
 import type { DiagnoseContext, Explanation, Match } from "../types";

@@ -5,7 +5,8 @@
  * by hand may name its project or role instead of referencing it.
  */
 import { actionMatches, globMatch } from "../../../iam/glob";
-import { asArray, parsePolicy } from "../../support";
+import { parsePolicy } from "../../../iam/parse";
+import { asArray } from "../../support";
 import type { AppView, SynthResource } from "../../types";
 import { actionsOf, resourcesOf } from "../iam/policies";
 

@@ -1,5 +1,6 @@
 import { isWildcardPattern } from "../../../iam/glob";
-import { asArray, trustStatements, type Statement } from "../../support";
+import type { Statement } from "../../../iam/policy";
+import { asArray, trustStatements } from "../../support";
 import type { AppView, Rule, SynthResource } from "../../types";
 import { block, connectionOf, connectionPrefixes, projectsOfRole, roleOfPolicy, sourceAuth } from "../codebuild/projects";
 import { actionsOf, allowStatements, resourcesOf, serviceOf, stackAwsScope } from "./policies";

@@ -1,9 +1,11 @@
 /**
- * Reading identity policies out of the IAM resources the IAM rules inspect (wildcard matching is
- * the IAM library's, iam/glob.ts). Kept next to the rules (not in guardrails/support.ts) because
- * only the AWS-side rules use it.
+ * Reading identity policies out of the IAM resources the IAM rules inspect (parsing and wildcard
+ * matching are the IAM library's, iam/). Kept next to the rules (not in guardrails/support.ts)
+ * because only the AWS-side rules use it.
  */
-import { asArray, parsePolicy, type Statement } from "../../support";
+import { parsePolicy } from "../../../iam/parse";
+import type { Statement } from "../../../iam/policy";
+import { asArray } from "../../support";
 import type { AppView, SynthResource } from "../../types";
 
 /** Terraform types that carry identity policy documents (a user's or group's inline policy grants as much as a role's). */

@@ -1,6 +1,7 @@
 /** Reading the GitHub OIDC parts of trust policies, shared by the OIDC rules. */
 import { OIDC_HOST } from "../../../config/derive";
-import { asArray, trustStatements, type Statement } from "../../support";
+import type { Statement } from "../../../iam/policy";
+import { asArray, trustStatements } from "../../support";
 import type { SynthResource } from "../../types";
 
 export const SUB = `${OIDC_HOST}:sub`;
