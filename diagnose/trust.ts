@@ -9,7 +9,7 @@ import { claimsContext } from "../guardrails/oidc-claims";
 import { asArray } from "../guardrails/support";
 import type { AppView, SynthResource } from "../guardrails/types";
 import { evaluatePolicy, explainEvaluation, type Evaluation, type StatementTrace } from "../iam/evaluate";
-import { parsePolicy } from "../iam/parse";
+import { mapPolicyStrings, parsePolicy } from "../iam/parse";
 import type { ParsedPolicy, Statement } from "../iam/policy";
 import type { TrustedSubject } from "./subject";
 
@@ -33,8 +33,7 @@ export function githubOidcRoles(view: AppView, providerArn: string): OidcRole[] 
   for (const resource of view.ofType("aws_iam_role")) {
     const parsed = parsePolicy(resource.config.assume_role_policy);
     if (!parsed || !parsed.Statement.some(isGithubStatement)) continue;
-    // A copy with the reference replaced in every string (parsed policies are shared: never edit one).
-    const trust = JSON.parse(JSON.stringify(parsed, (_key, v: unknown) => (typeof v === "string" ? v.replace(PROVIDER_REFERENCE, () => providerArn) : v))) as ParsedPolicy;
+    const trust = mapPolicyStrings(parsed, (s) => s.replace(PROVIDER_REFERENCE, () => providerArn));
     const name = String(resource.config.name ?? resource.name);
     roles.push({ name, resource, trust, subjects: conditionValues(trust, SUB_KEY, name), audiences: conditionValues(trust, AUD_KEY, name).map((s) => s.value) });
   }

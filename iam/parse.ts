@@ -52,6 +52,23 @@ export function parsePolicy(value: unknown): ParsedPolicy | undefined {
   return parsed;
 }
 
+/**
+ * A copy of the policy with `replace` applied to every string value at any depth (keys are kept),
+ * e.g. to put the ARN a reader knows in place of a reference. The parsed original is shared
+ * (see {@link parsePolicy}): edit a copy, never it.
+ */
+export function mapPolicyStrings(policy: ParsedPolicy, replace: (s: string) => string): ParsedPolicy {
+  const map = (v: unknown): unknown =>
+    typeof v === "string"
+      ? replace(v)
+      : Array.isArray(v)
+        ? v.map(map)
+        : typeof v === "object" && v !== null
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, map(x)]))
+          : v;
+  return map(policy) as ParsedPolicy;
+}
+
 function normalise(doc: unknown): ParsedPolicy | undefined {
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return undefined;
   const statement = (doc as { Statement?: unknown }).Statement;

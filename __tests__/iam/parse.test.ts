@@ -6,7 +6,7 @@
 import { Fn, TerraformStack } from "cdktf";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { parseJsonDocument, parsePolicy } from "../../iam/parse";
+import { mapPolicyStrings, parseJsonDocument, parsePolicy } from "../../iam/parse";
 import type { PolicyStatement } from "../../iam/policy";
 import { renderPolicy } from "../../modules/policy-document";
 import { terraformLiterals } from "../../modules/terraform-text";
@@ -121,5 +121,18 @@ describe("parseJsonDocument", () => {
     expect("problem" in json && json.problem).toMatch(/^is not valid JSON \(.+\)$/);
     const hcl = parseJsonDocument('${jsonencode({"a" = )}');
     expect("problem" in hcl && hcl.problem).toMatch(/^has a jsonencode\(\.\.\.\) argument that cannot be read \(.+\)$/);
+  });
+});
+
+describe("mapPolicyStrings", () => {
+  test("replaces in every string value at any depth, keeps keys, numbers and booleans, and leaves the shared original alone", () => {
+    const text = '${jsonencode({"Statement" = [{"Principal" = {"Federated" = aws_p.x.arn}, "Condition" = {"StringEquals" = {"aws_p.x.arn" = [aws_p.x.arn, 1, true]}}}]})}';
+    const original = parsePolicy(text)!;
+    const before = JSON.stringify(original);
+    const mapped = mapPolicyStrings(original, (s) => s.replace("${aws_p.x.arn}", "arn:aws:iam::1:oidc-provider/x"));
+    expect(mapped).toEqual({
+      Statement: [{ Principal: { Federated: "arn:aws:iam::1:oidc-provider/x" }, Condition: { StringEquals: { "aws_p.x.arn": ["arn:aws:iam::1:oidc-provider/x", 1, true] } } }],
+    });
+    expect(JSON.stringify(parsePolicy(text))).toBe(before);
   });
 });

@@ -1,5 +1,6 @@
 import { OIDC_HOST, parseRoleArn, STS_AUDIENCE } from "../../../config/derive";
 import { evaluatePolicy } from "../../../iam/evaluate";
+import { mapPolicyStrings, parsePolicy } from "../../../iam/parse";
 import { claimsContext, predictClaims, triggersOfWorkflow, type Trigger } from "../../oidc-claims";
 import { actionName, actionsVariables, asArray, githubOwner, jobsOf, platformMetadata, trustStatements, workflowOf } from "../../support";
 import type { AppView, Rule, SynthResource } from "../../types";
@@ -89,8 +90,9 @@ export const OIDC_009: Rule = {
           continue;
         }
         const providerArn = `arn:${partition}:iam::${account}:oidc-provider/${OIDC_HOST}`;
-        // A trust policy may name the provider by reference; it is the same provider.
-        const trust = String(role.config.assume_role_policy ?? "").replace(/\$\{aws_iam_openid_connect_provider\.[^}]+\.arn\}/g, providerArn);
+        // A trust policy may name the provider by reference (then it is in the jsonencode form); it is the same provider.
+        const trustPolicy = parsePolicy(role.config.assume_role_policy);
+        const trust = trustPolicy && mapPolicyStrings(trustPolicy, (s) => s.replace(/\$\{aws_iam_openid_connect_provider\.[^}]+\.arn\}/g, () => providerArn));
 
         const environment = typeof job?.environment === "string" ? job.environment : job?.environment?.name;
         for (const trigger of triggers) {
