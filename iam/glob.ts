@@ -16,25 +16,29 @@ export function isWildcardPattern(value: string): boolean {
 }
 
 /**
- * Case-sensitive IAM wildcard match of the whole text. `?` is one Unicode character (a code point,
- * not half of a surrogate pair). Greedy, backtracking only to the last `*`: linear in practice,
- * never exponential.
+ * Case-sensitive IAM wildcard match of the whole text. `?` is one Unicode character (a code point:
+ * a surrogate pair is one). Greedy, backtracking only to the last `*`: linear in practice, never
+ * exponential. Walks UTF-16 units (no copies); a retry after a `*` may start inside a pair, where a
+ * literal cannot match and a `?` taking the pair's second half ends where one taking the whole pair
+ * from its start would, so the answer is the one code points give.
  */
 export function globMatch(pattern: string, text: string): boolean {
   if (!isWildcardPattern(pattern)) return pattern === text;
-  const p = Array.from(pattern);
-  const t = Array.from(text);
   let pi = 0;
   let ti = 0;
   let star = -1;
   let mark = 0;
-  while (ti < t.length) {
-    if (pi < p.length && (p[pi] === "?" || (p[pi] !== "*" && p[pi] === t[ti]))) {
+  while (ti < text.length) {
+    const p = pi < pattern.length ? pattern.charCodeAt(pi) : -1;
+    if (p === QUESTION) {
       pi++;
-      ti++;
-    } else if (pi < p.length && p[pi] === "*") {
+      ti += isPairAt(text, ti) ? 2 : 1;
+    } else if (p === STAR) {
       star = pi++;
       mark = ti;
+    } else if (p !== -1 && p === text.charCodeAt(ti)) {
+      pi++;
+      ti++;
     } else if (star !== -1) {
       pi = star + 1;
       ti = ++mark;
@@ -42,8 +46,19 @@ export function globMatch(pattern: string, text: string): boolean {
       return false;
     }
   }
-  while (pi < p.length && p[pi] === "*") pi++;
-  return pi === p.length;
+  while (pi < pattern.length && pattern.charCodeAt(pi) === STAR) pi++;
+  return pi === pattern.length;
+}
+
+const STAR = 42;
+const QUESTION = 63;
+
+/** Does a surrogate pair (one character outside the Basic Multilingual Plane) start at `i`? */
+function isPairAt(s: string, i: number): boolean {
+  const hi = s.charCodeAt(i);
+  if (hi < 0xd800 || hi > 0xdbff || i + 1 >= s.length) return false;
+  const lo = s.charCodeAt(i + 1);
+  return lo >= 0xdc00 && lo <= 0xdfff;
 }
 
 /** Does an Action/NotAction pattern (e.g. `iam:Put*`) cover this action? Case-insensitive, as IAM. */

@@ -69,9 +69,43 @@ describe("globMatch: newlines and Unicode", () => {
     expect(globMatch("a?b", "a\nb")).toBe(true);
   });
 
-  test("? is one character, also outside the Basic Multilingual Plane (not half a surrogate pair)", () => {
-    expect(globMatch("a?b", "a\u{1F600}b")).toBe(true);
-    expect(globMatch("a??b", "a\u{1F600}b")).toBe(false);
+  test.each([
+    ["a?b", "a\u{1F600}b", true],
+    ["a??b", "a\u{1F600}b", false],
+    ["?", "\u{1F600}", true],
+    ["??", "\u{1F600}", false],
+    ["*?", "\u{1F600}", true],
+    ["*??", "\u{1F600}", false],
+    ["*?x", "\u{1F600}y\u{1F600}x", true],
+    ["*?\u{1F600}", "x\u{1F600}", true],
+    ["\u{1F600}*", "\u{1F600}\u{1F601}", true],
+    ["*\u{1F601}", "\u{1F600}\u{1F601}", true],
+  ])("? is one character, also outside the Basic Multilingual Plane: %j against %j is %s", (pattern, text, expected) => {
+    expect(globMatch(pattern, text)).toBe(expected);
+  });
+
+  test("agrees with a regular-expression reference (flags s and u: code points, newlines) on 20,000 seeded random cases", () => {
+    // The reference is what IAM's rules say, written the slow way; the alphabet makes near misses likely.
+    const reference = (pattern: string, text: string) =>
+      new RegExp(`^${Array.from(pattern, (c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[\\^$.|+()[\]{}]/g, "\\$&"))).join("")}$`, "su").test(text);
+    const alphabet = ["a", "b", "\n", ".", "\u{1F600}", "\u{1F601}", "*", "?"];
+    // mulberry32: a small seeded generator, so a failure names the same cases on every run.
+    let seed = 42;
+    const random = (n: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    const word = (max: number, wildcards: boolean) =>
+      Array.from({ length: random(max + 1) }, () => alphabet[random(wildcards ? alphabet.length : alphabet.length - 2)]).join("");
+    const disagreements: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const pattern = word(6, true);
+      const text = word(8, false);
+      if (globMatch(pattern, text) !== reference(pattern, text)) disagreements.push(JSON.stringify([pattern, text]));
+    }
+    expect(disagreements).toEqual([]);
   });
 });
 
