@@ -6,10 +6,9 @@
  */
 import { OIDC_HOST } from "../config/derive";
 import { claimsContext } from "../guardrails/oidc-claims";
-import { asArray } from "../guardrails/support";
 import type { AppView, SynthResource } from "../guardrails/types";
 import { evaluatePolicy, explainEvaluation, type Evaluation, type StatementTrace } from "../iam/evaluate";
-import { mapPolicyStrings, parsePolicy } from "../iam/parse";
+import { asArray, mapPolicyStrings, parsePolicy } from "../iam/parse";
 import type { ParsedPolicy, Statement } from "../iam/policy";
 import type { TrustedSubject } from "./subject";
 

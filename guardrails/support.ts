@@ -9,10 +9,8 @@ import type { Statement } from "../iam/policy";
 import { unescapeFromTerraform } from "../workflows/render";
 import type { AppView, SynthResource } from "./types";
 
-export function asArray<T>(value: T | readonly T[] | undefined | null): T[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? [...(value as T[])] : [value as T];
-}
+// The rules import it from here with the rest of their helpers.
+export { asArray } from "../iam/parse";
 
 /** Statements of a role's trust policy, or [] when it cannot be read. */
 export function trustStatements(role: SynthResource): Statement[] {

@@ -69,11 +69,19 @@ export function mapPolicyStrings(policy: ParsedPolicy, replace: (s: string) => s
   return map(policy) as ParsedPolicy;
 }
 
+/**
+ * One value or a list of them, as a list: IAM takes either wherever an element holds several
+ * (Action, Resource, Principal entries, condition values), and Terraform JSON does for blocks.
+ */
+export function asArray<T>(value: T | readonly T[] | undefined | null): T[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? [...(value as T[])] : [value as T];
+}
+
 function normalise(doc: unknown): ParsedPolicy | undefined {
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return undefined;
   const statement = (doc as { Statement?: unknown }).Statement;
-  const list: unknown[] = statement === undefined || statement === null ? [] : Array.isArray(statement) ? statement : [statement];
-  return { Statement: list.filter((s): s is Statement => typeof s === "object" && s !== null) };
+  return { Statement: asArray(statement).filter((s): s is Statement => typeof s === "object" && s !== null) };
 }
 
 const isWordStart = (code: number): boolean => (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95; // A-Z a-z _

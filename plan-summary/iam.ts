@@ -5,9 +5,8 @@
  * with the unknown parts named.
  */
 import { OIDC_HOST } from "../config/derive";
-import { asArray } from "../guardrails/support";
 import { isWildcardPattern } from "../iam/glob";
-import { parsePolicy } from "../iam/parse";
+import { asArray, parsePolicy } from "../iam/parse";
 import type { Statement } from "../iam/policy";
 import { afterValue, configText, referenceOf, type Change } from "./plan";
 

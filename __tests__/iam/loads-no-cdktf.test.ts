@@ -37,6 +37,10 @@ test("requiring every iam/ module loads no cdktf, constructs, @cdktf provider or
   expect(forbiddenLoadedBy(IAM_MODULES)).toEqual([]);
 });
 
+test("the plan summary, which reads policies through iam/ (not the guardrails' helpers), loads none of them either", () => {
+  expect(forbiddenLoadedBy(["plan-summary/summary.ts"])).toEqual([]);
+});
+
 test("the check sees them when they are loaded (modules/policy-document.ts imports cdktf)", () => {
   expect(forbiddenLoadedBy(["iam/parse.ts", "modules/policy-document.ts"])).toEqual(expect.arrayContaining(["cdktf"]));
 });
