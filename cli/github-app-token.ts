@@ -20,7 +20,8 @@
 import { createPrivateKey, createSign, type KeyObject } from "node:crypto";
 import { appendFileSync, readFileSync } from "node:fs";
 import { configPathFromEnv, ConfigError, loadConfig } from "../config/load";
-import { managedRepositories, MAX_APP_TOKEN_REPOSITORIES } from "../config/derive";
+import { MAX_APP_TOKEN_REPOSITORIES } from "../domain/github";
+import { managedRepositories } from "../config/derive";
 import type { PlatformConfig } from "../config/schema";
 
 export type Access = "read" | "write";

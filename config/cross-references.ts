@@ -5,15 +5,18 @@
  */
 import {
   ecrRepositoryVariable,
-  managedRepositories,
   MAX_APP_TOKEN_REPOSITORIES,
   roleArnVariable,
-  SELF_WORKFLOW_FILES,
   SELF_VARIABLES,
   VARIABLE_AWS_REGION,
   VARIABLE_ECR_REGISTRY,
+} from "../domain/github";
+import {
+  managedRepositories,
+  SELF_WORKFLOW_FILES,
 } from "./derive";
-import { DEFAULT_GITHUB_HOSTED_LABEL, type PlatformConfig, type RepositoryConfig } from "./schema";
+import { configuredRunners, indexRunners, runnerOfWorkflow, sharedRunnerAllows, type RunnerIndex } from "./runners";
+import { DEFAULT_GITHUB_HOSTED_LABEL, type PlatformConfig, type RepositoryConfig, type WorkflowConfig } from "./schema";
 import { tokenMarkerProblem } from "../modules/terraform-text";
 
 export interface ConfigIssue {
@@ -117,16 +120,21 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
     r.deployRoles.map((item, j) => ({ item, path: ["repositories", i, "deployRoles", j, "name"] })),
   );
   checkUnique(roles, (d) => d.name, "deploy role", issues);
-  const runners = repos.flatMap((r, i) =>
-    r.runner ? [{ item: r.runner, path: ["repositories", i, "runner", "projectName"] }] : [],
-  );
-  checkUnique(runners, (p) => p.projectName, "runner project", issues);
+  // One CodeBuild namespace: a repository's own runner and a shared runner cannot share a name.
+  const runners = [
+    ...repos.flatMap((r, i) => (r.runner ? [{ item: r.runner.projectName, path: ["repositories", i, "runner", "projectName"] }] : [])),
+    ...config.runners.map((r, k) => ({ item: r.name, path: ["runners", k, "name"] })),
+  ];
+  checkUnique(runners, (name) => name, "runner project", issues);
+  const runnerIndex = indexRunners(configuredRunners(config));
+  issues.push(...sharedRunnerIssues(config));
   // Variable names are derived with upperSnake, so distinct names can collide there.
   checkDerivedVariables(roles.map(({ item, path }) => ({ name: item.name, path })), roleArnVariable, "deploy role", issues);
   checkDerivedVariables(ecrs.map(({ item, path }) => ({ name: item.name, path })), ecrRepositoryVariable, "ECR repository", issues);
 
   const ecrNames = new Set(ecrs.map((e) => e.item.name));
-  const needsConnection: string[] = [];
+  // Shared runners authenticate through the connection only (their schema refuses a token).
+  const needsConnection: string[] = config.runners.map((_, k) => `runners[${k}]`);
 
   repos.forEach((repo, i) => {
     const at = (...rest: (string | number)[]) => ["repositories", i, ...rest];
@@ -191,7 +199,7 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
         });
       }
     }
-    issues.push(...publicRepositoryIssues(repo, at, config.self?.repository.toLowerCase() === repo.name.toLowerCase()));
+    issues.push(...publicRepositoryIssues(repo, at, config.self?.repository.toLowerCase() === repo.name.toLowerCase(), runnerIndex));
 
     issues.push(...environmentIssues(config, i));
 
@@ -209,16 +217,14 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
       if (!ecrNames.has(wf.ecrRepository)) {
         issues.push({ path: at("workflows", j, "ecrRepository"), message: `unknown ECR repository "${wf.ecrRepository}" (defined: ${listOrNone(ecrNames)})` });
       }
-      if (wf.runsOn === "codebuild" && !repo.runner) {
-        issues.push({ path: at("workflows", j, "runsOn"), message: "runsOn codebuild needs a runner on this repository (add a runner section)" });
-      }
+      issues.push(...workflowRunnerIssues(config, repo, wf, at("workflows", j, "runsOn")));
       // Jobs on either runner get AWS permissions only through a deploy role: the trust policy
       // pins the branches, tags and environments; the runner's service role grants jobs nothing.
       const roleNames = repo.deployRoles.map((d) => d.name);
       if (wf.deployRole === undefined) {
         issues.push({
           path: at("workflows", j, "deployRole"),
-          message: `required for runsOn ${wf.runsOn}: the job assumes this role through OIDC to push (this repository's roles: ${listOrNone(roleNames)})${wf.runsOn === "codebuild" ? "; the runner's service role holds no ECR permissions" : ""}`,
+          message: `required for runsOn ${typeof wf.runsOn === "string" ? wf.runsOn : `{ runner: ${wf.runsOn.runner} }`}: the job assumes this role through OIDC to push (this repository's roles: ${listOrNone(roleNames)})${wf.runsOn !== "github-hosted" ? "; the runner's service role holds no ECR permissions" : ""}`,
         });
       } else {
         const role = repo.deployRoles.find((d) => d.name === wf.deployRole);
@@ -246,6 +252,79 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
     });
   }
   return issues;
+}
+
+/** A shared runner: an organisation webhook, of repositories this config manages. */
+function sharedRunnerIssues(config: PlatformConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const known = new Set(config.repositories.map((r) => r.name.toLowerCase()));
+  if (config.runners.length > 0 && config.github.ownerType !== "organization") {
+    issues.push({
+      path: ["runners"],
+      message: `a shared runner has one organisation webhook (scope GITHUB_ORGANIZATION), which needs github.ownerType organization; github.ownerType is user: give each repository its own runner (repositories[].runner) instead, or remove runners`,
+    });
+  }
+  config.runners.forEach((runner, k) => {
+    const listed = runner.repositories ?? [];
+    checkUnique(listed.map((item, m) => ({ item, path: ["runners", k, "repositories", m] })), (r) => r, "repository", issues);
+    listed.forEach((name, m) => {
+      if (!known.has(name.toLowerCase())) {
+        issues.push({
+          path: ["runners", k, "repositories", m],
+          message: `unknown repository "${name}": a shared runner serves repositories of this config (repositories: ${listOrNone(config.repositories.map((r) => r.name))})`,
+        });
+      }
+    });
+  });
+  return issues;
+}
+
+/** The runners a repository's workflows may name: its own, and the shared runners that admit it. */
+function runnersFor(config: PlatformConfig, repo: RepositoryConfig): string[] {
+  return [
+    ...(repo.runner ? [`${repo.runner.projectName} (its own: runsOn: codebuild)`] : []),
+    ...config.runners.filter((r) => sharedRunnerAllows(r, repo.name)).map((r) => r.name),
+  ];
+}
+
+/** A workflow on CodeBuild names a runner that exists and serves its repository. */
+function workflowRunnerIssues(config: PlatformConfig, repo: RepositoryConfig, wf: WorkflowConfig, path: (string | number)[]): ConfigIssue[] {
+  if (wf.runsOn === "github-hosted") return [];
+  // Only built for a message: a valid config with many workflows never pays for it.
+  const available = () => `runners ${repo.name} may use: ${listOrNone(runnersFor(config, repo))}`;
+  if (wf.runsOn === "codebuild") {
+    if (repo.runner) return [];
+    const other = config.repositories.find((r) => r !== repo && r.runner !== undefined);
+    const shared =
+      config.runners.length > 0
+        ? `, or run on a shared runner with runsOn: { runner: <name> } (${available()})`
+        : config.github.ownerType === "organization"
+          ? `, or share one runner between repositories: declare it under runners[] and name it with runsOn: { runner: <name> }${other ? ` (e.g. move ${other.name}'s runner ${other.runner!.projectName} there)` : ""}`
+          : "";
+    return [{ path, message: `runsOn codebuild needs a runner on this repository (add a runner section)${shared}` }];
+  }
+  const name = wf.runsOn.runner;
+  const at = [...path, "runner"];
+  if (repo.runner?.projectName === name) return [];
+  const k = config.runners.findIndex((r) => r.name === name);
+  if (k < 0) {
+    const owner = config.repositories.findIndex((r) => r.runner?.projectName === name);
+    const why =
+      owner >= 0
+        ? `"${name}" is the own runner of ${config.repositories[owner].name} (repositories[${owner}].runner), which serves that repository only; to share it, move it to runners[] (name: ${name}), with the same settings`
+        : `unknown runner "${name}"`;
+    return [{ path: at, message: `${why} (${available()}; shared runners are declared under runners[])` }];
+  }
+  const runner = config.runners[k];
+  if (!sharedRunnerAllows(runner, repo.name)) {
+    return [
+      {
+        path: at,
+        message: `runner "${name}" does not serve ${repo.name}: runners[${k}].repositories lists ${listOrNone(runner.repositories ?? [])}; add ${repo.name} there, or choose another runner (${available()})`,
+      },
+    ];
+  }
+  return [];
 }
 
 /**
@@ -386,10 +465,20 @@ type OptIn = keyof NonNullable<RepositoryConfig["publicRepositoryOptIns"]>;
  * A public repository's pull requests (a fork's included) and anyone's workflow runs reach what
  * the repository trusts: each exposure needs its opt-in, and an opt-in needs its exposure.
  */
-function publicRepositoryIssues(repo: RepositoryConfig, at: (...rest: (string | number)[]) => (string | number)[], isSelf: boolean): ConfigIssue[] {
+function publicRepositoryIssues(
+  repo: RepositoryConfig,
+  at: (...rest: (string | number)[]) => (string | number)[],
+  isSelf: boolean,
+  runners: RunnerIndex,
+): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const optIns = repo.publicRepositoryOptIns ?? {};
-  const exposures: Record<OptIn, { at: (string | number)[]; what: string } | undefined> = {
+  // The first workflow on a shared runner: the repository shares that runner's exposures.
+  const j = repo.workflows.findIndex((wf) => runnerOfWorkflow(runners, repo, wf)?.kind === "shared");
+  const shared = j >= 0 ? runnerOfWorkflow(runners, repo, repo.workflows[j]) : undefined;
+  const sharedAt = at("workflows", j, "runsOn", "runner");
+  const sharedName = shared ? `the shared runner "${shared.name}" (${formatPath(shared.path)})` : "";
+  const exposures: Record<OptIn, { at: (string | number)[]; what: string; actorsAt?: string } | undefined> = {
     pullRequestTrust: (() => {
       const j = repo.deployRoles.findIndex((d) => d.allow.pullRequest);
       if (j >= 0) return { at: at("deployRoles", j, "allow", "pullRequest"), what: `role "${repo.deployRoles[j].name}" trusts pull_request, the subject of every pull request, a fork's included` };
@@ -398,21 +487,31 @@ function publicRepositoryIssues(repo: RepositoryConfig, at: (...rest: (string | 
     })(),
     privilegedRunner: repo.runner?.privilegedMode.enabled
       ? { at: at("runner", "privilegedMode", "enabled"), what: "the runner is privileged, and any workflow run GitHub queues on it gets the Docker daemon" }
-      : undefined,
+      : shared?.settings.privilegedMode.enabled
+        ? { at: sharedAt, what: `its workflows run on ${sharedName}, which is privileged: any workflow run GitHub queues on it gets the Docker daemon` }
+        : undefined,
     organizationRunner: repo.runner?.organizationWebhook
       ? { at: at("runner", "organizationWebhook"), what: "the runner is an organisation runner, shared with the organisation's other repositories" }
-      : undefined,
+      : shared
+        ? { at: sharedAt, what: `its workflows run on ${sharedName}, an organisation runner shared with the organisation's other repositories` }
+        : undefined,
     runnerWithoutActorFilter:
       repo.runner && repo.runner.allowedActorIds.length === 0
-        ? { at: at("runner", "allowedActorIds"), what: "the runner admits jobs of anyone's workflow run (no runner.allowedActorIds)" }
-        : undefined,
+        ? { at: at("runner", "allowedActorIds"), what: "the runner admits jobs of anyone's workflow run (no runner.allowedActorIds)", actorsAt: "runner.allowedActorIds" }
+        : shared && shared.settings.allowedActorIds.length === 0
+          ? {
+              at: sharedAt,
+              what: `its workflows run on ${sharedName}, which admits jobs of anyone's workflow run (no ${formatPath(shared.path)}.allowedActorIds)`,
+              actorsAt: `${formatPath(shared.path)}.allowedActorIds`,
+            }
+          : undefined,
   };
   for (const [key, exposure] of Object.entries(exposures) as [OptIn, (typeof exposures)[OptIn]][]) {
     const reason = optIns[key];
     if (repo.visibility === "public" && exposure !== undefined && reason === undefined) {
       issues.push({
         path: exposure.at,
-        message: `${repo.name} is public and ${exposure.what}: remove it${key === "runnerWithoutActorFilter" ? " by listing the numeric GitHub ids of the people whose runs may use the runner under runner.allowedActorIds" : ""}, or accept it with publicRepositoryOptIns.${key}: <reason> (at least 10 characters; printed on every synth)`,
+        message: `${repo.name} is public and ${exposure.what}: remove it${exposure.actorsAt ? ` by listing the numeric GitHub ids of the people whose runs may use the runner under ${exposure.actorsAt}` : ""}, or accept it with publicRepositoryOptIns.${key}: <reason> (at least 10 characters; printed on every synth)`,
       });
     } else if (reason !== undefined && (repo.visibility !== "public" || exposure === undefined)) {
       issues.push({

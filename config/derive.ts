@@ -1,23 +1,11 @@
 /**
- * Names, ARNs, OIDC subjects, runner labels and variable names derived from config by pure
- * functions. Both stacks (and the guardrails) call these, so the GitHub side can name an AWS
- * resource without a remote-state reference and each stack can be planned on its own.
+ * Names, OIDC subjects and runner labels derived from config by pure functions. Both stacks (and
+ * the guardrails) call these, so the GitHub side can name an AWS resource without a remote-state
+ * reference and each stack can be planned on its own. The facts they are made of (ARN shapes,
+ * subject forms, variable names) live in domain/.
  */
+import { subject, subjectContext, subjectForms, subjectPrefix, type SubjectRepository } from "../domain/oidc";
 import type { PlatformConfig, RepositoryConfig, RunnerConfig, SelfConfig, SubjectFormat, WorkflowConfig } from "./schema";
-
-export const OIDC_HOST = "token.actions.githubusercontent.com";
-export const OIDC_URL = `https://${OIDC_HOST}`;
-export const STS_AUDIENCE = "sts.amazonaws.com";
-
-export function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
-}
-
-export function oidcProviderArn(accountId: string, region: string): string {
-  return `arn:${partitionOf(region)}:iam::${accountId}:oidc-provider/${OIDC_HOST}`;
-}
 
 /**
  * The IAM path every role (and the permissions boundary) of this template lives under. A path,
@@ -28,65 +16,13 @@ export function oidcProviderArn(accountId: string, region: string): string {
 export const DEFAULT_IAM_PATH = "/github-actions-platform/";
 export const DEFAULT_PERMISSIONS_BOUNDARY_NAME = "github-actions-platform-boundary";
 
-/** The one place a role ARN is built: `arn:<partition>:iam::<account>:role<path><name>`. */
-export function roleArn(accountId: string, region: string, roleName: string, iamPath: string): string {
-  return `arn:${partitionOf(region)}:iam::${accountId}:role${iamPath}${roleName}`;
-}
-
-/** Every role under the path (what the deploy role may manage): `arn:...:role<path>*`. */
-export function rolesUnderPathArn(accountId: string, region: string, iamPath: string): string {
-  return `arn:${partitionOf(region)}:iam::${accountId}:role${iamPath}*`;
-}
-
-export interface ParsedRoleArn {
-  readonly partition: string;
-  readonly accountId: string;
-  /** `/` when the role has no path, else `/a/b/`. */
-  readonly path: string;
-  readonly name: string;
-}
-
-const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role(\/(?:[^/]+\/)*)([\w+=,.@-]+)$/;
-
-/** The inverse of roleArn (and of any IAM role ARN, with or without a path). */
-export function parseRoleArn(arn: string): ParsedRoleArn | undefined {
-  const m = ROLE_ARN.exec(arn);
-  return m ? { partition: m[1], accountId: m[2], path: m[3], name: m[4] } : undefined;
-}
-
-/** ARN of the managed policy that is the permissions boundary of every role the template creates. */
-export function permissionsBoundaryArn(accountId: string, region: string, iamPath: string, policyName: string): string {
-  return `arn:${partitionOf(region)}:iam::${accountId}:policy${iamPath}${policyName}`;
-}
-
 /** The service role of a CodeBuild runner project. */
 export function runnerServiceRoleName(projectName: string): string {
   return `codebuild-${projectName}`;
 }
 
-export function ecrRepositoryArn(accountId: string, region: string, name: string): string {
-  return `arn:${partitionOf(region)}:ecr:${region}:${accountId}:repository/${name}`;
-}
-
-export function ecrRegistry(accountId: string, region: string): string {
-  const suffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
-  return `${accountId}.dkr.ecr.${region}.${suffix}`;
-}
-
-export function ecrRepositoryUrl(accountId: string, region: string, name: string): string {
-  return `${ecrRegistry(accountId, region)}/${name}`;
-}
-
-export function codebuildProjectArn(accountId: string, region: string, projectName: string): string {
-  return `arn:${partitionOf(region)}:codebuild:${region}:${accountId}:project/${projectName}`;
-}
-
 export function codebuildLogGroupName(projectName: string): string {
   return `/aws/codebuild/${projectName}`;
-}
-
-export function logGroupArn(accountId: string, region: string, logGroupName: string): string {
-  return `arn:${partitionOf(region)}:logs:${region}:${accountId}:log-group:${logGroupName}`;
 }
 
 /**
@@ -102,23 +38,11 @@ export function runnerLabel(projectName: string): string {
   return `codebuild-${projectName}-\${{ github.run_id }}-\${{ github.run_attempt }}`;
 }
 
-export function repositoryUrl(owner: string, repository: string): string {
-  return `https://github.com/${owner}/${repository}.git`;
-}
-
-export function workflowPath(file: string): string {
-  return `.github/workflows/${file}`;
-}
-
 // ---------------------------------------------------------------------------------------------
 // OIDC subjects
 // ---------------------------------------------------------------------------------------------
 
-export interface SubjectIdentity {
-  readonly owner: string;
-  readonly ownerId?: number;
-  readonly repository: string;
-  readonly repositoryId?: number;
+export interface SubjectIdentity extends SubjectRepository {
   readonly format: SubjectFormat;
 }
 
@@ -127,22 +51,8 @@ export interface SubjectIdentity {
  * the immutable form with numeric ids, or both during a migration.
  */
 export function subjectPrefixes(id: SubjectIdentity): string[] {
-  const legacy = `repo:${id.owner}/${id.repository}`;
-  if (id.format === "legacy") return [legacy];
-  if (id.ownerId === undefined || id.repositoryId === undefined) {
-    // The config validator rejects this; reaching it means a caller skipped validation.
-    throw new Error(`immutable subjects of ${id.owner}/${id.repository} need github.ownerId and the repository id`);
-  }
-  const immutable = `repo:${id.owner}@${id.ownerId}/${id.repository}@${id.repositoryId}`;
-  return id.format === "immutable" ? [immutable] : [legacy, immutable];
+  return subjectForms(id.format).map((form) => subjectPrefix(id, form));
 }
-
-export const subjectSuffix = {
-  branch: (name: string) => `ref:refs/heads/${name}`,
-  tag: (name: string) => `ref:refs/tags/${name}`,
-  environment: (name: string) => `environment:${name}`,
-  pullRequest: () => "pull_request",
-};
 
 export function subjectIdentity(config: Pick<PlatformConfig, "github">, repo: RepositoryConfig): SubjectIdentity {
   return {
@@ -177,53 +87,25 @@ export function roleSubjects(
   allow: { branches: string[]; tags: string[]; environments: string[]; pullRequest: boolean },
   wildcardPatterns: string[],
 ): RoleSubjects {
-  const suffixes = [
-    ...allow.branches.map(subjectSuffix.branch),
-    ...allow.tags.map(subjectSuffix.tag),
-    ...allow.environments.map(subjectSuffix.environment),
-    ...(allow.pullRequest ? [subjectSuffix.pullRequest()] : []),
+  const contexts = [
+    ...allow.branches.map(subjectContext.branch),
+    ...allow.tags.map(subjectContext.tag),
+    ...allow.environments.map(subjectContext.environment),
+    ...(allow.pullRequest ? [subjectContext.pullRequest()] : []),
   ];
   const prefixes = subjectPrefixes(identity);
   return {
-    exact: prefixes.flatMap((p) => suffixes.map((s) => `${p}:${s}`)),
-    wildcard: prefixes.flatMap((p) => wildcardPatterns.map((s) => `${p}:${s}`)),
+    exact: prefixes.flatMap((p) => contexts.map((c) => subject(p, c))),
+    wildcard: prefixes.flatMap((p) => wildcardPatterns.map((c) => subject(p, c))),
   };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Actions variables the generated workflows read
+// The template's own repository
 // ---------------------------------------------------------------------------------------------
-
-export function upperSnake(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/[^A-Za-z0-9]+/g, "_")
-    .replace(/^_+|_+$/g, "")
-    .toUpperCase();
-}
-
-export const VARIABLE_AWS_REGION = "AWS_REGION";
-export const VARIABLE_ECR_REGISTRY = "ECR_REGISTRY";
-
-/**
- * Variables the template's own plan and deploy workflows read (.github/workflows/plan.yml and
- * deploy.yml). Plan values are repository variables; deploy values live on the deploy
- * environment, so only the job that passed its protection rules sees them.
- */
-export const SELF_VARIABLES = {
-  planRoleArn: "PLATFORM_PLAN_ROLE_ARN",
-  planAppId: "PLATFORM_PLAN_APP_ID",
-  deployRoleArn: "PLATFORM_DEPLOY_ROLE_ARN",
-  deployAppId: "PLATFORM_DEPLOY_APP_ID",
-  // deploy.yml's job environment reads this, so it is self.environment by construction.
-  deployEnvironment: "PLATFORM_DEPLOY_ENVIRONMENT",
-} as const;
 
 /** The template's own workflow files (.github/workflows/ of self.repository); nothing else may write them. */
 export const SELF_WORKFLOW_FILES = ["ci.yml", "plan.yml", "deploy.yml"] as const;
-
-/** GitHub mints an installation token for at most this many named repositories. */
-export const MAX_APP_TOKEN_REPOSITORIES = 500;
 
 /**
  * The repositories the stacks touch, sorted, each once (names compare ignoring case): the scope of
@@ -235,20 +117,6 @@ export function managedRepositories(config: Pick<PlatformConfig, "repositories" 
     if (!names.has(name.toLowerCase())) names.set(name.toLowerCase(), name);
   }
   return [...names.values()].sort();
-}
-
-/** Secrets the same workflows read; set by a person once (README: bootstrap), never by Terraform. */
-export const SELF_SECRETS = {
-  planAppPrivateKey: "PLATFORM_PLAN_APP_PRIVATE_KEY",
-  deployAppPrivateKey: "PLATFORM_DEPLOY_APP_PRIVATE_KEY",
-} as const;
-
-export function roleArnVariable(roleName: string): string {
-  return `AWS_ROLE_ARN_${upperSnake(roleName)}`;
-}
-
-export function ecrRepositoryVariable(name: string): string {
-  return `ECR_REPOSITORY_${upperSnake(name)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,6 +139,6 @@ export function githubStackName(owner: string): string {
  * Can the runner take jobs? Its webhook (and the workflows that target it) are created only then:
  * a job queued for a runner with no webhook waits forever.
  */
-export function isRunnerReady(config: Pick<PlatformConfig, "codeConnection">, runner: RunnerConfig): boolean {
+export function isRunnerReady(config: Pick<PlatformConfig, "codeConnection">, runner: Pick<RunnerConfig, "legacyPersonalToken">): boolean {
   return runner.legacyPersonalToken !== undefined || config.codeConnection?.status === "available";
 }

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { secretNameWord, secretValueKind } from "../guardrails/rules/github/gh-008-secret-shapes";
 import { identifierProblem } from "../modules/terraform-text";
+import { describePartitions, partitionOfRegion } from "../domain/arn";
 import { DEFAULT_IAM_PATH, DEFAULT_PERMISSIONS_BOUNDARY_NAME } from "./derive";
 
 // ---------------------------------------------------------------------------------------------
@@ -91,7 +92,12 @@ const awsAccountId = z
 
 const awsRegion = z
   .string()
-  .regex(/^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$/, { error: "must be an AWS region code such as ap-northeast-1 or us-east-1" });
+  .regex(/^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$/, { error: "must be an AWS region code such as ap-northeast-1 or us-east-1", abort: true })
+  // The partition names every ARN: a guessed one would write ARNs that name nothing.
+  .refine((region) => partitionOfRegion(region) !== undefined, {
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is in no AWS partition the template knows: ${describePartitions()}; use a region of one of them (a new region prefix goes into PARTITIONS in domain/arn.ts)`,
+  });
 
 const iamName = z
   .string()
@@ -482,16 +488,15 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-const runner = z.strictObject({
-  /** CodeBuild project name; jobs select it with runs-on: codebuild-<projectName>-${{ github.run_id }}-${{ github.run_attempt }}. */
-  projectName: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{1,149}$/, {
-      error: "must be a CodeBuild project name: 2-150 letters, digits, '-' or '_', starting with a letter or digit",
-    })
-    .describe(
-      "CodeBuild project name; jobs select it with runs-on: codebuild-<projectName>-${{ github.run_id }}-${{ github.run_attempt }}.",
-    ),
+/** A CodeBuild project name: what jobs select in runs-on (codebuild-<name>-...). */
+const runnerProjectName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{1,149}$/, {
+    error: "must be a CodeBuild project name: 2-150 letters, digits, '-' or '_', starting with a letter or digit",
+  });
+
+/** The CodeBuild settings every runner has, per-repository (repositories[].runner) or shared (runners[]). */
+const runnerSettings = {
   computeType: z.enum(COMPUTE_TYPES).default("BUILD_GENERAL1_SMALL"),
   environmentType: z
     .enum(["LINUX_CONTAINER", "ARM_CONTAINER", "LINUX_LAMBDA_CONTAINER", "ARM_LAMBDA_CONTAINER"])
@@ -506,16 +511,6 @@ const runner = z.strictObject({
     })
     .default({ enabled: false })
     .describe("Docker-in-Docker needs privileged mode; it is off unless asked for with a reason (CB-006)."),
-  /**
-   * One organisation webhook for the project instead of a repository webhook: every repository of
-   * the organisation can then queue jobs on it. Needs github.ownerType organization.
-   */
-  organizationWebhook: z
-    .boolean()
-    .default(false)
-    .describe(
-      "One organisation webhook for the project instead of a repository webhook: every repository of the organisation can then queue jobs on it. Needs github.ownerType organization.",
-    ),
   logRetentionDays: z
     .number()
     .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
@@ -544,6 +539,31 @@ const runner = z.strictObject({
     .describe(
       "Numeric GitHub user ids (gh api users/<login> --jq .id) whose runs may queue jobs on the runner (the webhook's ACTOR_ACCOUNT_ID filter). Required for a public repository (CB-012) unless publicRepositoryOptIns.runnerWithoutActorFilter says why not.",
     ),
+};
+
+const runner = z.strictObject({
+  /** CodeBuild project name; jobs select it with runs-on: codebuild-<projectName>-${{ github.run_id }}-${{ github.run_attempt }}. */
+  projectName: runnerProjectName.describe(
+    "CodeBuild project name; jobs select it with runs-on: codebuild-<projectName>-${{ github.run_id }}-${{ github.run_attempt }}.",
+  ),
+  computeType: runnerSettings.computeType,
+  environmentType: runnerSettings.environmentType,
+  image: runnerSettings.image,
+  privilegedMode: runnerSettings.privilegedMode,
+  /**
+   * One organisation webhook for the project instead of a repository webhook: every repository of
+   * the organisation can then queue jobs on it. Needs github.ownerType organization.
+   */
+  organizationWebhook: z
+    .boolean()
+    .default(false)
+    .describe(
+      "One organisation webhook for the project instead of a repository webhook: every repository of the organisation can then queue jobs on it. Needs github.ownerType organization.",
+    ),
+  logRetentionDays: runnerSettings.logRetentionDays,
+  timeoutMinutes: runnerSettings.timeoutMinutes,
+  ecrPush: runnerSettings.ecrPush,
+  allowedActorIds: runnerSettings.allowedActorIds,
   /**
    * Legacy, discouraged: authenticate with a person's GitHub token (kept in Secrets Manager)
    * instead of the connection. That person must stay admin on every repository the runner
@@ -570,6 +590,44 @@ const runner = z.strictObject({
     ),
 });
 
+/**
+ * A runner declared once and shared by the repositories whose workflows name it
+ * (`runsOn: { runner: <name> }`): one CodeBuild project, one service role, one organisation webhook
+ * (scope GITHUB_ORGANIZATION) admitting exactly those repositories' generated workflows.
+ */
+const sharedRunner = z.strictObject({
+  /** CodeBuild project name, and the name workflows use in runsOn: { runner: <name> }. */
+  name: runnerProjectName.describe(
+    "CodeBuild project name, and what workflows name in runsOn: { runner: <name> }; jobs select it with runs-on: codebuild-<name>-${{ github.run_id }}-${{ github.run_attempt }}.",
+  ),
+  /**
+   * The repositories that may use the runner. Without it, every repository whose workflows name
+   * the runner. Either way the webhook admits only the generated workflows that run on it.
+   */
+  repositories: z
+    .array(repositoryName)
+    .min(1, { error: "list at least one repository, or remove repositories to let every repository that names the runner use it" })
+    .optional()
+    .describe(
+      "Repositories of this config (names) that may use the runner; a workflow of any other repository naming it is an error. Without it: every repository whose workflows name the runner. The webhook admits only the generated workflows that run on it, of those repositories.",
+    ),
+  ...runnerSettings,
+  organizationWebhook: z
+    .never({
+      error:
+        "a shared runner (runners[]) always has an organisation webhook, restricted to the repositories that use it: remove organizationWebhook",
+    })
+    .optional()
+    .describe("Not needed: a shared runner always has one organisation webhook, restricted to the repositories that use it."),
+  legacyPersonalToken: z
+    .never({
+      error:
+        "a shared runner authenticates through codeConnection only: a person's token would have to stay admin on every repository it serves and on the organisation's webhooks; keep legacyPersonalToken on a repository's own runner (repositories[].runner), or remove it",
+    })
+    .optional()
+    .describe("Not supported: a shared runner authenticates through codeConnection."),
+});
+
 const imageBuildPushWorkflow = z.strictObject({
   type: z.literal("image-build-push"),
   /** File name under .github/workflows/. */
@@ -584,10 +642,18 @@ const imageBuildPushWorkflow = z.strictObject({
     .max(200)
     .optional()
     .describe('Display name in the Actions tab; defaults to "Build and push <ecrRepository>".'),
-  /** github-hosted: a GitHub-hosted runner. codebuild: this repository's runner. Both assume deployRole through OIDC. */
+  /**
+   * github-hosted: a GitHub-hosted runner. codebuild: this repository's runner. { runner: <name> }:
+   * a shared runner of runners[]. All assume deployRole through OIDC.
+   */
   runsOn: z
-    .enum(["github-hosted", "codebuild"])
-    .describe("github-hosted: a GitHub-hosted runner. codebuild: this repository's runner. Both assume deployRole through OIDC."),
+    .union([z.enum(["github-hosted", "codebuild"]), z.strictObject({ runner: z.string().min(1) })], {
+      error: (issue) =>
+        `${typeof issue.input === "string" ? `"${issue.input}" is not allowed` : "is not a runner choice"} (allowed: github-hosted, codebuild for this repository's runner, or { runner: <name> } for a shared runner of runners[])`,
+    })
+    .describe(
+      "github-hosted: a GitHub-hosted runner. codebuild: this repository's runner. { runner: <name> }: a shared runner of runners[]. All assume deployRole through OIDC.",
+    ),
   /** Label of a GitHub standard hosted runner for github-hosted jobs. */
   githubHostedLabel: githubHostedLabel
     .default(DEFAULT_GITHUB_HOSTED_LABEL)
@@ -823,9 +889,16 @@ export const PlatformConfigSchema = z.strictObject({
   github: githubSection,
   aws: awsSection,
   oidcProvider: oidcProviderSection.prefault({}),
-  /** Needed when a repository has a runner. */
-  codeConnection: codeConnectionSection.optional().describe("Needed when a repository has a runner."),
+  /** Needed when a repository has a runner, or runners[] is used. */
+  codeConnection: codeConnectionSection.optional().describe("Needed when a repository has a runner, or runners[] is used."),
   repositories: z.array(repository).min(1, { error: "list at least one repository" }),
+  /** CodeBuild runners shared by several repositories; workflows name one with runsOn: { runner: <name> }. */
+  runners: z
+    .array(sharedRunner)
+    .default([])
+    .describe(
+      "CodeBuild runners declared once and shared by several repositories (one organisation webhook each); workflows name one with runsOn: { runner: <name> }.",
+    ),
   /** The repository holding this template: its plan and deploy workflows' roles, variables and environment. */
   self: selfSection.optional(),
   /** Deletions the deploy gate lets through; everything else that loses access or data is refused. */
@@ -857,6 +930,7 @@ export type RepositoryConfig = PlatformConfig["repositories"][number];
 export type EcrRepositoryConfig = RepositoryConfig["ecrRepositories"][number];
 export type DeployRoleConfig = RepositoryConfig["deployRoles"][number];
 export type RunnerConfig = NonNullable<RepositoryConfig["runner"]>;
+export type SharedRunnerConfig = PlatformConfig["runners"][number];
 export type WorkflowConfig = RepositoryConfig["workflows"][number];
 export type SubjectFormat = RepositoryConfig["subjectFormat"];
 export type SelfConfig = NonNullable<PlatformConfig["self"]>;

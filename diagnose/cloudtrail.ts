@@ -7,7 +7,7 @@
  * `<provider ARN>:<aud>:<sub>` in `userIdentity.principalId` (seed 001, verbatim), so the audience is
  * read from the principal id.
  */
-import { OIDC_HOST } from "../config/derive";
+import { OIDC_HOST } from "../domain/oidc";
 
 export interface CloudTrailEvent {
   readonly eventName?: string;

@@ -1,49 +1,9 @@
 /**
- * OIDC subjects taken apart, and the trusted subject nearest to a denied one, with what differs.
- *
- * GitHub's default subject is `repo:<owner>/<repo>:<context>` (legacy) or
- * `repo:<owner>@<owner id>/<repo>@<repo id>:<context>` (immutable), where the context is
- * `ref:refs/heads/<branch>`, `ref:refs/tags/<tag>`, `environment:<name>` (a job environment wins
- * over the ref) or `pull_request` (https://docs.github.com/en/actions/reference/security/oidc).
+ * The trusted subject nearest to a denied one, with what differs. Subjects are taken apart by
+ * domain/oidc.ts's parseSubject.
  */
 import { globMatch } from "../iam/glob";
-
-export type SubjectKind = "branch" | "tag" | "environment" | "pull_request" | "other";
-
-export interface SubjectParts {
-  readonly owner: string;
-  readonly ownerId?: string;
-  readonly repository: string;
-  readonly repositoryId?: string;
-  readonly form: "legacy" | "immutable";
-  /** Everything after `repo:<owner>/<repo>:`. */
-  readonly context: string;
-  readonly kind: SubjectKind;
-  /** Branch, tag or environment name. */
-  readonly name?: string;
-}
-
-const SUBJECT = /^repo:([^/@:]+)(?:@(\d+))?\/([^/:@]+)(?:@(\d+))?:(.+)$/;
-
-export function parseSubject(subject: string): SubjectParts | undefined {
-  const m = SUBJECT.exec(subject);
-  if (!m) return undefined;
-  const [, owner, ownerId, repository, repositoryId, context] = m;
-  const base = {
-    owner,
-    repository,
-    ...(ownerId === undefined ? {} : { ownerId }),
-    ...(repositoryId === undefined ? {} : { repositoryId }),
-    form: ownerId !== undefined || repositoryId !== undefined ? ("immutable" as const) : ("legacy" as const),
-    context,
-  };
-  const ref = /^ref:refs\/(heads|tags)\/(.+)$/.exec(context);
-  if (ref) return { ...base, kind: ref[1] === "heads" ? "branch" : "tag", name: ref[2] };
-  const env = /^environment:(.+)$/.exec(context);
-  if (env) return { ...base, kind: "environment", name: env[1] };
-  if (context === "pull_request") return { ...base, kind: "pull_request" };
-  return { ...base, kind: "other" };
-}
+import { parseSubject, type SubjectParts } from "../domain/oidc";
 
 /** A subject value a trust policy accepts, with the role and operator it comes from. */
 export interface TrustedSubject {

@@ -4,18 +4,15 @@
  * engine (evaluatePolicy, claimsContext): what `diagnose` says about a denied
  * AssumeRoleWithWebIdentity is what OIDC-009 would have said before the apply.
  */
-import { OIDC_HOST } from "../config/derive";
+import { isOidcProviderArn, roleNameOfArn } from "../domain/arn";
+import { AUD_KEY, isClaimKey, SUB_KEY, WEB_IDENTITY_ACTION } from "../domain/oidc";
+import { isOidcProviderReference, resolveOidcProviderReferences } from "../domain/terraform-refs";
 import { claimsContext } from "../guardrails/oidc-claims";
 import type { AppView, SynthResource } from "../guardrails/types";
 import { evaluatePolicy, explainEvaluation, type Evaluation, type StatementTrace } from "../iam/evaluate";
 import { asArray, mapPolicyStrings, parsePolicy } from "../iam/parse";
 import type { ParsedPolicy, Statement } from "../iam/policy";
 import type { TrustedSubject } from "./subject";
-
-export const WEB_IDENTITY_ACTION = "sts:AssumeRoleWithWebIdentity";
-const SUB_KEY = `${OIDC_HOST}:sub`;
-const AUD_KEY = `${OIDC_HOST}:aud`;
-const PROVIDER_REFERENCE = /\$\{aws_iam_openid_connect_provider\.[^}]+\.arn\}/g;
 
 export interface OidcRole {
   readonly name: string;
@@ -32,7 +29,7 @@ export function githubOidcRoles(view: AppView, providerArn: string): OidcRole[] 
   for (const resource of view.ofType("aws_iam_role")) {
     const parsed = parsePolicy(resource.config.assume_role_policy);
     if (!parsed || !parsed.Statement.some(isGithubStatement)) continue;
-    const trust = mapPolicyStrings(parsed, (s) => s.replace(PROVIDER_REFERENCE, () => providerArn));
+    const trust = mapPolicyStrings(parsed, (s) => resolveOidcProviderReferences(s, providerArn));
     const name = String(resource.config.name ?? resource.name);
     roles.push({ name, resource, trust, subjects: conditionValues(trust, SUB_KEY, name), audiences: conditionValues(trust, AUD_KEY, name).map((s) => s.value) });
   }
@@ -42,8 +39,8 @@ export function githubOidcRoles(view: AppView, providerArn: string): OidcRole[] 
 function isGithubStatement(s: Statement): boolean {
   const principal = s.Principal;
   const federated = principal && typeof principal === "object" && !Array.isArray(principal) ? asArray(principal.Federated as string | string[]) : [];
-  if (federated.some((f) => typeof f === "string" && (f.endsWith(`oidc-provider/${OIDC_HOST}`) || /^\$\{aws_iam_openid_connect_provider\./.test(f)))) return true;
-  return Object.values(s.Condition ?? {}).some((keys) => Object.keys(keys ?? {}).some((k) => k.toLowerCase().startsWith(`${OIDC_HOST}:`)));
+  if (federated.some((f) => typeof f === "string" && (isOidcProviderArn(f) || isOidcProviderReference(f)))) return true;
+  return Object.values(s.Condition ?? {}).some((keys) => Object.keys(keys ?? {}).some(isClaimKey));
 }
 
 function conditionValues(doc: ParsedPolicy, key: string, role: string): TrustedSubject[] {
@@ -91,7 +88,7 @@ function closestFailures(evaluation: Evaluation): string[] {
     ...r.conditions.filter((c) => !c.passed).map((c) => c.explanation),
   ];
   const candidates = evaluation.reasons.filter((r) => r.effect === "Allow").map((r) => ({ r, f: failures(r) }));
-  if (candidates.length === 0) return [...evaluation.problems, "no statement allows sts:AssumeRoleWithWebIdentity"];
+  if (candidates.length === 0) return [...evaluation.problems, `no statement allows ${WEB_IDENTITY_ACTION}`];
   candidates.sort((a, b) => a.f.length - b.f.length);
   const { r, f } = candidates[0];
   return f.map((why) => `statement ${r.statementIndex}${r.sid ? ` (${r.sid})` : ""}: ${why}`);
@@ -99,14 +96,6 @@ function closestFailures(evaluation: Evaluation): string[] {
 
 /** The role an ARN names, if the stacks create it. */
 export function roleNamed(roles: readonly OidcRole[], roleArn: string | undefined): OidcRole | undefined {
-  const name = roleArn === undefined ? undefined : roleNameOf(roleArn);
+  const name = roleArn === undefined ? undefined : roleNameOfArn(roleArn);
   return name === undefined ? undefined : roles.find((r) => r.name === name);
-}
-
-export function roleNameOf(roleArn: string): string | undefined {
-  return /^arn:[\w-]+:iam::\d{12}:role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(roleArn)?.[1];
-}
-
-export function accountOf(arn: string): string | undefined {
-  return /^arn:[\w-]+:[\w-]+:[\w-]*:(\d{12}):/.exec(arn)?.[1];
 }

@@ -2,9 +2,10 @@
  * Predicts the OIDC token GitHub will issue to a job, so the guardrails can evaluate the role's
  * trust policy against it (OIDC-009) before anything is applied.
  *
- * Written from GitHub's documented subject formats, on purpose NOT from config/derive.ts: the
- * trust policy is built from derive.ts, so an independent prediction is what lets a test catch a
- * bug in either one.
+ * Which subject a trigger yields is predicted here from GitHub's documented rules, independently of
+ * config/derive.ts (which turns a role's `allow` into trusted subjects): a test of either catches
+ * a bug in the other. The subject forms themselves are domain/oidc.ts's, tested there against the
+ * strings GitHub documents.
  *
  * Subject (`sub`) rules, from https://docs.github.com/en/actions/reference/security/oidc :
  * - a job with `environment:` gets `repo:O/R:environment:E` whatever the event (environment wins);
@@ -30,9 +31,18 @@
  * - pull_request_target is predicted like pull_request (the generated workflows never use it:
  *   WF-006 forbids it where roles are assumed).
  */
-import { STS_AUDIENCE } from "../config/derive";
-import type { SubjectFormat } from "../config/schema";
-import { AUD_KEY, SUB_KEY } from "../modules/policy-document";
+import {
+  AUD_KEY,
+  STS_AUDIENCE,
+  SUB_KEY,
+  subject,
+  subjectContext,
+  subjectForms,
+  subjectPrefix,
+  type SubjectForm,
+  type SubjectFormat,
+  type SubjectRepository,
+} from "../domain/oidc";
 
 /** What made the job run, as far as the token's subject is concerned. */
 export type Trigger =
@@ -49,11 +59,7 @@ export type Trigger =
       readonly note: string;
     };
 
-export interface ClaimsInput {
-  readonly owner: string;
-  readonly ownerId?: number;
-  readonly repository: string;
-  readonly repositoryId?: number;
+export interface ClaimsInput extends SubjectRepository {
   readonly subjectFormat: SubjectFormat;
   readonly trigger: Trigger;
   /** The job's `environment:` name, if any; it replaces the ref/pull_request part of `sub`. */
@@ -65,7 +71,7 @@ export interface ClaimsInput {
 /** One token GitHub may issue, reduced to the claims the guardrails use. */
 export interface Claims {
   /** Which subject form this claim set uses. */
-  readonly form: "legacy" | "immutable";
+  readonly form: SubjectForm;
   readonly sub: string;
   readonly aud: string;
   /** `owner/repo` */
@@ -88,16 +94,14 @@ export interface Claims {
  * `any-ref` triggers on branches and tags, one per ref kind.
  */
 export function predictClaims(input: ClaimsInput): Claims[] {
-  const forms: Array<"legacy" | "immutable"> =
-    input.subjectFormat === "both" ? ["legacy", "immutable"] : [input.subjectFormat];
   const subjects = subjectParts(input);
   const out: Claims[] = [];
-  for (const form of forms) {
+  for (const form of subjectForms(input.subjectFormat)) {
     const prefix = subjectPrefix(input, form);
     for (const s of subjects) {
       out.push({
         form,
-        sub: `${prefix}:${s.suffix}`,
+        sub: subject(prefix, s.suffix),
         aud: STS_AUDIENCE,
         repository: `${input.owner}/${input.repository}`,
         repository_owner: input.owner,
@@ -168,20 +172,12 @@ interface SubjectPart {
   readonly approximate?: string;
 }
 
-function subjectPrefix(input: ClaimsInput, form: "legacy" | "immutable"): string {
-  if (form === "legacy") return `repo:${input.owner}/${input.repository}`;
-  if (input.ownerId === undefined || input.repositoryId === undefined) {
-    throw new Error(`immutable subjects of ${input.owner}/${input.repository} need the owner id and the repository id`);
-  }
-  return `repo:${input.owner}@${input.ownerId}/${input.repository}@${input.repositoryId}`;
-}
-
 function subjectParts(input: ClaimsInput): SubjectPart[] {
   const refs = refParts(input);
   const environment = input.trigger.kind === "environment" ? input.trigger.environment : input.environment;
   if (environment === undefined) return refs;
   // The environment wins over the ref; ref claims stay as they were.
-  return refs.map((r) => ({ ...r, suffix: `environment:${environment}`, environment }));
+  return refs.map((r) => ({ ...r, suffix: subjectContext.environment(environment), environment }));
 }
 
 function refParts(input: ClaimsInput): SubjectPart[] {
@@ -192,7 +188,7 @@ function refParts(input: ClaimsInput): SubjectPart[] {
     case "push-tag":
       return [tagPart(t.tag, "push", t.note)];
     case "pull_request":
-      return [{ suffix: "pull_request", event: "pull_request", ...(t.note ? { approximate: t.note } : {}) }];
+      return [{ suffix: subjectContext.pullRequest(), event: "pull_request", ...(t.note ? { approximate: t.note } : {}) }];
     case "environment":
       // No ref information: the event that ran the job is unknown here.
       return [{ suffix: "" }];
@@ -212,7 +208,7 @@ function refParts(input: ClaimsInput): SubjectPart[] {
 function branchPart(branch: string, event: string, note?: string): SubjectPart {
   const approximate = note ?? (isRefPattern(branch) ? patternNote("branch", branch) : undefined);
   return {
-    suffix: `ref:refs/heads/${branch}`,
+    suffix: subjectContext.branch(branch),
     ref: `refs/heads/${branch}`,
     refType: "branch",
     event,
@@ -222,7 +218,7 @@ function branchPart(branch: string, event: string, note?: string): SubjectPart {
 
 function tagPart(tag: string, event: string, note?: string): SubjectPart {
   const approximate = note ?? (isRefPattern(tag) ? patternNote("tag", tag) : undefined);
-  return { suffix: `ref:refs/tags/${tag}`, ref: `refs/tags/${tag}`, refType: "tag", event, ...(approximate ? { approximate } : {}) };
+  return { suffix: subjectContext.tag(tag), ref: `refs/tags/${tag}`, refType: "tag", event, ...(approximate ? { approximate } : {}) };
 }
 
 /** GitHub's filter pattern characters (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#filter-pattern-cheat-sheet). */

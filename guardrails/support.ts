@@ -4,6 +4,7 @@
  * Everything here is pure and tolerant of malformed input (a rule reports; it never throws).
  */
 import type * as JsYaml from "js-yaml";
+import { WORKFLOW_DIR } from "../domain/github";
 import { parsePolicy } from "../iam/parse";
 import type { Statement } from "../iam/policy";
 import { unescapeFromTerraform } from "../workflows/render";
@@ -25,8 +26,6 @@ export function isReference(value: unknown): boolean {
 // ---------------------------------------------------------------------------------------------
 // Workflows
 // ---------------------------------------------------------------------------------------------
-
-export const WORKFLOW_DIR = ".github/workflows/";
 
 export interface WorkflowFileView {
   readonly resource: SynthResource;

@@ -12,7 +12,7 @@
  * role as it was before that pull request. Pure data, so the tests and guardrails read exactly
  * what is emitted.
  */
-import { codebuildProjectArn, partitionOf, roleArn, rolesUnderPathArn } from "../config/derive";
+import { codebuildProjectArn, connectionArn, ecrRepositoryArn, kmsKeyArn, logGroupArn, roleArn, rolesUnderPathArn, s3Arn } from "../domain/arn";
 import type { PolicyDocument, PolicyStatement } from "../iam/policy";
 
 /** What every role of the template is confined to: its IAM path and permissions boundary. */
@@ -38,17 +38,16 @@ export interface CiPolicyScope extends IamScope {
 }
 
 function arns(scope: CiPolicyScope) {
-  const p = partitionOf(scope.region);
-  const at = `${scope.region}:${scope.accountId}`;
+  const { accountId, region } = scope;
   return {
-    roles: rolesUnderPathArn(scope.accountId, scope.region, scope.iamPath),
-    ecrRepositories: `arn:${p}:ecr:${at}:repository/*`,
-    codebuildProjects: scope.codebuildProjects.map((name) => codebuildProjectArn(scope.accountId, scope.region, name)),
-    connections: `arn:${p}:codeconnections:${at}:connection/*`,
-    logGroups: `arn:${p}:logs:${at}:log-group:*`,
-    kmsKeys: `arn:${p}:kms:${at}:key/*`,
-    stateBucket: `arn:${p}:s3:::${scope.stateBucket}`,
-    stateObjects: `arn:${p}:s3:::${scope.stateBucket}/${scope.stateKeyPrefix}/*`,
+    roles: rolesUnderPathArn(accountId, region, scope.iamPath),
+    ecrRepositories: ecrRepositoryArn(accountId, region, "*"),
+    codebuildProjects: scope.codebuildProjects.map((name) => codebuildProjectArn(accountId, region, name)),
+    connections: connectionArn(accountId, region, "*"),
+    logGroups: logGroupArn(accountId, region, "*"),
+    kmsKeys: kmsKeyArn(accountId, region, "*"),
+    stateBucket: s3Arn(region, scope.stateBucket),
+    stateObjects: s3Arn(region, `${scope.stateBucket}/${scope.stateKeyPrefix}/*`),
   };
 }
 

@@ -7,22 +7,16 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
 import { Op, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { codebuildProjectArn, logGroupArn } from "../domain/arn";
+import { ORGANIZATION_WEBHOOK_LOCATION, TOKEN_OWNER_TAG } from "../domain/codebuild";
+import { repositoryUrl } from "../domain/github";
 import {
   codebuildLogGroupName,
-  codebuildProjectArn,
-  logGroupArn,
-  repositoryUrl,
   runnerServiceRoleName,
 } from "../config/derive";
 import { terraformLiterals } from "./terraform-text";
 import type { PolicyStatement } from "../iam/policy";
 import { renderPolicy, serviceTrustPolicy } from "./policy-document";
-
-/** Tag naming the person whose token a legacy-token runner uses. */
-export const TOKEN_OWNER_TAG = "GitHubTokenOwner";
-
-/** Source location CodeBuild uses for organisation-scoped runner webhooks. */
-export const ORGANIZATION_WEBHOOK_LOCATION = "CODEBUILD_DEFAULT_WEBHOOK_SOURCE_LOCATION";
 
 export interface CodeBuildRunnerProps {
   /** CodeBuild project name; jobs select the runner with `codebuild-<projectName>-...` labels. */
@@ -76,13 +70,22 @@ export interface CodeBuildRunnerProps {
    * WORKFLOW_NAME filter of exactly these names. A job of any other workflow that names the
    * project in its runs-on starts no build. With none, no webhook is created.
    */
-  readonly workflowNames: readonly string[];
+  readonly workflowNames?: readonly string[];
   /**
    * For organisation scope: the repositories (names, without the owner) whose jobs the webhook
    * admits, as an anchored REPOSITORY_NAME filter. Ignored for repository scope.
    * @default - none: an organisation webhook then admits no repository and is not created
    */
   readonly repositories?: readonly string[];
+  /**
+   * For organisation scope (a runner shared by several repositories): per repository, the
+   * display names of its workflows that run on the runner. Each repository's jobs are admitted
+   * only for its own workflows: one filter group per distinct set of names, with the
+   * repositories that have exactly that set (REPOSITORY_NAME) and those names (WORKFLOW_NAME).
+   * Replaces workflowNames and repositories; a repository with no workflow is left out.
+   * @default - one filter group of workflowNames and repositories
+   */
+  readonly repositoryWorkflows?: readonly { readonly repository: string; readonly workflowNames: readonly string[] }[];
   /**
    * Numeric GitHub account ids of the users whose runs may queue jobs (ACTOR_ACCOUNT_ID filter),
    * e.g. the maintainers of a public repository.
@@ -119,7 +122,8 @@ export function anchoredAlternation(values: readonly string[]): string {
 }
 
 /**
- * The webhook's one filter group; every filter in a group must match for a build to start.
+ * The webhook's filter groups; every filter in a group must match for a build to start, and a
+ * build starts when any group matches.
  * CodeBuild accepts, with EVENT = WORKFLOW_JOB_QUEUED, WORKFLOW_NAME (the workflow's `name:`),
  * REPOSITORY_NAME (global and organisation webhooks only) and ACTOR_ACCOUNT_ID (the numeric id of
  * the account that caused the event); every pattern but EVENT's is a regular expression, so the
@@ -127,24 +131,45 @@ export function anchoredAlternation(values: readonly string[]): string {
  * reference, WebhookFilter (filter types and pattern syntax); AWS CodeBuild user guide, "GitHub
  * webhook events" (WORKFLOW_NAME works with WORKFLOW_JOB_QUEUED events only) and "GitHub global
  * and organization webhooks" (REPOSITORY_NAME limits an organisation webhook to those repositories).
+ * A shared runner gets one group per distinct set of workflow names (see repositoryWorkflows), so
+ * no repository's jobs are admitted under another repository's workflow names.
  * Undefined when the webhook would admit nothing (no workflow, or no repository for an organisation).
  */
-export function runnerWebhookFilters(
-  props: Pick<CodeBuildRunnerProps, "scope" | "workflowNames" | "repositories" | "actorAccountIds">,
-): { type: string; pattern: string }[] | undefined {
-  if (props.workflowNames.length === 0) return undefined;
-  const filters = [
-    { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
-    { type: "WORKFLOW_NAME", pattern: anchoredAlternation(props.workflowNames) },
-  ];
+export function runnerWebhookFilterGroups(
+  props: Pick<CodeBuildRunnerProps, "scope" | "workflowNames" | "repositories" | "repositoryWorkflows" | "actorAccountIds">,
+): { type: string; pattern: string }[][] | undefined {
+  const group = (workflowNames: readonly string[], repositories: readonly string[] | undefined) => {
+    const filters = [
+      { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
+      { type: "WORKFLOW_NAME", pattern: anchoredAlternation(workflowNames) },
+    ];
+    if (repositories !== undefined) filters.push({ type: "REPOSITORY_NAME", pattern: anchoredAlternation(repositories) });
+    if ((props.actorAccountIds ?? []).length > 0) {
+      filters.push({ type: "ACTOR_ACCOUNT_ID", pattern: anchoredAlternation(props.actorAccountIds!.map(String)) });
+    }
+    return filters;
+  };
+  if (props.scope.kind === "organization" && props.repositoryWorkflows !== undefined) {
+    // Repositories with the same workflow names share a group (in first-seen order).
+    const bySet = new Map<string, { names: string[]; repositories: string[] }>();
+    for (const { repository, workflowNames } of props.repositoryWorkflows) {
+      const names = [...new Set(workflowNames)].sort();
+      if (names.length === 0) continue;
+      const key = JSON.stringify(names);
+      const entry = bySet.get(key);
+      if (entry) entry.repositories.push(repository);
+      else bySet.set(key, { names, repositories: [repository] });
+    }
+    const groups = [...bySet.values()].map((g) => group(g.names, g.repositories));
+    return groups.length > 0 ? groups : undefined;
+  }
+  const workflowNames = props.workflowNames ?? [];
+  if (workflowNames.length === 0) return undefined;
   if (props.scope.kind === "organization") {
     if ((props.repositories ?? []).length === 0) return undefined;
-    filters.push({ type: "REPOSITORY_NAME", pattern: anchoredAlternation(props.repositories!) });
+    return [group(workflowNames, props.repositories)];
   }
-  if ((props.actorAccountIds ?? []).length > 0) {
-    filters.push({ type: "ACTOR_ACCOUNT_ID", pattern: anchoredAlternation(props.actorAccountIds!.map(String)) });
-  }
-  return filters;
+  return [group(workflowNames, undefined)];
 }
 
 /** codeconnections:* for codeconnections ARNs, codestar-connections:* for the older prefix. */
@@ -260,12 +285,12 @@ export class CodeBuildRunner extends Construct {
       dependsOn: [this.servicePolicy, this.logGroup],
     }));
 
-    const filters = runnerWebhookFilters(props);
-    if (props.createWebhook && filters !== undefined) {
+    const groups = runnerWebhookFilterGroups(props);
+    if (props.createWebhook && groups !== undefined) {
       this.webhook = new CodebuildWebhook(this, "Webhook", terraformLiterals({
         projectName: this.project.name,
         buildType: "BUILD",
-        filterGroup: [{ filter: filters }],
+        filterGroup: groups.map((filter) => ({ filter })),
         scopeConfiguration:
           props.scope.kind === "organization" ? { name: props.scope.owner, scope: "GITHUB_ORGANIZATION" } : undefined,
         dependsOn: [this.servicePolicy],

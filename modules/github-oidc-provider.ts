@@ -1,6 +1,6 @@
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { Construct } from "constructs";
-import { OIDC_URL, STS_AUDIENCE } from "../config/derive";
+import { OIDC_URL, STS_AUDIENCE } from "../domain/oidc";
 import { terraformLiterals } from "./terraform-text";
 
 export interface GithubOidcProviderProps {

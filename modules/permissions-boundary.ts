@@ -9,7 +9,8 @@
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
-import { partitionOf } from "../config/derive";
+import { codebuildLogGroupName } from "../config/derive";
+import { connectionArn, ecrRepositoryArn, logGroupArn } from "../domain/arn";
 import { deployPolicy, protectionStatements, type CiPolicyScope, type IamScope } from "./ci-policies";
 import type { PolicyDocument, PolicyStatement } from "../iam/policy";
 import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS, renderPolicy } from "./policy-document";
@@ -32,23 +33,22 @@ export interface BoundaryScope extends IamScope {
 const CONNECTION_USE = ["GetConnection", "GetConnectionToken", "UseConnection"];
 
 export function permissionsBoundaryPolicy(scope: BoundaryScope): PolicyDocument {
-  const p = partitionOf(scope.region);
-  const at = `${scope.region}:${scope.accountId}`;
+  const { accountId, region } = scope;
   const secrets = scope.runnerTokenSecretArns ?? [];
   const workload: PolicyStatement[] = [
     { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-    { Sid: "EcrImages", Effect: "Allow", Action: [...ECR_PUSH_ACTIONS, ...ECR_PULL_ACTIONS], Resource: `arn:${p}:ecr:${at}:repository/*` },
+    { Sid: "EcrImages", Effect: "Allow", Action: [...ECR_PUSH_ACTIONS, ...ECR_PULL_ACTIONS], Resource: ecrRepositoryArn(accountId, region, "*") },
     {
       Sid: "RunnerLogs",
       Effect: "Allow",
       Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: `arn:${p}:logs:${at}:log-group:/aws/codebuild/*`,
+      Resource: logGroupArn(accountId, region, codebuildLogGroupName("*")),
     },
     {
       Sid: "RunnerConnections",
       Effect: "Allow",
       Action: ["codeconnections", "codestar-connections"].flatMap((prefix) => CONNECTION_USE.map((a) => `${prefix}:${a}`)),
-      Resource: [`arn:${p}:codeconnections:${at}:connection/*`, `arn:${p}:codestar-connections:${at}:connection/*`],
+      Resource: [connectionArn(accountId, region, "*", "codeconnections"), connectionArn(accountId, region, "*", "codestar-connections")],
     },
     ...(secrets.length > 0
       ? [{ Sid: "RunnerTokens", Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: [...secrets] }]

@@ -3,7 +3,8 @@
  * Kept free of constructs so the guardrails and tests can evaluate exactly what the stacks emit.
  */
 import { Fn, Token } from "cdktf";
-import { OIDC_HOST, STS_AUDIENCE, type RoleSubjects } from "../config/derive";
+import { AUD_KEY, STS_AUDIENCE, SUB_KEY, WEB_IDENTITY_ACTION } from "../domain/oidc";
+import type { RoleSubjects } from "../config/derive";
 import type { PolicyDocument, PolicyStatement } from "../iam/policy";
 import { jsonencodeLiterals } from "./terraform-text";
 
@@ -19,9 +20,6 @@ export function renderPolicy(doc: PolicyDocument): string {
   return Token.isUnresolved(json) ? Fn.jsonencode(jsonencodeLiterals(doc)) : json;
 }
 
-export const SUB_KEY = `${OIDC_HOST}:sub`;
-export const AUD_KEY = `${OIDC_HOST}:aud`;
-
 /**
  * Trust policy for GitHub Actions OIDC: audience pinned with StringEquals; exact subjects under
  * StringEquals; wildcard subjects (asked for by name, with a reason) in their own statement
@@ -32,7 +30,7 @@ export function githubOidcTrustPolicy(providerArn: string, subjects: RoleSubject
     Sid: sid,
     Effect: "Allow",
     Principal: { Federated: providerArn },
-    Action: "sts:AssumeRoleWithWebIdentity",
+    Action: WEB_IDENTITY_ACTION,
     Condition:
       operator === "StringEquals"
         ? { StringEquals: { [AUD_KEY]: STS_AUDIENCE, [SUB_KEY]: values } }

@@ -8,8 +8,7 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 // Deep import: the provider's barrel module loads every resource and makes synth ~10x slower.
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
-import { workflowPath } from "../config/derive";
-import { GENERATED_MARKER } from "../workflows/render";
+import { GENERATED_MARKER, workflowPath } from "../domain/github";
 import { terraformLiterals } from "./terraform-text";
 
 export interface WorkflowFileProps {

@@ -3,16 +3,9 @@
  * the OIDC provider, the GitHub connection) and the CodeBuild runner projects with the identity
  * they use on GitHub.
  */
+import { roleNameOfArn } from "../domain/arn";
+import { ORGANIZATION_WEBHOOK_LOCATION, TOKEN_OWNER_TAG } from "../domain/codebuild";
 import { afterValue, referenceOf, type Change } from "./plan";
-
-/**
- * Tag a legacy-token runner carries with its token owner's login. Same value as TOKEN_OWNER_TAG in
- * modules/codebuild-runner.ts (a test keeps them equal); not imported, so the tool does not load
- * the provider bindings.
- */
-export const TOKEN_OWNER_TAG = "GitHubTokenOwner";
-/** Source location of organisation-scoped runner webhooks (modules/codebuild-runner.ts). */
-export const ORGANIZATION_WEBHOOK_LOCATION = "CODEBUILD_DEFAULT_WEBHOOK_SOURCE_LOCATION";
 
 const PROTECTED: Record<string, string> = {
   aws_ecr_repository: "ECR repository",
@@ -140,11 +133,6 @@ export interface RunnerProject {
   readonly serviceRole?: string;
 }
 
-export function roleNameFromArn(arn: string): string | undefined {
-  const m = /:role\/(?:.*\/)?([^/]+)$/.exec(arn);
-  return m ? m[1] : undefined;
-}
-
 export function runnerProjects(changes: readonly Change[], side: "before" | "after"): RunnerProject[] {
   const out: RunnerProject[] = [];
   for (const c of changes) {
@@ -173,7 +161,7 @@ export function runnerProjects(changes: readonly Change[], side: "before" | "aft
     }
     // The service role's ARN is unknown when the role is created in the same plan: follow the reference.
     const roleArn = side === "before" || afterValue(c, ["service_role"]).known ? values?.service_role : undefined;
-    let serviceRole = typeof roleArn === "string" ? roleNameFromArn(roleArn) : undefined;
+    let serviceRole = typeof roleArn === "string" ? roleNameOfArn(roleArn) : undefined;
     if (serviceRole === undefined) {
       const ref = referenceOf(c, ["service_role"]);
       const role = changes.find((x) => x.stack === c.stack && x.address === ref);

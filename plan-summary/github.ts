@@ -2,6 +2,7 @@
  * The GitHub side of a plan: who may do what on each repository, the workflow files and the
  * Actions variables, each as before/after pairs read from integrations/github resources.
  */
+import { WORKFLOW_DIR } from "../domain/github";
 import { afterValue, type Change } from "./plan";
 
 /** API permission words -> the words GitHub's UI and platform.yaml use. */
@@ -124,8 +125,6 @@ export function admins(grantees: ReadonlyMap<string, Grantee>): Grantee[] {
 // ---------------------------------------------------------------------------------------------
 // Workflow files and variables
 // ---------------------------------------------------------------------------------------------
-
-export const WORKFLOW_DIR = ".github/workflows/";
 
 export interface FileChange {
   readonly stack: string;

@@ -4,15 +4,12 @@
  * apply (it holds an ARN AWS assigns) is read from the configuration's jsonencode text instead,
  * with the unknown parts named.
  */
-import { OIDC_HOST } from "../config/derive";
+import { parseEcrRepositoryArn } from "../domain/arn";
+import { AUD_KEY, OIDC_HOST, SUB_KEY, subjectRepository } from "../domain/oidc";
 import { isWildcardPattern } from "../iam/glob";
 import { asArray, parsePolicy } from "../iam/parse";
 import type { Statement } from "../iam/policy";
 import { afterValue, configText, referenceOf, type Change } from "./plan";
-
-// As in modules/policy-document, without loading cdktf into this tool.
-const SUB_KEY = `${OIDC_HOST}:sub`;
-const AUD_KEY = `${OIDC_HOST}:aud`;
 
 export interface TrustEntry {
   /** `repo:...` subject, `*` when the statement has no subject condition, or `service:x` / `aws:x` / `federated:x`. */
@@ -86,12 +83,6 @@ export function readTrust(policy: unknown): Trust | undefined {
     }
   }
   return { entries, audiencePinned, hasOidc };
-}
-
-/** `repo:owner/repo:ref:...` -> `owner/repo` (immutable subjects keep their ids). */
-export function subjectRepository(subject: string): string | undefined {
-  const m = /^repo:([^:]+)(:|$)/.exec(subject);
-  return m ? m[1] : undefined;
 }
 
 export function isWildcard(e: TrustEntry): boolean {
@@ -322,9 +313,9 @@ export function ecrRepositoriesOf(policy: unknown): string[] {
     const ecrActions = actions.filter((a) => /^(ecr:|\*$)/i.test(a) && a.toLowerCase() !== "ecr:getauthorizationtoken");
     if (ecrActions.length === 0) continue;
     for (const r of asArray(s.Resource).map(String)) {
-      const m = /^arn:[^:]+:ecr:[^:]*:[^:]*:repository\/(.+)$/.exec(r);
+      const repository = parseEcrRepositoryArn(r);
       const ref = /^\$\{((?:module\.[^.]+\.)*aws_ecr_repository\.[^.]+)\.arn\}$/.exec(r);
-      if (m) names.add(m[1]);
+      if (repository) names.add(repository.name);
       else if (ref) names.add(`ref:${ref[1]}`);
       else if (r === "*") names.add("*");
     }

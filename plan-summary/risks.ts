@@ -2,10 +2,11 @@
  * Risk flags: the changes a reviewer must not miss, put at the top of the comment. They inform;
  * they never fail the tool (the plan workflow posts the comment either way).
  */
+import { WORKFLOW_DIR } from "../domain/github";
 import { protectedChanges, runnerProjects, type RunnerProject } from "./aws";
 import { blockedChanges, type BlockedChange, type IntendedEntry } from "./blocked";
 import { environmentChanges } from "./environments";
-import { accessRows, admins, WORKFLOW_DIR, type Grantee, type RepositoryAccessChange } from "./github";
+import { accessRows, admins, type Grantee, type RepositoryAccessChange } from "./github";
 import { permissionChanges, trustChanges } from "./iam";
 import { code, plural } from "./markdown";
 import type { Change } from "./plan";

@@ -9,7 +9,9 @@
  * and a project's identity from its source auth (connection) or GitHubTokenOwner tag (token).
  */
 import { JSON_SCHEMA, load as loadYaml } from "js-yaml";
-import { connections, ecrRepositories, exists, roleNameFromArn, runnerProjects } from "./aws";
+import { roleNameOfArn } from "../domain/arn";
+import { variableOfExpression } from "../domain/github";
+import { connections, ecrRepositories, exists, runnerProjects } from "./aws";
 import { variableStates, workflowStates } from "./github";
 import { roleEcrGrants, roleName } from "./iam";
 import type { Change } from "./plan";
@@ -163,16 +165,15 @@ function buildGraph(input: MapInput, side: "before" | "after"): Graph {
     const links = workflowLinks(wf.text, projectNames);
     for (const project of links.projects) edge(wfKey, node(projectKey(project), "project", `CodeBuild: ${project}`));
     for (const ref of links.roles) {
-      const m = /^\$\{\{\s*vars\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/.exec(ref);
-      if (m) {
+      const name = variableOfExpression(ref);
+      if (name !== undefined) {
         const repoVars = variables.get(wf.repository);
-        const name = m[1];
         if (repoVars?.has(name)) {
           const value = repoVars.get(name);
           if (value === undefined) edge(wfKey, node(`unresolved:vars:${wf.repository}:${name}`, "unresolved", `vars.${name} (known after apply)`));
           else {
             // A value that is no role ARN is not drawn: the comment never shows a variable's value whole.
-            const role = roleNameFromArn(value);
+            const role = roleNameOfArn(value);
             if (role === undefined) edge(wfKey, node(`unresolved:vars:${wf.repository}:${name}`, "unresolved", `vars.${name} (not a role ARN)`));
             else edge(wfKey, node(roleKey(role), "role", `role: ${role}`));
           }
@@ -180,7 +181,7 @@ function buildGraph(input: MapInput, side: "before" | "after"): Graph {
           edge(wfKey, node(`unresolved:vars:${wf.repository}:${name}`, "unresolved", `vars.${name} (not set by these plans)`));
         }
       } else if (ref.startsWith("arn:")) {
-        const role = roleNameFromArn(ref) ?? ref;
+        const role = roleNameOfArn(ref) ?? ref;
         edge(wfKey, node(roleKey(role), "role", `role: ${role}`));
       } else {
         edge(wfKey, node(`unresolved:expr:${ref}`, "unresolved", ref));

@@ -2,18 +2,17 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Annotations, TerraformOutput, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { NO_DEPARTURES, type Departures } from "../config/inventory";
+import { ecrRepositoryArn, oidcProviderArn, policyArn, roleArn } from "../domain/arn";
 import {
-  ecrRepositoryArn,
   isRunnerReady,
-  oidcProviderArn,
-  permissionsBoundaryArn,
-  roleArn,
   roleSubjects,
   selfSubjectIdentity,
   subjectIdentity,
   workflowDisplayName,
 } from "../config/derive";
-import type { PlatformConfig } from "../config/schema";
+import type { PlatformConfig, WorkflowConfig } from "../config/schema";
+import { formatPath } from "../config/cross-references";
+import { configuredRunners, type ConfiguredRunner, type RunnerSettings } from "../config/runners";
 import { CodeBuildRunner } from "../modules/codebuild-runner";
 import { CodeConnection } from "../modules/code-connection";
 import { deployPolicy, planPolicy, type CiPolicyScope } from "../modules/ci-policies";
@@ -95,9 +94,10 @@ export class AwsPlatformStack extends PlatformStack {
     // Every role lives under one IAM path and carries one boundary: the deploy role may manage
     // roles under that path only, and only with that boundary (modules/ci-policies.ts).
     const iamPath = config.aws.iam.path;
-    const boundaryArn = permissionsBoundaryArn(accountId, region, iamPath, config.aws.iam.permissionsBoundaryName);
+    const boundaryArn = policyArn(accountId, region, iamPath, config.aws.iam.permissionsBoundaryName);
     const ciScope = this.ciScopeFor(config, providerArn, boundaryArn);
-    const createsRoles = ciScope !== undefined || config.repositories.some((r) => r.deployRoles.length > 0 || r.runner !== undefined);
+    const createsRoles =
+      ciScope !== undefined || config.runners.length > 0 || config.repositories.some((r) => r.deployRoles.length > 0 || r.runner !== undefined);
     // A boundary bounding no role would be a policy that grants nothing yet reads like one.
     const boundary = !createsRoles
       ? undefined
@@ -166,7 +166,7 @@ export class AwsPlatformStack extends PlatformStack {
     }
 
     const runners: Record<string, CodeBuildRunner> = {};
-    const runnerRepos = config.repositories.filter((r) => r.runner !== undefined);
+    const configured = configuredRunners(config);
     const conn = config.codeConnection;
     let connectionArn: string | undefined;
     let connectionStatus: string | undefined;
@@ -184,58 +184,25 @@ export class AwsPlatformStack extends PlatformStack {
           description: "PENDING until the GitHub App handshake is completed in the AWS console",
         });
       }
-      if (conn.status === "pending" && runnerRepos.some((r) => r.runner!.legacyPersonalToken === undefined)) {
+      if (conn.status === "pending" && configured.some((r) => r.settings.legacyPersonalToken === undefined)) {
         Annotations.of(this).addWarning(
           `Runner webhooks (and the workflows that run on them) are not created while codeConnection.status is pending.\n${connectionHandshakeSteps(conn.name ?? conn.existingArn ?? "", region, config.github.owner)}`,
         );
       }
     }
 
-    for (const repo of runnerRepos) {
-      const runner = repo.runner!;
-      const token = runner.legacyPersonalToken;
-      const built = new CodeBuildRunner(this, constructId("Runner", runner.projectName), {
-        projectName: runner.projectName,
-        accountId,
-        region,
-        scope: runner.organizationWebhook
-          ? { kind: "organization", owner: config.github.owner }
-          : { kind: "repository", owner: config.github.owner, repository: repo.name },
-        // The config validator requires codeConnection for every runner without a legacy token.
-        auth: token ? { kind: "personal-token", secretArn: token.secretArn, owner: token.owner } : { kind: "connection", connectionArn: connectionArn! },
-        connectionStatus: token ? undefined : connectionStatus,
-        createWebhook: isRunnerReady(config, runner),
-        computeType: runner.computeType,
-        environmentType: runner.environmentType,
-        image: runner.image,
-        privilegedMode: runner.privilegedMode.enabled,
-        timeoutMinutes: runner.timeoutMinutes,
-        logRetentionDays: runner.logRetentionDays,
-        rolePath: iamPath,
-        permissionsBoundaryArn: boundaryArn,
-        roleDependsOn: boundary ? [boundary.resource] : [],
-        // The webhook admits exactly the generated workflows that run on this runner, of the
-        // repositories they belong to: a job of any other workflow starts no build.
-        workflowNames: repo.workflows.filter((w) => w.runsOn === "codebuild").map(workflowDisplayName),
-        repositories: [repo.name],
-        actorAccountIds: runner.allowedActorIds,
-      });
-      // Opt-ins written in the config become visible suppressions: synth prints them with their reason.
-      if (runner.privilegedMode.enabled && runner.privilegedMode.reason) {
-        suppressRule(built.project, "CB-006", runner.privilegedMode.reason);
-      }
-      if (token) suppressRule(built.project, "CB-003", token.reason);
-      const optIns = repo.publicRepositoryOptIns ?? {};
-      if (optIns.privilegedRunner) suppressRule(built.project, "CB-013", optIns.privilegedRunner);
-      if (built.webhook && optIns.organizationRunner) suppressRule(built.webhook, "CB-014", optIns.organizationRunner);
-      if (built.webhook && optIns.runnerWithoutActorFilter) suppressRule(built.webhook, "CB-012", optIns.runnerWithoutActorFilter);
-      if (isRunnerReady(config, runner) && built.webhook === undefined) {
-        Annotations.of(this).addWarning(
-          `${repo.name}: runner ${runner.projectName} gets no webhook: no workflow of the repository has runsOn: codebuild, and the webhook admits only those workflows by name.`,
-        );
-      }
-      runners[runner.projectName] = built;
-    }
+    const runnerContext: RunnerContext = {
+      accountId,
+      region,
+      owner: config.github.owner,
+      connectionArn,
+      connectionStatus,
+      ready: (runner) => isRunnerReady(config, runner),
+      iamPath,
+      permissionsBoundaryArn: boundaryArn,
+      roleDependsOn: boundary ? [boundary.resource] : [],
+    };
+    for (const runner of configured) runners[runner.name] = addRunner(this, runner, runnerContext);
     this.runners = runners;
     this.managed = addressMap(new Map(Object.entries(ecrRepositories).map(([name, ecr]) => [name, [ecr]])));
     emitDepartures(this, "ecrRepositories", options.ecrDepartures ?? NO_DEPARTURES);
@@ -255,7 +222,7 @@ export class AwsPlatformStack extends PlatformStack {
       oidcProviderArn: providerArn,
       stateBucket: state.bucket,
       stateKeyPrefix: state.keyPrefix,
-      codebuildProjects: config.repositories.flatMap((r) => (r.runner ? [r.runner.projectName] : [])),
+      codebuildProjects: configuredRunners(config).map((r) => r.name),
     };
   }
 
@@ -339,4 +306,82 @@ export class AwsPlatformStack extends PlatformStack {
     }
     return { plan, deploy };
   }
+}
+
+/** What every runner of one AWS stack shares: where it lives, how it reaches GitHub, its role defaults. */
+export interface RunnerContext {
+  readonly accountId: string;
+  readonly region: string;
+  /** github.owner: the organisation of an organisation webhook, the owner of a repository's. */
+  readonly owner: string;
+  /** The connection's ARN; the config validator requires codeConnection for every runner without a legacy token. */
+  readonly connectionArn?: string;
+  /** The connection's status attribute, when this stack creates the connection. */
+  readonly connectionStatus?: string;
+  /** Can the runner take jobs (connection available, or a legacy token)? Only then is its webhook created. */
+  readonly ready: (runner: RunnerSettings) => boolean;
+  readonly iamPath: string;
+  readonly permissionsBoundaryArn: string;
+  readonly roleDependsOn: ITerraformDependable[];
+}
+
+/**
+ * One runner's AWS resources (project, service role, log group, webhook), for a repository's own
+ * runner and a shared one alike, with the opt-ins of the config as visible suppressions.
+ */
+export function addRunner(scope: Construct, runner: ConfiguredRunner, ctx: RunnerContext): CodeBuildRunner {
+  const settings = runner.settings;
+  const token = settings.legacyPersonalToken;
+  const ready = ctx.ready(settings);
+  const own = runner.ownRepository;
+  const names = (workflows: readonly WorkflowConfig[]) => workflows.map(workflowDisplayName);
+  const built = new CodeBuildRunner(scope, constructId("Runner", runner.name), {
+    projectName: runner.name,
+    accountId: ctx.accountId,
+    region: ctx.region,
+    scope:
+      runner.organizationWebhook || own === undefined
+        ? { kind: "organization", owner: ctx.owner }
+        : { kind: "repository", owner: ctx.owner, repository: own.name },
+    auth: token ? { kind: "personal-token", secretArn: token.secretArn, owner: token.owner } : { kind: "connection", connectionArn: ctx.connectionArn! },
+    connectionStatus: token ? undefined : ctx.connectionStatus,
+    createWebhook: ready,
+    computeType: settings.computeType,
+    environmentType: settings.environmentType,
+    image: settings.image,
+    privilegedMode: settings.privilegedMode.enabled,
+    timeoutMinutes: settings.timeoutMinutes,
+    logRetentionDays: settings.logRetentionDays,
+    rolePath: ctx.iamPath,
+    permissionsBoundaryArn: ctx.permissionsBoundaryArn,
+    roleDependsOn: ctx.roleDependsOn,
+    // The webhook admits exactly the generated workflows that run on this runner, of the
+    // repositories they belong to: a job of any other workflow starts no build.
+    ...(runner.kind === "shared"
+      ? { repositoryWorkflows: runner.served.map((s) => ({ repository: s.repository.name, workflowNames: names(s.workflows) })) }
+      : { workflowNames: names(runner.served[0]?.workflows ?? []), repositories: own ? [own.name] : [] }),
+    actorAccountIds: settings.allowedActorIds,
+  });
+  // Opt-ins written in the config become visible suppressions: synth prints them with their reason.
+  if (settings.privilegedMode.enabled && settings.privilegedMode.reason) {
+    suppressRule(built.project, "CB-006", settings.privilegedMode.reason);
+  }
+  if (token) suppressRule(built.project, "CB-003", token.reason);
+  // A repository's own opt-ins as written; a shared runner carries those of each public repository it serves.
+  const optInsOf = runner.kind === "shared"
+    ? runner.served.flatMap((s) => (s.repository.publicRepositoryOptIns ? [{ of: `${s.repository.name}: `, optIns: s.repository.publicRepositoryOptIns }] : []))
+    : [{ of: "", optIns: own?.publicRepositoryOptIns ?? {} }];
+  for (const { of, optIns } of optInsOf) {
+    if (optIns.privilegedRunner) suppressRule(built.project, "CB-013", `${of}${optIns.privilegedRunner}`);
+    if (built.webhook && optIns.organizationRunner) suppressRule(built.webhook, "CB-014", `${of}${optIns.organizationRunner}`);
+    if (built.webhook && optIns.runnerWithoutActorFilter) suppressRule(built.webhook, "CB-012", `${of}${optIns.runnerWithoutActorFilter}`);
+  }
+  if (ready && built.webhook === undefined) {
+    Annotations.of(scope).addWarning(
+      runner.kind === "shared"
+        ? `runner ${runner.name} (${formatPath(runner.path)}) gets no webhook: no workflow names it with runsOn: { runner: ${runner.name} }, and the webhook admits only those workflows by name.`
+        : `${own!.name}: runner ${runner.name} gets no webhook: no workflow of the repository has runsOn: codebuild, and the webhook admits only those workflows by name.`,
+    );
+  }
+  return built;
 }

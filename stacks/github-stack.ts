@@ -2,19 +2,14 @@ import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { Annotations } from "cdktf";
 import type { Construct } from "constructs";
 import { NO_DEPARTURES, type Departures } from "../config/inventory";
+import { ecrRegistry, roleArn } from "../domain/arn";
+import { ecrRepositoryVariable, roleArnVariable, SELF_VARIABLES, VARIABLE_AWS_REGION, VARIABLE_ECR_REGISTRY, workflowPath } from "../domain/github";
 import {
-  ecrRegistry,
   isRunnerReady,
   subjectIdentity,
-  ecrRepositoryVariable,
-  roleArn,
-  roleArnVariable,
-  SELF_VARIABLES,
-  VARIABLE_AWS_REGION,
-  VARIABLE_ECR_REGISTRY,
-  workflowPath,
   workflowDisplayName,
 } from "../config/derive";
+import { configuredRunners, indexRunners, runnerOfWorkflow, workflowRunnerName } from "../config/runners";
 import type { PlatformConfig, RepositoryConfig, SelfConfig, WorkflowConfig } from "../config/schema";
 import { PLATFORM_METADATA_KEY } from "../guardrails/support";
 import { ActionsVariables } from "../modules/actions-variables";
@@ -88,10 +83,11 @@ export function workflowModel(repo: RepositoryConfig, wf: WorkflowConfig): Workf
   return imageBuildPushWorkflow({
     name: workflowDisplayName(wf),
     triggers: wf.on,
-    // The config validator requires a deployRole for every workflow, and a runner for codebuild ones.
+    // The config validator requires a deployRole for every workflow, and a runner serving the
+    // repository for codebuild ones (its own, or a shared one by name).
     runner:
-      wf.runsOn === "codebuild"
-        ? { kind: "codebuild", projectName: repo.runner!.projectName, roleArnVariable: roleArnVariable(wf.deployRole!) }
+      wf.runsOn !== "github-hosted"
+        ? { kind: "codebuild", projectName: workflowRunnerName(repo, wf)!, roleArnVariable: roleArnVariable(wf.deployRole!) }
         : { kind: "github-hosted", label: wf.largerRunner?.label ?? wf.githubHostedLabel, roleArnVariable: roleArnVariable(wf.deployRole!) },
     environment: wf.environment,
     ecrRepositoryVariable: ecrRepositoryVariable(wf.ecrRepository),
@@ -131,6 +127,7 @@ export class GithubPlatformStack extends PlatformStack {
     const environments: Record<string, DeployEnvironment> = {};
     const self = config.self;
     const selfKey = self?.repository.toLowerCase();
+    const runners = indexRunners(configuredRunners(config));
     config.repositories.forEach((repo) => {
       // An empty list would remove everyone but the owner's admins; no lists means access is not managed here.
       if (repo.collaborators.length + repo.teams.length > 0) {
@@ -172,7 +169,8 @@ export class GithubPlatformStack extends PlatformStack {
       }
       const identity = subjectIdentity(config, repo);
       repo.workflows.forEach((wf) => {
-        if (wf.runsOn === "codebuild" && repo.runner && !isRunnerReady(config, repo.runner)) {
+        const runner = runnerOfWorkflow(runners, repo, wf);
+        if (runner && !isRunnerReady(config, runner.settings)) {
           // Its jobs would wait for a runner that has no webhook yet.
           Annotations.of(this).addWarning(
             `${repo.name}: ${wf.file} is not committed until codeConnection.status is available (its runner has no webhook yet).`,

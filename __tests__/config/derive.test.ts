@@ -4,34 +4,36 @@
  * so the expected strings are written out in full.
  */
 import {
-  awsStackName,
-  codebuildLogGroupName,
   codebuildProjectArn,
   ecrRegistry,
   ecrRepositoryArn,
   ecrRepositoryUrl,
-  ecrRepositoryVariable,
-  githubStackName,
   logGroupArn,
-  OIDC_URL,
   oidcProviderArn,
-  partitionOf,
-  repositoryUrl,
   parseRoleArn,
-  permissionsBoundaryArn,
+  partitionOf,
+  policyArn,
   roleArn,
   rolesUnderPathArn,
+} from "../../domain/arn";
+import {
+  ecrRepositoryVariable,
+  repositoryUrl,
   roleArnVariable,
-  roleSubjects,
-  runnerLabel,
-  STS_AUDIENCE,
-  subjectIdentity,
-  subjectPrefixes,
-  subjectSuffix,
   upperSnake,
   VARIABLE_AWS_REGION,
   VARIABLE_ECR_REGISTRY,
   workflowPath,
+} from "../../domain/github";
+import { OIDC_URL, STS_AUDIENCE, subjectContext } from "../../domain/oidc";
+import {
+  awsStackName,
+  codebuildLogGroupName,
+  githubStackName,
+  roleSubjects,
+  runnerLabel,
+  subjectIdentity,
+  subjectPrefixes,
   type SubjectIdentity,
 } from "../../config/derive";
 import { parseConfig } from "../../config/load";
@@ -85,7 +87,7 @@ describe("partitions", () => {
 
   test("the roles under a path and the boundary live under the same path", () => {
     expect(rolesUnderPathArn(ACCOUNT, "ap-northeast-1", "/github-actions-platform/")).toBe("arn:aws:iam::000123456789:role/github-actions-platform/*");
-    expect(permissionsBoundaryArn(ACCOUNT, "cn-north-1", "/github-actions-platform/", "boundary")).toBe(
+    expect(policyArn(ACCOUNT, "cn-north-1", "/github-actions-platform/", "boundary")).toBe(
       "arn:aws-cn:iam::000123456789:policy/github-actions-platform/boundary",
     );
   });
@@ -187,15 +189,15 @@ describe("OIDC subjects", () => {
   });
 
   it.each(["immutable", "both"] as const)("format %s without ids is a programming error, not a silent legacy subject", (format) => {
-    expect(() => subjectPrefixes({ ...legacy, ownerId: 1234, format })).toThrow(/need github.ownerId and the repository id/);
-    expect(() => subjectPrefixes({ ...legacy, repositoryId: 5678, format })).toThrow(/need github.ownerId and the repository id/);
+    expect(() => subjectPrefixes({ ...legacy, ownerId: 1234, format })).toThrow(/need the owner id and the repository id/);
+    expect(() => subjectPrefixes({ ...legacy, repositoryId: 5678, format })).toThrow(/need the owner id and the repository id/);
   });
 
   it("suffixes follow GitHub's claim format", () => {
-    expect(subjectSuffix.branch("main")).toBe("ref:refs/heads/main");
-    expect(subjectSuffix.tag("v1.0.0")).toBe("ref:refs/tags/v1.0.0");
-    expect(subjectSuffix.environment("prod")).toBe("environment:prod");
-    expect(subjectSuffix.pullRequest()).toBe("pull_request");
+    expect(subjectContext.branch("main")).toBe("ref:refs/heads/main");
+    expect(subjectContext.tag("v1.0.0")).toBe("ref:refs/tags/v1.0.0");
+    expect(subjectContext.environment("prod")).toBe("environment:prod");
+    expect(subjectContext.pullRequest()).toBe("pull_request");
   });
 
   it("exact subjects are every prefix with every allowed branch, tag, environment and pull_request", () => {

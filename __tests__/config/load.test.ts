@@ -1005,7 +1005,7 @@ const BAD_INPUTS: [string, BadInput][] = [
     {
       text: edited((c) => (r0(c).workflows[0].runsOn = "self-hosted")),
       path: "repositories[0].workflows[0].runsOn",
-      reason: '"self-hosted" is not allowed (allowed: github-hosted, codebuild)',
+      reason: '"self-hosted" is not allowed (allowed: github-hosted, codebuild for this repository\'s runner, or { runner: <name> } for a shared runner of runners[])',
       at: "runsOn: self-hosted",
     },
   ],

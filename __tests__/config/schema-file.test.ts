@@ -7,6 +7,7 @@
  * schema starts using one it does not know, so it can never pass by ignoring a rule.
  */
 import { EXAMPLE_PATH, EXAMPLE_TEXT } from "../helpers/example";
+import { SHARED_RUNNERS_TEXT } from "../helpers/shared-runners";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { parse } from "yaml";
@@ -38,6 +39,7 @@ interface JsonSchema {
   propertyNames?: JsonSchema;
   additionalProperties?: boolean | JsonSchema;
   oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
   not?: JsonSchema;
 }
 
@@ -45,7 +47,7 @@ interface JsonSchema {
 const KNOWN_KEYWORDS = new Set([
   "$schema", "$id", "$comment", "title", "description", "default",
   "type", "const", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
-  "items", "minItems", "properties", "required", "propertyNames", "additionalProperties", "oneOf", "not",
+  "items", "minItems", "properties", "required", "propertyNames", "additionalProperties", "oneOf", "anyOf", "not",
 ]); // prettier-ignore
 
 /** Every keyword used anywhere in `schema`, with the first place it occurs. */
@@ -55,7 +57,7 @@ function keywordsOf(schema: JsonSchema, at = "#", out = new Map<string, string>(
     if (key === "properties") for (const [name, sub] of Object.entries(value as Record<string, JsonSchema>)) keywordsOf(sub, `${at}/properties/${name}`, out);
     else if (key === "items" || key === "propertyNames" || (key === "additionalProperties" && typeof value === "object"))
       keywordsOf(value as JsonSchema, `${at}/${key}`, out);
-    else if (key === "oneOf") (value as JsonSchema[]).forEach((sub, i) => keywordsOf(sub, `${at}/oneOf/${i}`, out));
+    else if (key === "oneOf" || key === "anyOf") (value as JsonSchema[]).forEach((sub, i) => keywordsOf(sub, `${at}/${key}/${i}`, out));
   }
   return out;
 }
@@ -113,6 +115,7 @@ function validate(schema: JsonSchema, value: unknown, at = ""): string[] {
     const matches = schema.oneOf.filter((sub) => validate(sub, value, at).length === 0).length;
     if (matches !== 1) fail(`oneOf (${matches} match)`);
   }
+  if (schema.anyOf !== undefined && !schema.anyOf.some((sub) => validate(sub, value, at).length === 0)) fail("anyOf");
   return problems;
 }
 
@@ -205,6 +208,10 @@ describe("platform.yaml against the JSON Schema", () => {
     expect(validate(schema, example())).toEqual([]);
   });
 
+  it("accepts shared runners (runners[] and runsOn: { runner })", () => {
+    expect(validate(schema, parse(SHARED_RUNNERS_TEXT))).toEqual([]);
+  });
+
   it("is valid with a $schema key", () => {
     expect(validate(schema, { $schema: `./${CONFIG_SCHEMA_FILE}`, ...example() })).toEqual([]);
   });
@@ -218,6 +225,7 @@ describe("platform.yaml against the JSON Schema", () => {
     ["a workflow type that does not exist", (c) => (c.repositories[0].workflows[0].type = "deploy"), "/repositories/0/workflows/0: oneOf (0 match)"],
     ["a variable named GITHUB-TOKEN", (c) => (c.repositories[0].variables = { "GITHUB-TOKEN": "x" }), "/repositories/0/variables/GITHUB-TOKEN (name): pattern"],
     ["a missing owner", (c) => delete c.github.owner, "/github: required owner"],
+    ["a shared runner with an unknown key", (c) => (c.runners = [{ name: "org-linux", projectName: "x" }]), "/runners/0: additionalProperties projectName"],
   ])("editors flag %s too", (_name, edit, problem) => {
     // GIVEN the example with one mistake the loader also rejects
     const config = example();

@@ -1,3 +1,5 @@
+import { parseConfig } from "../../config/load";
+import { SHARED_RUNNERS_TEXT } from "../helpers/shared-runners";
 import { exampleConfig, run } from "./helpers";
 import { fixture } from "./real-texts";
 
@@ -67,5 +69,14 @@ describe("seed 000: the runner cannot register with GitHub", () => {
     expect(report.diagnoses[0].causes).toEqual([]);
     expect(output).toContain("With `runner.legacyPersonalToken` it is a person");
     expect(output).toContain("remove `runner.legacyPersonalToken` and set `codeConnection`");
+  });
+});
+
+describe("seed 000 with a shared runner (runners[])", () => {
+  test("names the shared runner, the connection, and every repository its installation must include", () => {
+    const { facts, fixes } = runnerDiagnosis(parseConfig(SHARED_RUNNERS_TEXT));
+    expect(facts).toContain("runners[0] (org-linux) registers through the connection octo-github (codeConnection), not a person's token");
+    expect(fixes).toContain("make sure the installation includes api, web, worker");
+    expect(facts).toContain("repositories[3].runner (legacy-app-runner) registers through the connection octo-github");
   });
 });

@@ -205,3 +205,74 @@ describe("CodeBuildRunner service role", () => {
     expect(onlyResource(json, "aws_iam_role_policy_attachments_exclusive").policy_arns).toEqual([]);
   });
 });
+
+describe("CodeBuildRunner shared by several repositories (repositoryWorkflows)", () => {
+  const ORG = { kind: "organization", owner: "octo-org" } as const;
+  const groups = (json: ReturnType<typeof synthRunner>) => onlyResource(json, "aws_codebuild_webhook").filter_group.map((g: any) => g.filter);
+
+  test("one organisation webhook; each repository's jobs admitted only under its own workflow names", () => {
+    // GIVEN two repositories with different workflows
+    const json = synthRunner({
+      scope: ORG,
+      workflowNames: undefined,
+      repositoryWorkflows: [
+        { repository: "api", workflowNames: ["Build api"] },
+        { repository: "web", workflowNames: ["Build web", "Release web"] },
+      ],
+    });
+    // THEN one group per repository: api's jobs named "Build web" start no build
+    expect(onlyResource(json, "aws_codebuild_webhook").scope_configuration).toEqual({ name: "octo-org", scope: "GITHUB_ORGANIZATION" });
+    expect(groups(json)).toEqual([
+      [
+        { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
+        { type: "WORKFLOW_NAME", pattern: "^Build api$" },
+        { type: "REPOSITORY_NAME", pattern: "^api$" },
+      ],
+      [
+        { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
+        { type: "WORKFLOW_NAME", pattern: "^(?:Build web|Release web)$" },
+        { type: "REPOSITORY_NAME", pattern: "^web$" },
+      ],
+    ]);
+  });
+
+  test("repositories with the same workflow names share one group, and every group carries the actor filter", () => {
+    const json = synthRunner({
+      scope: ORG,
+      actorAccountIds: [583231],
+      repositoryWorkflows: [
+        { repository: "web", workflowNames: ["Build and push image"] },
+        { repository: "api", workflowNames: ["Build api"] },
+        { repository: "worker", workflowNames: ["Build and push image", "Build and push image"] },
+      ],
+    });
+    expect(groups(json)).toEqual([
+      [
+        { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
+        { type: "WORKFLOW_NAME", pattern: "^Build and push image$" },
+        { type: "REPOSITORY_NAME", pattern: "^(?:web|worker)$" },
+        { type: "ACTOR_ACCOUNT_ID", pattern: "^583231$" },
+      ],
+      [
+        { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
+        { type: "WORKFLOW_NAME", pattern: "^Build api$" },
+        { type: "REPOSITORY_NAME", pattern: "^api$" },
+        { type: "ACTOR_ACCOUNT_ID", pattern: "^583231$" },
+      ],
+    ]);
+  });
+
+  test("repository names are escaped and anchored: a dot matches only a dot", () => {
+    const json = synthRunner({ scope: ORG, repositoryWorkflows: [{ repository: "app.web", workflowNames: ["Build"] }] });
+    // As CodeBuild receives it: Terraform's evaluation of the literal the module wrote.
+    const pattern = terraformStringValue(groups(json)[0].find((f: any) => f.type === "REPOSITORY_NAME").pattern);
+    expect(pattern).toBe("^app\\.web$");
+    expect(new RegExp(pattern).test("appxweb")).toBe(false);
+  });
+
+  test("no repository with a workflow on it: no webhook (it would admit nothing)", () => {
+    const json = synthRunner({ scope: ORG, repositoryWorkflows: [{ repository: "api", workflowNames: [] }] });
+    expect(resourcesOf(json, "aws_codebuild_webhook")).toHaveLength(0);
+    expect(onlyResource(json, "aws_codebuild_project").source.location).toBe("CODEBUILD_DEFAULT_WEBHOOK_SOURCE_LOCATION");
+  });
+});

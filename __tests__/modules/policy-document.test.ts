@@ -1,12 +1,11 @@
 import { Fn } from "cdktf";
+import { AUD_KEY, SUB_KEY } from "../../domain/oidc";
 import {
-  AUD_KEY,
   ECR_PUSH_ACTIONS,
   ecrPushStatements,
   githubOidcTrustPolicy,
   renderPolicy,
   serviceTrustPolicy,
-  SUB_KEY,
 } from "../../modules/policy-document";
 
 const PROVIDER = "arn:aws:iam::000123456789:oidc-provider/token.actions.githubusercontent.com";

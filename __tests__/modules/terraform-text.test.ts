@@ -18,7 +18,7 @@ import { EcrRepository } from "../../modules/ecr-repository";
 import { GithubOidcProvider } from "../../modules/github-oidc-provider";
 import { RepositoryAccess } from "../../modules/repository-access";
 import { WorkflowFile } from "../../modules/workflow-file";
-import { GENERATED_MARKER } from "../../workflows/render";
+import { GENERATED_MARKER } from "../../domain/github";
 import { ATTACKS } from "../helpers/injection";
 import { testApp } from "../helpers/synth";
 

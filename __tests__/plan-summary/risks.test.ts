@@ -1,5 +1,6 @@
 import { analyse } from "../../plan-summary/summary";
-import { readTrust, subjectRepository } from "../../plan-summary/iam";
+import { subjectRepository } from "../../domain/oidc";
+import { readTrust } from "../../plan-summary/iam";
 import { codebuildProject, collaborators, githubProvider, planOf } from "./helpers";
 
 const ORG_LOCATION = "CODEBUILD_DEFAULT_WEBHOOK_SOURCE_LOCATION";

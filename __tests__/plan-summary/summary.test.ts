@@ -2,8 +2,6 @@
  * The summary of the committed plan fixtures (see fixtures/README.md): real AWS plans from the
  * offline terraform recipe, hand-written GitHub plans in Terraform's documented format.
  */
-import { ORGANIZATION_WEBHOOK_LOCATION as MODULE_ORG_LOCATION, TOKEN_OWNER_TAG as MODULE_TAG } from "../../modules/codebuild-runner";
-import { ORGANIZATION_WEBHOOK_LOCATION, TOKEN_OWNER_TAG } from "../../plan-summary/aws";
 import { analyse, renderComment } from "../../plan-summary/summary";
 import { AWS_STACK, fixtureInputs } from "./helpers";
 
@@ -21,11 +19,6 @@ const nodeId = (md: string, label: string) => {
   return m[1];
 };
 const hasEdge = (md: string, from: string, to: string, arrow = "-->") => md.includes(`  ${nodeId(md, from)} ${arrow} ${nodeId(md, to)}\n`);
-
-test("the tag and location the tool reads are the ones the runner module writes", () => {
-  expect(TOKEN_OWNER_TAG).toBe(MODULE_TAG);
-  expect(ORGANIZATION_WEBHOOK_LOCATION).toBe(MODULE_ORG_LOCATION);
-});
 
 describe("seed 000: the token owner of a runner is lowered from admin to write", () => {
   const inputs = fixtureInputs("seed-000", [AWS_STACK, "github-test-user"]);

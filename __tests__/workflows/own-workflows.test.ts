@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import { TerraformStack } from "cdktf";
 import { load } from "js-yaml";
-import { SELF_SECRETS, SELF_VARIABLES, VARIABLE_AWS_REGION } from "../../config/derive";
+import { SELF_SECRETS, SELF_VARIABLES, VARIABLE_AWS_REGION } from "../../domain/github";
 import { ALL_RULES } from "../../guardrails/rules";
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import { escapeForTerraform } from "../../workflows/render";

@@ -2,7 +2,8 @@ import { parse } from "yaml";
 import { ACTION_PINS, pinned, type PinnedActionName } from "../../workflows/action-pins";
 import { imageBuildPushWorkflow } from "../../workflows/image-build-push";
 import type { Workflow } from "../../workflows/model";
-import { escapeForTerraform, GENERATED_MARKER, renderWorkflow, unescapeFromTerraform } from "../../workflows/render";
+import { GENERATED_MARKER } from "../../domain/github";
+import { escapeForTerraform, renderWorkflow, unescapeFromTerraform } from "../../workflows/render";
 
 const githubHosted = imageBuildPushWorkflow({
   name: "Build and push app",

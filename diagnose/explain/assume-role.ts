@@ -3,12 +3,14 @@
  * audience are known exactly and are evaluated against every GitHub role the config synthesizes;
  * from an Actions log only the role asked for is known.
  */
-import { oidcProviderArn, roleArnVariable, STS_AUDIENCE } from "../../config/derive";
+import { accountOfArn, oidcProviderArn, roleNameOfArn } from "../../domain/arn";
+import { roleArnVariable } from "../../domain/github";
+import { parseSubject, STS_AUDIENCE } from "../../domain/oidc";
 import type { PlatformConfig } from "../../config/schema";
 import { webIdentityRequest } from "../cloudtrail";
 import { describeRole, locateRepository, locateRole, workflowsUsingRole } from "../config-facts";
-import { accepts, describeContext, nearestTrusted, parseSubject, type Nearest } from "../subject";
-import { accountOf, evaluateToken, githubOidcRoles, roleNamed, roleNameOf, type OidcRole, type RoleVerdict } from "../trust";
+import { accepts, describeContext, nearestTrusted, type Nearest } from "../subject";
+import { evaluateToken, githubOidcRoles, roleNamed, type OidcRole, type RoleVerdict } from "../trust";
 import type { DiagnoseContext, Explanation, Match } from "../types";
 
 interface Request {
@@ -50,12 +52,12 @@ export function explainAssumeRoleDenied(match: Match, ctx: DiagnoseContext): Exp
   const named = roleNamed(roles, request.roleArn);
 
   if (request.roleArn !== undefined) {
-    const roleAccount = accountOf(request.roleArn);
+    const roleAccount = accountOfArn(request.roleArn);
     if (roleAccount !== undefined && roleAccount !== account) {
       causes.push(`the role ${request.roleArn} is in account ${roleAccount}; ${ctx.configFile} manages account ${account}`);
     }
     if (!named) {
-      causes.push(`the job asked for ${roleNameOf(request.roleArn) ?? request.roleArn}, which ${ctx.configFile} does not create (its GitHub roles: ${roleList})`);
+      causes.push(`the job asked for ${roleNameOfArn(request.roleArn) ?? request.roleArn}, which ${ctx.configFile} does not create (its GitHub roles: ${roleList})`);
     }
   }
   if (request.providerArn !== undefined && request.providerArn !== stackProvider) {

@@ -3,6 +3,10 @@
  * synthesized identity policies are checked for that action on that repository, and the gap is
  * named in config terms (ecrPush, ecrPull, ecrRepositories).
  */
+import { parseEcrRepositoryArn } from "../../domain/arn";
+import { formatPath } from "../../config/cross-references";
+import { runnerServiceRoleName } from "../../config/derive";
+import { configuredRunners } from "../../config/runners";
 import type { AppView, SynthResource } from "../../guardrails/types";
 import { evaluatePolicy } from "../../iam/evaluate";
 import { parsePolicy } from "../../iam/parse";
@@ -21,8 +25,9 @@ export function explainEcrDenied(match: Match, ctx: DiagnoseContext): Explanatio
   const facts = [`principal: ${principal}`, `action: ${action}`, ...(resource ? [`repository: ${resource}`] : [])];
   const causes: string[] = [];
   const fixes: string[] = [];
-  const repoAccount = resource ? /^arn:[\w-]+:ecr:[\w-]+:(\d{12}):/.exec(resource)?.[1] : undefined;
-  const repoName = resource ? /:repository\/(.+)$/.exec(resource)?.[1] : undefined;
+  const repository = resource === undefined ? undefined : parseEcrRepositoryArn(resource);
+  const repoAccount = repository && /^\d{12}$/.test(repository.accountId) ? repository.accountId : undefined;
+  const repoName = repository?.name;
 
   if (policyKind === "resource" || (repoAccount && repoAccount !== principalAccount)) {
     causes.push(`the repository is in account ${repoAccount ?? "?"} and the role in ${principalAccount}: a cross-account push needs the repository's own policy to allow it, which this template does not write (it grants pushes to repositories of its own account)`);
@@ -44,7 +49,7 @@ export function explainEcrDenied(match: Match, ctx: DiagnoseContext): Explanatio
     fixes.push("deploy the AWS stack (npx cdktf deploy aws-<account>-<region>), then re-run the job");
     return { facts, causes, fixes };
   }
-  if (where.endsWith(".runner")) {
+  if (where.endsWith(".runner") || where.startsWith("runners[")) {
     // The runner's service role holds no ECR permission by design (IAM-007): every job on the
     // runner could use it. A job that reaches ECR as this role did not assume its deploy role.
     causes.push(
@@ -77,8 +82,9 @@ export function explainEcrDenied(match: Match, ctx: DiagnoseContext): Explanatio
 function roleConfigPath(config: NonNullable<DiagnoseContext["config"]>, roleName: string): string {
   const at = locateRole(config, roleName);
   if (at) return at.path;
-  const i = config.repositories.findIndex((r) => r.runner !== undefined && `codebuild-${r.runner.projectName}` === roleName);
-  return i >= 0 ? `repositories[${i}].runner` : `the configuration of ${roleName}`;
+  // A repository's own runner (repositories[i].runner) or a shared one (runners[k]).
+  const runner = configuredRunners(config).find((r) => runnerServiceRoleName(r.name) === roleName);
+  return runner ? formatPath(runner.path) : `the configuration of ${roleName}`;
 }
 
 /** Do the role's inline policies allow the action on the resource? */

@@ -1,5 +1,6 @@
 /** Failures of the GitHub stack's writes: workflow files, App permissions. */
-import { githubStackName, workflowPath } from "../../config/derive";
+import { workflowPath } from "../../domain/github";
+import { githubStackName } from "../../config/derive";
 import type { DiagnoseContext, Explanation, Match } from "../types";
 
 /** The permission a GitHub REST path needs, for the paths the GitHub stack writes. */

@@ -1,5 +1,6 @@
 /** The account's GitHub OIDC provider: missing where the role is, or already there. */
-import { awsStackName, oidcProviderArn } from "../../config/derive";
+import { oidcProviderArn } from "../../domain/arn";
+import { awsStackName } from "../../config/derive";
 import type { DiagnoseContext, Explanation, Match } from "../types";
 
 export function explainProviderNotFound(match: Match, ctx: DiagnoseContext): Explanation {

@@ -2,6 +2,8 @@
  * Seed 000: the CodeBuild runner cannot register with GitHub. Which identity it registers as
  * comes from the config: a person's token (runner.legacyPersonalToken) or the connection.
  */
+import { formatPath } from "../../config/cross-references";
+import { configuredRunners } from "../../config/runners";
 import type { PlatformConfig } from "../../config/schema";
 import type { DiagnoseContext, Explanation, Match } from "../types";
 
@@ -14,9 +16,14 @@ export function explainRunnerJit(_match: Match, ctx: DiagnoseContext): Explanati
   const causes: string[] = [];
   const fixes: string[] = [];
   const runners = config.repositories.flatMap((repo, i) => (repo.runner ? [{ repo, runner: repo.runner, path: `repositories[${i}].runner` }] : []));
-  if (runners.length === 0) {
-    causes.push(`${ctx.configFile} defines no CodeBuild runner (repositories[].runner): the failing project is not managed here, so its GitHub identity cannot be checked`);
+  if (runners.length === 0 && config.runners.length === 0) {
+    causes.push(`${ctx.configFile} defines no CodeBuild runner (repositories[].runner or runners[]): the failing project is not managed here, so its GitHub identity cannot be checked`);
     return { facts, causes, fixes };
+  }
+  // Shared runners always register through the connection, in each repository they serve.
+  for (const shared of configuredRunners(config).filter((r) => r.kind === "shared")) {
+    const served = shared.served.map((s) => s.repository.name);
+    describeConnectionRunner(config, served.join(", ") || "the repositories it serves", shared.name, formatPath(shared.path), ctx.configFile, facts, causes, fixes);
   }
   for (const { repo, runner, path } of runners) {
     const token = runner.legacyPersonalToken;

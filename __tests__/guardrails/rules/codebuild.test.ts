@@ -1,4 +1,5 @@
 import { CodebuildSourceCredential } from "@cdktf/provider-aws/lib/codebuild-source-credential";
+import { CodebuildWebhook } from "@cdktf/provider-aws/lib/codebuild-webhook";
 import type { TerraformStack } from "cdktf";
 import { CODEBUILD_RULES } from "../../../guardrails/rules/codebuild";
 import { CB_001 } from "../../../guardrails/rules/codebuild/cb-001-webhook-workflow-job-queued-only";
@@ -147,6 +148,27 @@ describe("CB-002 runner source location", () => {
     });
     expect(summary(findings)).toEqual([
       ["CB-002", 'source.location is "CODEBUILD_DEFAULT_WEBHOOK_SOURCE_LOCATION" but no webhook of the project sets scope_configuration'],
+    ]);
+  });
+
+  test("accepts an organisation runner before its webhook exists (connection pending: it receives no job yet)", () => {
+    const findings = findingsOfStack(CB_002, (stack) => {
+      const built = runner(stack, { scope: { kind: "organization", owner: "octo-org" }, createWebhook: false });
+      expect(built.webhook).toBeUndefined();
+    });
+    expect(summary(findings)).toEqual([]);
+  });
+
+  test("rejects an organisation runner with a second webhook that sets no scope_configuration", () => {
+    const findings = findingsOfStack(CB_002, (stack) => {
+      const built = runner(stack, { scope: { kind: "organization", owner: "octo-org" } });
+      new CodebuildWebhook(stack, "HandMadeWebhook", {
+        projectName: built.project.name,
+        filterGroup: [{ filter: [{ type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" }, { type: "WORKFLOW_NAME", pattern: "^x$" }] }],
+      });
+    });
+    expect(summary(findings)).toEqual([
+      ["CB-002", 'source.location is "CODEBUILD_DEFAULT_WEBHOOK_SOURCE_LOCATION" but 1 of its 2 webhooks set no scope_configuration'],
     ]);
   });
 

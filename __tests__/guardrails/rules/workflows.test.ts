@@ -14,7 +14,8 @@ import { WF_010 } from "../../../guardrails/rules/workflows/wf-010-template-own-
 import { withSelf } from "../../helpers/self";
 import type { Finding, Rule } from "../../../guardrails/types";
 import { WorkflowFile } from "../../../modules/workflow-file";
-import { escapeForTerraform, GENERATED_MARKER } from "../../../workflows/render";
+import { GENERATED_MARKER } from "../../../domain/github";
+import { escapeForTerraform } from "../../../workflows/render";
 import { exampleFindings, findingsOfStack } from "../helpers";
 
 import { CODEBUILD_YAML as CODEBUILD, GITHUB_HOSTED_YAML as HOSTED } from "../../helpers/workflows";

@@ -45,7 +45,7 @@ export const CB_001: Rule = {
   title: "Runner webhooks start builds only for WORKFLOW_JOB_QUEUED of the named workflows (and repositories, for organisation webhooks)",
   why:
     "A PUSH or PULL_REQUEST_* event on a runner project starts a build that runs the repository's buildspec with the service role, outside any workflow and its permissions; without an anchored WORKFLOW_NAME filter any workflow of any branch or pull request that says runs-on: codebuild-<project>-... gets a build, and an organisation webhook without REPOSITORY_NAME serves every repository of the organisation.",
-  fix: "Keep the webhook the template writes for repositories[].runner (EVENT = WORKFLOW_JOB_QUEUED, WORKFLOW_NAME = ^(names of the workflows with runsOn: codebuild)$, REPOSITORY_NAME for organisation webhooks); by hand, add those filters with ^...$ patterns to every filter group.",
+  fix: "Keep the webhook the template writes for repositories[].runner or runners[] (EVENT = WORKFLOW_JOB_QUEUED, WORKFLOW_NAME = ^(names of the workflows that run on it)$, REPOSITORY_NAME for organisation webhooks, one group per repository for a shared runner); by hand, add those filters with ^...$ patterns to every filter group.",
   source:
     "AWS CodeBuild API reference: WebhookFilter (filter types, regular expression patterns); AWS CodeBuild user guide: GitHub webhook events (WORKFLOW_NAME), GitHub global and organization webhooks (REPOSITORY_NAME)",
   resourceTypes: ["aws_codebuild_webhook"],

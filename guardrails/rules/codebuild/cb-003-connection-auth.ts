@@ -1,5 +1,5 @@
 // The legacy opt-in tag naming the person whose token the project uses (CB-010 checks them).
-import { TOKEN_OWNER_TAG } from "../../../modules/codebuild-runner";
+import { TOKEN_OWNER_TAG } from "../../../domain/codebuild";
 import { isReference } from "../../support";
 import type { Rule } from "../../types";
 import { block, isRunnerProject, sourceAuth } from "./projects";

@@ -4,6 +4,7 @@
  * followed with `app.referenced`; literal names are matched as a fallback, since a resource added
  * by hand may name its project or role instead of referencing it.
  */
+import { roleNameOfArn } from "../../../domain/arn";
 import { actionMatches, globMatch } from "../../../iam/glob";
 import { parsePolicy } from "../../../iam/parse";
 import { asArray } from "../../support";
@@ -56,8 +57,8 @@ export function serviceRoleOf(app: AppView, project: SynthResource): SynthResour
   const ref = project.config.service_role;
   const target = app.referenced(project, ref);
   if (target !== undefined) return target.type === "aws_iam_role" ? target : undefined;
-  const m = typeof ref === "string" ? /:role\/(?:.*\/)?([^/]+)$/.exec(ref) : null;
-  return m ? sameStack(app, "aws_iam_role", project.stack).find((r) => r.config.name === m[1]) : undefined;
+  const name = typeof ref === "string" ? roleNameOfArn(ref) : undefined;
+  return name !== undefined ? sameStack(app, "aws_iam_role", project.stack).find((r) => r.config.name === name) : undefined;
 }
 
 export function projectsOfRole(app: AppView, role: SynthResource): SynthResource[] {

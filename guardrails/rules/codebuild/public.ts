@@ -7,7 +7,7 @@
  * which Terraform checks against GitHub on every plan. The rules read that same assertion, so
  * they cannot disagree with what the plan verifies; a repository without one counts as not public.
  */
-import { ORGANIZATION_WEBHOOK_LOCATION } from "../../../modules/codebuild-runner";
+import { ORGANIZATION_WEBHOOK_LOCATION } from "../../../domain/codebuild";
 import { asArray, githubOwner } from "../../support";
 import type { AppView, SynthResource } from "../../types";
 import { block, blocks, webhooksOf } from "./projects";

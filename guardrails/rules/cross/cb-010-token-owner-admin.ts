@@ -1,4 +1,4 @@
-import { TOKEN_OWNER_TAG } from "../../../modules/codebuild-runner";
+import { TOKEN_OWNER_TAG } from "../../../domain/codebuild";
 import { asArray, githubOwner } from "../../support";
 import type { AppView, Rule, SynthResource } from "../../types";
 import { repositoriesServed, runnerProjects } from "./runner-labels";

@@ -1,12 +1,12 @@
-import { OIDC_HOST, parseRoleArn, STS_AUDIENCE } from "../../../config/derive";
+import { oidcProviderArnIn, parseRoleArn } from "../../../domain/arn";
+import { ACTIONS, variableOfExpression } from "../../../domain/github";
+import { STS_AUDIENCE, SUB_KEY, WEB_IDENTITY_ACTION } from "../../../domain/oidc";
+import { resolveOidcProviderReferences } from "../../../domain/terraform-refs";
 import { evaluatePolicy } from "../../../iam/evaluate";
 import { mapPolicyStrings, parsePolicy } from "../../../iam/parse";
 import { claimsContext, predictClaims, triggersOfWorkflow, type Trigger } from "../../oidc-claims";
 import { actionName, actionsVariables, asArray, githubOwner, jobsOf, platformMetadata, trustStatements, workflowOf } from "../../support";
 import type { AppView, Rule, SynthResource } from "../../types";
-
-const CONFIGURE_AWS = "aws-actions/configure-aws-credentials";
-const VARS_EXPRESSION = /^\$\{\{\s*vars\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
 
 function describeTrigger(t: Trigger): string {
   switch (t.kind) {
@@ -31,7 +31,7 @@ function trustedSubjects(role: SynthResource): string[] {
   return trustStatements(role).flatMap((s) =>
     Object.values(s.Condition ?? {}).flatMap((keys) =>
       Object.entries(keys ?? {})
-        .filter(([k]) => k.toLowerCase() === `${OIDC_HOST}:sub`)
+        .filter(([k]) => k.toLowerCase() === SUB_KEY)
         .flatMap(([, v]) => asArray(v).map(String)),
     ),
   );
@@ -54,7 +54,7 @@ export const OIDC_009: Rule = {
 
     for (const { id, job, steps } of jobsOf(wf.doc)) {
       for (const step of steps) {
-        if (actionName(step?.uses) !== CONFIGURE_AWS) continue;
+        if (actionName(step?.uses) !== ACTIONS.configureAwsCredentials) continue;
         const inputs = step.with ?? {};
         const roleInput = inputs["role-to-assume"];
         if (typeof roleInput !== "string") continue; // static keys, not OIDC: other rules' business
@@ -70,8 +70,8 @@ export const OIDC_009: Rule = {
           problems.push(`job "${id}" requests audience "${audience}"; the roles trust only ${STS_AUDIENCE}`);
         }
 
-        const variable = VARS_EXPRESSION.exec(roleInput.trim());
-        const arn = variable ? actionsVariables(app).get(wf.repository)?.get(variable[1]) : roleInput;
+        const variable = variableOfExpression(roleInput.trim());
+        const arn = variable !== undefined ? actionsVariables(app).get(wf.repository)?.get(variable) : roleInput;
         const parsed = arn ? parseRoleArn(arn) : undefined;
         if (!parsed) {
           problems.push(`job "${id}": role-to-assume ${JSON.stringify(roleInput)} does not resolve to a role ARN through this app's Actions variables of ${wf.repository}`);
@@ -89,10 +89,10 @@ export const OIDC_009: Rule = {
           problems.push(`job "${id}" assumes ${arn}, but the role ${roleName} lives under the IAM path ${rolePath}: the ARN names no role ("Not authorized to perform sts:AssumeRoleWithWebIdentity")`);
           continue;
         }
-        const providerArn = `arn:${partition}:iam::${account}:oidc-provider/${OIDC_HOST}`;
+        const providerArn = oidcProviderArnIn(partition, account);
         // A trust policy may name the provider by reference (then it is in the jsonencode form); it is the same provider.
         const trustPolicy = parsePolicy(role.config.assume_role_policy);
-        const trust = trustPolicy && mapPolicyStrings(trustPolicy, (s) => s.replace(/\$\{aws_iam_openid_connect_provider\.[^}]+\.arn\}/g, () => providerArn));
+        const trust = trustPolicy && mapPolicyStrings(trustPolicy, (s) => resolveOidcProviderReferences(s, providerArn));
 
         const environment = typeof job?.environment === "string" ? job.environment : job?.environment?.name;
         for (const trigger of triggers) {
@@ -107,7 +107,7 @@ export const OIDC_009: Rule = {
           });
           for (const claims of claimSets) {
             const result = evaluatePolicy(trust, {
-              action: "sts:AssumeRoleWithWebIdentity",
+              action: WEB_IDENTITY_ACTION,
               principal: { federated: providerArn },
               context: claimsContext(claims),
             });

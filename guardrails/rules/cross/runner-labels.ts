@@ -1,6 +1,6 @@
 /** Reading `runs-on: codebuild-<project>-...` labels and the projects they name. */
-import { repositoryUrl } from "../../../config/derive";
-import { ORGANIZATION_WEBHOOK_LOCATION } from "../../../modules/codebuild-runner";
+import { repositoryUrl } from "../../../domain/github";
+import { ORGANIZATION_WEBHOOK_LOCATION } from "../../../domain/codebuild";
 import { terraformStringValue } from "../../../modules/terraform-text";
 import { asArray } from "../../support";
 import { webhooksOf } from "../codebuild/projects";
@@ -62,6 +62,42 @@ function matches(pattern: unknown, value: string): boolean {
   } catch {
     return true; // unreadable here: CodeBuild decides
   }
+}
+
+/** The filters of the webhooks' WORKFLOW_JOB_QUEUED groups. */
+function queuedGroups(runner: RunnerProject): any[][] {
+  return runner.webhooks.flatMap((w) =>
+    asArray(w.config.filter_group)
+      .map((g: any) => asArray(g?.filter) as any[])
+      .filter((filters) => filters.some((f) => f?.type === "EVENT" && String(f?.pattern).split(",").map((e) => e.trim()).includes("WORKFLOW_JOB_QUEUED"))),
+  );
+}
+
+function admitsValue(filters: any[], type: string, value: string): boolean {
+  return filters.every((f) => {
+    if (f?.type !== type) return true;
+    const excluded = f.exclude_matched_pattern === true || f.exclude_matched_pattern === "true";
+    return matches(f.pattern, value) !== excluded;
+  });
+}
+
+/**
+ * Does some job-queued filter group admit jobs of this repository, as far as its REPOSITORY_NAME
+ * filters decide (an organisation webhook shared by several repositories)?
+ */
+export function admitsRepository(runner: RunnerProject, repository: string): boolean {
+  return queuedGroups(runner).some((filters) => admitsValue(filters, "REPOSITORY_NAME", repository));
+}
+
+/** The REPOSITORY_NAME patterns of the job-queued groups, as CodeBuild receives them (for messages). */
+export function repositoryPatterns(runner: RunnerProject): string[] {
+  return [
+    ...new Set(
+      queuedGroups(runner).flatMap((filters) =>
+        filters.filter((f) => f?.type === "REPOSITORY_NAME").map((f) => terraformStringValue(String(f.pattern ?? ""))),
+      ),
+    ),
+  ];
 }
 
 /**

@@ -6,7 +6,7 @@ const SECRET_TYPES = ["github_actions_secret", "github_actions_environment_secre
 const VARIABLE_TYPES = ["github_actions_variable", "github_actions_environment_variable", "github_actions_organization_variable"];
 
 /**
- * Variables the template derives from role and ECR names (config/derive.ts): a role called
+ * Variables the template derives from role and ECR names (domain/github.ts): a role called
  * token-service gives AWS_ROLE_ARN_TOKEN_SERVICE. Their name says nothing about a secret as long
  * as the value has the derived shape (a role ARN, an ECR repository name).
  */

@@ -1,3 +1,4 @@
+import { parseEcrRepositoryArn } from "../../../domain/arn";
 import type { Rule } from "../../types";
 import { actionsOf, allowStatements, isBoundaryOnly, POLICY_RESOURCE_TYPES, resourcesOf, serviceOf, stackAwsScope } from "./policies";
 
@@ -17,8 +18,6 @@ const ALLOWED_ECR_ACTIONS = new Set(
 
 /** Named in the message: these delete images or loosen the repository's own protections. */
 const DESTRUCTIVE = /^ecr:(BatchDeleteImage|SetRepositoryPolicy|PutImageTagMutability|PutLifecyclePolicy|Delete.*)$/i;
-
-const REPOSITORY_ARN = /^arn:[^:]+:ecr:([^:]+):([^:]+):repository\/(.+)$/;
 
 export const IAM_003: Rule = {
   id: "IAM-003",
@@ -64,12 +63,12 @@ export const IAM_003: Rule = {
           if (target.type !== "aws_ecr_repository") problems.push(`${label} grants ECR actions on "${arn}", which is not an ECR repository`);
           continue;
         }
-        const m = REPOSITORY_ARN.exec(arn);
-        if (!m) {
+        const repository = parseEcrRepositoryArn(arn);
+        if (!repository || repository.region === "" || repository.accountId === "") {
           problems.push(`${label} grants ECR actions on "${arn}", which is not an ECR repository ARN`);
-        } else if (!repositoryNames.has(m[3])) {
-          problems.push(`${label} grants ECR actions on "${arn}": no aws_ecr_repository named "${m[3]}" in this stack`);
-        } else if ((regions.size > 0 && !regions.has(m[1])) || (accounts.size > 0 && !accounts.has(m[2]))) {
+        } else if (!repositoryNames.has(repository.name)) {
+          problems.push(`${label} grants ECR actions on "${arn}": no aws_ecr_repository named "${repository.name}" in this stack`);
+        } else if ((regions.size > 0 && !regions.has(repository.region)) || (accounts.size > 0 && !accounts.has(repository.accountId))) {
           problems.push(`${label} grants ECR actions on "${arn}", outside this stack's account and region`);
         }
       }

@@ -1,17 +1,14 @@
 /** Reading the GitHub OIDC parts of trust policies, shared by the OIDC rules. */
-import { OIDC_HOST } from "../../../config/derive";
+import { isClaimKey, OIDC_HOST } from "../../../domain/oidc";
 import type { Statement } from "../../../iam/policy";
 import { asArray, trustStatements } from "../../support";
 import type { SynthResource } from "../../types";
-
-export const SUB = `${OIDC_HOST}:sub`;
-export const AUD = `${OIDC_HOST}:aud`;
 
 /** Does this statement trust GitHub's OIDC provider (by principal or by its condition keys)? */
 export function isGithubStatement(s: Statement): boolean {
   const federated = asArray((s.Principal as { Federated?: string | string[] } | undefined)?.Federated);
   if (federated.some((f) => typeof f === "string" && f.includes(OIDC_HOST))) return true;
-  return Object.values(s.Condition ?? {}).some((keys) => Object.keys(keys ?? {}).some((k) => k.toLowerCase().startsWith(`${OIDC_HOST}:`)));
+  return Object.values(s.Condition ?? {}).some((keys) => Object.keys(keys ?? {}).some(isClaimKey));
 }
 
 export function githubStatements(role: SynthResource): Statement[] {
@@ -44,9 +41,3 @@ export function label(s: Statement, index: number): string {
 export function isGithubRole(role: SynthResource): boolean {
   return githubStatements(role).length > 0;
 }
-
-/**
- * A subject GitHub can issue for one repository: repo:OWNER(@ID)?/REPO(@ID)?: followed by a
- * branch, tag, environment or pull_request.
- */
-export const SUBJECT = /^repo:([A-Za-z0-9-]+)(@\d+)?\/([A-Za-z0-9._-]+)(@\d+)?:(ref:refs\/heads\/.+|ref:refs\/tags\/.+|environment:.+|pull_request)$/;

@@ -1,4 +1,4 @@
-import { OIDC_HOST, OIDC_URL, STS_AUDIENCE } from "../../../config/derive";
+import { OIDC_HOST, OIDC_URL, STS_AUDIENCE } from "../../../domain/oidc";
 import { asArray } from "../../support";
 import type { Rule } from "../../types";
 

@@ -1,4 +1,4 @@
-import { OIDC_HOST } from "../../../config/derive";
+import { OIDC_HOST } from "../../../domain/oidc";
 import type { AppView, Rule, SynthResource } from "../../types";
 
 /** Account a stack's aws provider is pinned to, or the stack itself when unknown. */

@@ -1,4 +1,6 @@
-import { OIDC_HOST } from "../../../config/derive";
+import { isOidcProviderArn } from "../../../domain/arn";
+import { OIDC_HOST, WEB_IDENTITY_ACTION } from "../../../domain/oidc";
+import { isOidcProviderReference } from "../../../domain/terraform-refs";
 import { asArray, trustStatements } from "../../support";
 import type { Rule } from "../../types";
 import { isGithubStatement, label } from "./github-trust";
@@ -22,11 +24,11 @@ export const OIDC_003: Rule = {
       if (s.NotAction !== undefined) problems.push(`${label(s, i)} uses NotAction`);
       if (s.NotPrincipal !== undefined) problems.push(`${label(s, i)} uses NotPrincipal`);
       const actions = asArray(s.Action);
-      if (actions.length !== 1 || actions[0] !== "sts:AssumeRoleWithWebIdentity") {
-        problems.push(`${label(s, i)} allows ${JSON.stringify(s.Action)}, expected exactly "sts:AssumeRoleWithWebIdentity"`);
+      if (actions.length !== 1 || actions[0] !== WEB_IDENTITY_ACTION) {
+        problems.push(`${label(s, i)} allows ${JSON.stringify(s.Action)}, expected exactly "${WEB_IDENTITY_ACTION}"`);
       }
       const federated = asArray(principal?.Federated).map(String);
-      const ok = federated.length === 1 && (federated[0].endsWith(`:oidc-provider/${OIDC_HOST}`) || /^\$\{aws_iam_openid_connect_provider\./.test(federated[0]));
+      const ok = federated.length === 1 && (isOidcProviderArn(federated[0]) || isOidcProviderReference(federated[0]));
       if (!ok) problems.push(`${label(s, i)} has Principal.Federated ${JSON.stringify(federated)}, expected the ${OIDC_HOST} provider ARN`);
     });
     return problems;

@@ -1,6 +1,6 @@
-import { STS_AUDIENCE } from "../../../config/derive";
+import { AUD_KEY, STS_AUDIENCE } from "../../../domain/oidc";
 import type { Rule } from "../../types";
-import { AUD, entriesFor, githubStatements, label } from "./github-trust";
+import { entriesFor, githubStatements, label } from "./github-trust";
 
 export const OIDC_004: Rule = {
   id: "OIDC-004",
@@ -11,11 +11,11 @@ export const OIDC_004: Rule = {
   resourceTypes: ["aws_iam_role"],
   check(role) {
     return githubStatements(role).flatMap((s, i) => {
-      const aud = entriesFor(s, AUD);
+      const aud = entriesFor(s, AUD_KEY);
       const pinned = aud.some((e) => e.operator === "StringEquals" && e.values.length === 1 && e.values[0] === STS_AUDIENCE);
-      if (!pinned) return [`${label(s, i)} does not pin ${AUD} with StringEquals "${STS_AUDIENCE}" (found: ${JSON.stringify(aud)})`];
+      if (!pinned) return [`${label(s, i)} does not pin ${AUD_KEY} with StringEquals "${STS_AUDIENCE}" (found: ${JSON.stringify(aud)})`];
       const loose = aud.filter((e) => !(e.operator === "StringEquals" && e.values.every((v) => v === STS_AUDIENCE)));
-      return loose.map((e) => `${label(s, i)} also matches ${AUD} with ${e.operator} ${JSON.stringify(e.values)}`);
+      return loose.map((e) => `${label(s, i)} also matches ${AUD_KEY} with ${e.operator} ${JSON.stringify(e.values)}`);
     });
   },
 };

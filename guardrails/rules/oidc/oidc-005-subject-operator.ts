@@ -1,5 +1,6 @@
+import { SUB_KEY } from "../../../domain/oidc";
 import type { Rule } from "../../types";
-import { entriesFor, githubStatements, label, SUB } from "./github-trust";
+import { entriesFor, githubStatements, label } from "./github-trust";
 
 const SAFE = new Set(["StringEquals", "StringLike"]);
 
@@ -12,9 +13,9 @@ export const OIDC_005: Rule = {
   resourceTypes: ["aws_iam_role"],
   check(role) {
     return githubStatements(role).flatMap((s, i) => {
-      const sub = entriesFor(s, SUB);
-      if (sub.length === 0) return [`${label(s, i)} has no ${SUB} condition: every repository on GitHub could assume the role`];
-      return sub.filter((e) => !SAFE.has(e.operator)).map((e) => `${label(s, i)} tests ${SUB} with ${e.operator}`);
+      const sub = entriesFor(s, SUB_KEY);
+      if (sub.length === 0) return [`${label(s, i)} has no ${SUB_KEY} condition: every repository on GitHub could assume the role`];
+      return sub.filter((e) => !SAFE.has(e.operator)).map((e) => `${label(s, i)} tests ${SUB_KEY} with ${e.operator}`);
     });
   },
 };

@@ -1,5 +1,6 @@
+import { isIssuableSubject, parseSubject, SUB_KEY } from "../../../domain/oidc";
 import type { Rule } from "../../types";
-import { entriesFor, githubStatements, label, SUB, SUBJECT } from "./github-trust";
+import { entriesFor, githubStatements, label } from "./github-trust";
 
 export const OIDC_006: Rule = {
   id: "OIDC-006",
@@ -10,11 +11,11 @@ export const OIDC_006: Rule = {
   resourceTypes: ["aws_iam_role"],
   check(role) {
     return githubStatements(role).flatMap((s, i) =>
-      entriesFor(s, SUB).flatMap((e) =>
+      entriesFor(s, SUB_KEY).flatMap((e) =>
         e.values.flatMap((value) => {
-          const m = SUBJECT.exec(value);
-          if (!m) return [`${label(s, i)} trusts subject "${value}", which is not repo:<owner>/<repo>:<ref:refs/heads/B | ref:refs/tags/T | environment:E | pull_request>`];
-          if (/[*?]/.test(`${m[1]}${m[2] ?? ""}/${m[3]}${m[4] ?? ""}`)) return [`${label(s, i)} trusts subject "${value}" with a wildcard in the owner or repository`];
+          const parts = parseSubject(value);
+          // A wildcard in the owner or repository is no GitHub name: it lands here too.
+          if (!parts || !isIssuableSubject(parts)) return [`${label(s, i)} trusts subject "${value}", which is not repo:<owner>/<repo>:<ref:refs/heads/B | ref:refs/tags/T | environment:E | pull_request>`];
           return [];
         }),
       ),

@@ -1,5 +1,6 @@
+import { SUB_KEY } from "../../../domain/oidc";
 import type { Rule } from "../../types";
-import { entriesFor, githubStatements, label, SUB } from "./github-trust";
+import { entriesFor, githubStatements, label } from "./github-trust";
 
 export const OIDC_008: Rule = {
   id: "OIDC-008",
@@ -10,7 +11,7 @@ export const OIDC_008: Rule = {
   resourceTypes: ["aws_iam_role"],
   check(role) {
     return githubStatements(role).flatMap((s, i) =>
-      entriesFor(s, SUB)
+      entriesFor(s, SUB_KEY)
         .filter((e) => e.operator.startsWith("StringEquals"))
         .flatMap((e) => e.values.filter((v) => /[*?]/.test(v)).map((v) => `${label(s, i)} has "${v}" under ${e.operator}, where * and ? match only themselves`)),
     );

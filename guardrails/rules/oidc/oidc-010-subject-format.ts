@@ -1,5 +1,6 @@
+import { isIssuableSubject, parseSubject, SUB_KEY } from "../../../domain/oidc";
 import type { Rule } from "../../types";
-import { entriesFor, githubStatements, SUB, SUBJECT } from "./github-trust";
+import { entriesFor, githubStatements } from "./github-trust";
 
 export const OIDC_010: Rule = {
   id: "OIDC-010",
@@ -12,16 +13,16 @@ export const OIDC_010: Rule = {
     // repository (owner/repo, case kept) -> format -> suffixes
     const byRepo = new Map<string, { legacy: Set<string>; immutable: Set<string> }>();
     for (const s of githubStatements(role)) {
-      for (const e of entriesFor(s, SUB)) {
+      for (const e of entriesFor(s, SUB_KEY)) {
         for (const value of e.values) {
-          const m = SUBJECT.exec(value);
-          if (!m) continue; // OIDC-006 reports it
-          const key = `${m[1]}/${m[3]}`;
+          const parts = parseSubject(value);
+          if (!parts || !isIssuableSubject(parts)) continue; // OIDC-006 reports it
+          const key = `${parts.owner}/${parts.repository}`;
           if (!byRepo.has(key)) byRepo.set(key, { legacy: new Set(), immutable: new Set() });
           const entry = byRepo.get(key)!;
-          const immutable = m[2] !== undefined || m[4] !== undefined;
-          if (immutable && (m[2] === undefined || m[4] === undefined)) continue; // half-immutable: OIDC-009 shows it never matches
-          (immutable ? entry.immutable : entry.legacy).add(m[5]);
+          const immutable = parts.form === "immutable";
+          if (immutable && (parts.ownerId === undefined || parts.repositoryId === undefined)) continue; // half-immutable: OIDC-009 shows it never matches
+          (immutable ? entry.immutable : entry.legacy).add(parts.context);
         }
       }
     }

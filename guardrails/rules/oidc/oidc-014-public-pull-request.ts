@@ -1,7 +1,8 @@
+import { SUB_KEY } from "../../../domain/oidc";
 import { globMatch } from "../../../iam/glob";
 import type { Rule } from "../../types";
 import { isPublic } from "../codebuild/public";
-import { entriesFor, githubStatements, label, SUB } from "./github-trust";
+import { entriesFor, githubStatements, label } from "./github-trust";
 
 /** repo:OWNER(@ID)?/REPO(@ID)?:SUFFIX, with the suffix possibly a pattern. */
 const SUBJECT_PARTS = /^repo:([A-Za-z0-9-]+)(?:@\d+)?\/([A-Za-z0-9._-]+)(?:@\d+)?:(.+)$/;
@@ -16,7 +17,7 @@ export const OIDC_014: Rule = {
   resourceTypes: ["aws_iam_role"],
   check(role, app) {
     return githubStatements(role).flatMap((s, i) =>
-      entriesFor(s, SUB)
+      entriesFor(s, SUB_KEY)
         .filter((e) => e.operator === "StringEquals" || e.operator === "StringLike")
         .flatMap((e) =>
           e.values.filter((v) => {

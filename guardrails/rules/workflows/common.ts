@@ -1,8 +1,7 @@
 /** Helpers the workflow rules share: reading jobs, steps, triggers and runners out of a parsed workflow. */
+import { ACTIONS } from "../../../domain/github";
 import { actionName, jobsOf, workflowOf, type JobView, type WorkflowFileView } from "../../support";
 import type { AppView, SynthResource } from "../../types";
-
-export const CONFIGURE_AWS_CREDENTIALS = "aws-actions/configure-aws-credentials";
 
 export function isMapping(value: unknown): value is Record<string, any> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -31,7 +30,7 @@ export function stepsOf(doc: unknown): { job: JobView; step: Record<string, any>
 /** Does a job assume an AWS role (configure-aws-credentials with role-to-assume)? */
 export function assumesRole(job: JobView): boolean {
   return job.steps.some(
-    (step) => actionName(step?.uses) === CONFIGURE_AWS_CREDENTIALS && isMapping(step.with) && step.with["role-to-assume"] !== undefined && step.with["role-to-assume"] !== "",
+    (step) => actionName(step?.uses) === ACTIONS.configureAwsCredentials && isMapping(step.with) && step.with["role-to-assume"] !== undefined && step.with["role-to-assume"] !== "",
   );
 }
 

@@ -1,3 +1,4 @@
+import { ACTIONS } from "../../../domain/github";
 import { actionName } from "../../support";
 import type { Rule } from "../../types";
 import { parsedWorkflow, stepsOf } from "./common";
@@ -17,7 +18,7 @@ export const WF_003: Rule = {
     const problems = stepsOf(workflow.doc).flatMap(({ step, label }) => {
       // actions/github-script evaluates `script` as JavaScript: the same injection in another language.
       const [key, script] =
-        actionName(step.uses) === "actions/github-script" ? ["with.script", step.with?.script] : ["run", step.run];
+        actionName(step.uses) === ACTIONS.githubScript ? ["with.script", step.with?.script] : ["run", step.run];
       if (typeof script !== "string") return [];
       const expressions = [...new Set(script.match(EXPRESSION) ?? [])];
       return expressions.length > 0 ? [`${label}: ${key} holds ${expressions.map((e) => JSON.stringify(e)).join(", ")}`] : [];

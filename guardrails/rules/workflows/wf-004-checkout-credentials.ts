@@ -1,3 +1,4 @@
+import { ACTIONS } from "../../../domain/github";
 import { actionName } from "../../support";
 import type { Rule } from "../../types";
 import { parsedWorkflow, stepsOf } from "./common";
@@ -13,7 +14,7 @@ export const WF_004: Rule = {
     const workflow = parsedWorkflow(app, resource);
     if (!workflow) return undefined;
     const problems = stepsOf(workflow.doc)
-      .filter(({ step }) => actionName(step.uses) === "actions/checkout")
+      .filter(({ step }) => actionName(step.uses) === ACTIONS.checkout)
       .filter(({ step }) => {
         // Action inputs are strings to GitHub: false and "false" mean the same.
         const persist = step.with?.["persist-credentials"];

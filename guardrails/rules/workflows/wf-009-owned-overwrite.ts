@@ -1,6 +1,7 @@
+import { GENERATED_MARKER } from "../../../domain/github";
 import { isWorkflowFile } from "../../support";
 import type { Rule } from "../../types";
-import { GENERATED_MARKER, unescapeFromTerraform } from "../../../workflows/render";
+import { unescapeFromTerraform } from "../../../workflows/render";
 
 export const WF_009: Rule = {
   id: "WF-009",

@@ -1,4 +1,5 @@
-import { SELF_VARIABLES, SELF_WORKFLOW_FILES, workflowPath } from "../../../config/derive";
+import { SELF_VARIABLES, workflowPath } from "../../../domain/github";
+import { SELF_WORKFLOW_FILES } from "../../../config/derive";
 import { actionsVariables } from "../../support";
 import type { AppView, Rule } from "../../types";
 
