@@ -2,6 +2,7 @@
  * The trusted subject nearest to a denied one, with what differs. Subjects are taken apart by
  * domain/oidc.ts's parseSubject.
  */
+import { globMatch } from "../iam/glob";
 import { parseSubject, type SubjectParts } from "../domain/oidc";
 
 /** A subject value a trust policy accepts, with the role and operator it comes from. */
@@ -20,13 +21,7 @@ export function isPattern(t: TrustedSubject): boolean {
 export function accepts(t: TrustedSubject, subject: string): boolean {
   const ignoreCase = /IgnoreCase/.test(t.operator);
   const [value, sub] = ignoreCase ? [t.value.toLowerCase(), subject.toLowerCase()] : [t.value, subject];
-  return isPattern(t) ? glob(value, sub) : value === sub;
-}
-
-/** IAM's StringLike: `*` any run of characters, `?` one character, everything else literal. */
-export function glob(pattern: string, text: string): boolean {
-  const re = new RegExp(`^${pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[\\^$.|+()[\]{}]/g, "\\$&"))).join("")}$`, "s");
-  return re.test(text);
+  return isPattern(t) ? globMatch(value, sub) : value === sub;
 }
 
 export type Difference =

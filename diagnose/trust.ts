@@ -7,17 +7,18 @@
 import { isOidcProviderArn, roleNameOfArn } from "../domain/arn";
 import { AUD_KEY, isClaimKey, SUB_KEY, WEB_IDENTITY_ACTION } from "../domain/oidc";
 import { isOidcProviderReference, resolveOidcProviderReferences } from "../domain/terraform-refs";
-import { evaluatePolicy, explainEvaluation, type Evaluation, type StatementTrace } from "../iam/evaluate";
 import { claimsContext } from "../guardrails/oidc-claims";
-import { asArray, parsePolicy, type Statement } from "../guardrails/support";
 import type { AppView, SynthResource } from "../guardrails/types";
+import { evaluatePolicy, explainEvaluation, type Evaluation, type StatementTrace } from "../iam/evaluate";
+import { asArray, mapPolicyStrings, parsePolicy } from "../iam/parse";
+import type { ParsedPolicy, Statement } from "../iam/policy";
 import type { TrustedSubject } from "./subject";
 
 export interface OidcRole {
   readonly name: string;
   readonly resource: SynthResource;
   /** The trust policy with a reference to the stack's own provider replaced by its ARN. */
-  readonly trust: { Statement: Statement[] };
+  readonly trust: ParsedPolicy;
   readonly subjects: readonly TrustedSubject[];
   readonly audiences: readonly string[];
 }
@@ -28,7 +29,7 @@ export function githubOidcRoles(view: AppView, providerArn: string): OidcRole[] 
   for (const resource of view.ofType("aws_iam_role")) {
     const parsed = parsePolicy(resource.config.assume_role_policy);
     if (!parsed || !parsed.Statement.some(isGithubStatement)) continue;
-    const trust = JSON.parse(resolveOidcProviderReferences(JSON.stringify(parsed), providerArn)) as { Statement: Statement[] };
+    const trust = mapPolicyStrings(parsed, (s) => resolveOidcProviderReferences(s, providerArn));
     const name = String(resource.config.name ?? resource.name);
     roles.push({ name, resource, trust, subjects: conditionValues(trust, SUB_KEY, name), audiences: conditionValues(trust, AUD_KEY, name).map((s) => s.value) });
   }
@@ -42,7 +43,7 @@ function isGithubStatement(s: Statement): boolean {
   return Object.values(s.Condition ?? {}).some((keys) => Object.keys(keys ?? {}).some(isClaimKey));
 }
 
-function conditionValues(doc: { Statement: Statement[] }, key: string, role: string): TrustedSubject[] {
+function conditionValues(doc: ParsedPolicy, key: string, role: string): TrustedSubject[] {
   return doc.Statement.filter((s) => s.Effect === "Allow").flatMap((s) =>
     Object.entries(s.Condition ?? {}).flatMap(([operator, keys]) =>
       Object.entries(keys ?? {})

@@ -1,110 +1,17 @@
 /**
- * Helpers the rules share: reading policy documents and workflows out of synthesized resources.
+ * Helpers the rules share: reading trust policies (through the IAM library, iam/) and workflows
+ * out of synthesized resources.
  * Everything here is pure and tolerant of malformed input (a rule reports; it never throws).
  */
 import type * as JsYaml from "js-yaml";
 import { WORKFLOW_DIR } from "../domain/github";
+import { parsePolicy } from "../iam/parse";
+import type { Statement } from "../iam/policy";
 import { unescapeFromTerraform } from "../workflows/render";
 import type { AppView, SynthResource } from "./types";
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-export interface Statement {
-  readonly Sid?: string;
-  readonly Effect?: string;
-  readonly Principal?: Json;
-  readonly NotPrincipal?: Json;
-  readonly Action?: string | string[];
-  readonly NotAction?: string | string[];
-  readonly Resource?: string | string[];
-  readonly NotResource?: string | string[];
-  readonly Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-export function asArray<T>(value: T | readonly T[] | undefined | null): T[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? [...(value as T[])] : [value as T];
-}
-
-/**
- * A policy attribute as synthesized: plain JSON, or `${jsonencode({...})}` when it holds a
- * reference. The HCL object inside jsonencode is turned back into JSON, with references kept as
- * `${...}` strings, so rules read both forms alike.
- */
-// Several rules read the same policy: parse each text once.
-const parsedPolicies = new Map<string, { Statement: Statement[] } | undefined>();
-
-export function parsePolicy(value: unknown): { Statement: Statement[] } | undefined {
-  if (typeof value !== "string") return typeof value === "object" && value !== null ? normalise(value) : undefined;
-  if (parsedPolicies.has(value)) return parsedPolicies.get(value);
-  if (parsedPolicies.size > 10_000) parsedPolicies.clear();
-  const parsed = parsePolicyText(value);
-  parsedPolicies.set(value, parsed);
-  return parsed;
-}
-
-function parsePolicyText(value: string): { Statement: Statement[] } | undefined {
-  const text = value.trim();
-  // `${jsonencode(...)}` is never JSON: read it as HCL without a failed JSON.parse first (each
-  // failure builds a SyntaxError, and most policies with a reference come this way).
-  const m = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(text);
-  try {
-    return normalise(JSON.parse(m ? hclObjectToJson(m[1]) : text));
-  } catch {
-    return undefined;
-  }
-}
-
-function normalise(doc: unknown): { Statement: Statement[] } | undefined {
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return undefined;
-  const statement = (doc as { Statement?: unknown }).Statement;
-  return { Statement: asArray(statement as Statement | Statement[]).filter((s) => typeof s === "object" && s !== null) };
-}
-
-const isWordStart = (code: number): boolean => (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95; // A-Z a-z _
-// A-Z a-z _ 0-9 . - [ ] *
-const isWordPart = (code: number): boolean =>
-  isWordStart(code) || (code >= 48 && code <= 57) || code === 46 || code === 45 || code === 91 || code === 93 || code === 42;
-
-/** HCL object/tuple syntax as cdktf renders it inside jsonencode -> JSON text. */
-export function hclObjectToJson(hcl: string): string {
-  // Runs of text that stay as they are (punctuation, numbers, string literals) are copied in one slice.
-  const parts: string[] = [];
-  let copied = 0;
-  let i = 0;
-  while (i < hcl.length) {
-    const code = hcl.charCodeAt(i);
-    if (code === 34) {
-      // A string literal ("), kept with its escapes.
-      let j = i + 1;
-      while (j < hcl.length && hcl.charCodeAt(j) !== 34) j += hcl.charCodeAt(j) === 92 ? 2 : 1;
-      i = j + 1;
-    } else if (code === 61) {
-      // = -> :
-      parts.push(hcl.slice(copied, i), ":");
-      copied = ++i;
-    } else if (isWordStart(code)) {
-      // A bare reference or expression (e.g. aws_x.name.arn): keep it as an interpolation string.
-      let j = i;
-      // Index brackets belong to the word (aws_x.y[0].arn); a ']' with no '[' of its own closes
-      // the list the word sits in ([aws_x.y.arn]).
-      let depth = 0;
-      while (j < hcl.length && isWordPart(hcl.charCodeAt(j))) {
-        const c = hcl.charCodeAt(j);
-        if (c === 91) depth++;
-        else if (c === 93 && depth-- === 0) break;
-        j++;
-      }
-      const word = hcl.slice(i, j);
-      parts.push(hcl.slice(copied, i), word === "true" || word === "false" || word === "null" ? word : JSON.stringify(`\${${word}}`));
-      copied = i = j;
-    } else {
-      i++;
-    }
-  }
-  parts.push(hcl.slice(copied));
-  return parts.join("");
-}
+// The rules import it from here with the rest of their helpers.
+export { asArray } from "../iam/parse";
 
 /** Statements of a role's trust policy, or [] when it cannot be read. */
 export function trustStatements(role: SynthResource): Statement[] {

@@ -42,7 +42,9 @@
  * - `Principal: {"AWS": "*"}` is treated like `Principal: "*"` (matches any principal), which is
  *   the pessimistic reading for checks that must prove a request is denied.
  */
-import type { PolicyDocument } from "../modules/policy-document";
+import { actionMatches, globMatch } from "./glob";
+import { parseJsonDocument } from "./parse";
+import type { PolicyDocument } from "./policy";
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -112,7 +114,7 @@ export interface Evaluation {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Evaluates `doc` (a parsed policy, or its JSON text) against `request`.
+ * Evaluates `doc` (a parsed policy, or its text in any form {@link parseJsonDocument} reads) against `request`.
  * Any matching Deny wins; else any matching Allow allows; else implicit deny.
  */
 export function evaluatePolicy(doc: PolicyDocument | unknown, request: EvaluationRequest): Evaluation {
@@ -163,11 +165,9 @@ function matchedOf(r: StatementTrace): { statementIndex: number; sid?: string } 
 function parseDocument(doc: unknown): unknown[] | string {
   let value = doc;
   if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch (e) {
-      return `the policy is not valid JSON (${(e as Error).message})`;
-    }
+    const read = parseJsonDocument(value);
+    if ("problem" in read) return `the policy ${read.problem}`;
+    value = read.value;
   }
   if (!isRecord(value)) return `the policy is not a JSON object (got ${describeType(value)})`;
   if (!("Statement" in value)) return "the policy has no Statement element";
@@ -199,9 +199,9 @@ function evaluateStatement(raw: unknown, index: number, request: EvaluationReque
     notes.push("Resource/NotResource is not evaluated: the request names no resource");
   }
 
-  const action = matchAction(raw, request.action, notes);
+  const action = matchElement(raw, "Action", request.action, notes);
   const principal = matchPrincipal(raw, effect, request.principal, notes);
-  const resource = request.resource === undefined ? { matched: true, explanation: "no resource in the request" } : matchResource(raw, request.resource, notes);
+  const resource = request.resource === undefined ? { matched: true, explanation: "no resource in the request" } : matchElement(raw, "Resource", request.resource, notes);
   const { passed: conditionsPassed, traces: conditions } = evaluateConditionBlock(raw.Condition, request.context, notes);
 
   return {
@@ -219,60 +219,52 @@ function evaluateStatement(raw: unknown, index: number, request: EvaluationReque
 }
 
 // ---------------------------------------------------------------------------------------------
-// Action and Principal
+// Action, Resource and Principal
 // ---------------------------------------------------------------------------------------------
 
-function matchAction(statement: Record<string, unknown>, action: string, notes: string[]): { matched: boolean; explanation: string } {
-  const hasAction = "Action" in statement;
-  const hasNotAction = "NotAction" in statement;
-  if (hasAction === hasNotAction) {
-    const explanation = hasAction ? "the statement has both Action and NotAction" : "the statement has neither Action nor NotAction";
-    notes.push(`${explanation}; it never applies`);
-    return { matched: false, explanation };
-  }
-  const element = hasAction ? "Action" : "NotAction";
-  const patterns = stringList(statement[element]);
-  if (!patterns) {
-    notes.push(`${element} must be a string or a list of strings; the statement never applies`);
-    return { matched: false, explanation: `${element} is malformed` };
-  }
-  // Action names are case-insensitive in IAM; `*` and `?` are the only wildcards.
-  const hit = patterns.find((p) => globMatch(p.toLowerCase(), action.toLowerCase()));
-  if (hasAction) {
-    return hit !== undefined
-      ? { matched: true, explanation: `action ${action} matches Action ${hit}` }
-      : { matched: false, explanation: `action ${action} is not in Action ${JSON.stringify(patterns)}` };
-  }
-  notes.push("NotAction: the statement applies to every action except those listed");
-  return hit === undefined
-    ? { matched: true, explanation: `action ${action} is not excluded by NotAction ${JSON.stringify(patterns)}` }
-    : { matched: false, explanation: `action ${action} is excluded by NotAction ${hit}` };
-}
-
-function matchResource(statement: Record<string, unknown>, resource: string, notes: string[]): { matched: boolean; explanation: string } {
-  const hasResource = "Resource" in statement;
-  const hasNotResource = "NotResource" in statement;
-  if (hasResource === hasNotResource) {
-    const explanation = hasResource ? "the statement has both Resource and NotResource" : "the statement has neither Resource nor NotResource";
-    notes.push(`${explanation}; it never applies to a resource`);
-    return { matched: false, explanation };
-  }
-  const element = hasResource ? "Resource" : "NotResource";
-  const patterns = stringList(statement[element]);
-  if (!patterns) {
-    notes.push(`${element} must be a string or a list of strings; the statement never applies`);
-    return { matched: false, explanation: `${element} is malformed` };
-  }
+/** How Action/NotAction and Resource/NotResource differ; everything else about them is the same. */
+const ELEMENTS = {
+  Action: {
+    noun: "action",
+    matches: actionMatches,
+    neverApplies: "it never applies",
+    notNote: "NotAction: the statement applies to every action except those listed",
+  },
   // Resource ARNs are case-sensitive; unlike ArnLike, a wildcard here spans `:` and `/`.
-  const hit = patterns.find((p) => globMatch(p, resource));
-  if (hasResource) {
-    return hit !== undefined
-      ? { matched: true, explanation: `resource ${resource} matches Resource ${hit}` }
-      : { matched: false, explanation: `resource ${resource} is not in Resource ${JSON.stringify(patterns)}` };
+  Resource: { noun: "resource", matches: globMatch, neverApplies: "it never applies to a resource", notNote: undefined },
+} as const;
+
+/** Does `value` (the request's action or resource) match the statement's `name` or `Not<name>` element? */
+function matchElement(
+  statement: Record<string, unknown>,
+  name: keyof typeof ELEMENTS,
+  value: string,
+  notes: string[],
+): { matched: boolean; explanation: string } {
+  const { noun, matches, neverApplies, notNote } = ELEMENTS[name];
+  const not = `Not${name}`;
+  const has = name in statement;
+  if (has === (not in statement)) {
+    const explanation = has ? `the statement has both ${name} and ${not}` : `the statement has neither ${name} nor ${not}`;
+    notes.push(`${explanation}; ${neverApplies}`);
+    return { matched: false, explanation };
   }
+  const element = has ? name : not;
+  const patterns = stringList(statement[element]);
+  if (!patterns) {
+    notes.push(`${element} must be a string or a list of strings; the statement never applies`);
+    return { matched: false, explanation: `${element} is malformed` };
+  }
+  const hit = patterns.find((p) => matches(p, value));
+  if (has) {
+    return hit !== undefined
+      ? { matched: true, explanation: `${noun} ${value} matches ${name} ${hit}` }
+      : { matched: false, explanation: `${noun} ${value} is not in ${name} ${JSON.stringify(patterns)}` };
+  }
+  if (notNote !== undefined) notes.push(notNote);
   return hit === undefined
-    ? { matched: true, explanation: `resource ${resource} is not excluded by NotResource ${JSON.stringify(patterns)}` }
-    : { matched: false, explanation: `resource ${resource} is excluded by NotResource ${hit}` };
+    ? { matched: true, explanation: `${noun} ${value} is not excluded by ${not} ${JSON.stringify(patterns)}` }
+    : { matched: false, explanation: `${noun} ${value} is excluded by ${not} ${hit}` };
 }
 
 type RequestPrincipal = EvaluationRequest["principal"];
@@ -580,36 +572,6 @@ function parseDate(s: string): number {
 // ---------------------------------------------------------------------------------------------
 // Matching helpers
 // ---------------------------------------------------------------------------------------------
-
-/**
- * IAM wildcard match: `*` any sequence (including empty), `?` exactly one character; everything
- * else literal and case-sensitive (callers lower-case both sides where IAM ignores case).
- * Linear-time greedy matcher with backtracking to the last `*`; no regex, so no escaping bugs.
- */
-export function globMatch(pattern: string, text: string): boolean {
-  const p = Array.from(pattern);
-  const t = Array.from(text);
-  let pi = 0;
-  let ti = 0;
-  let star = -1;
-  let mark = 0;
-  while (ti < t.length) {
-    if (pi < p.length && (p[pi] === "?" || (p[pi] !== "*" && p[pi] === t[ti]))) {
-      pi++;
-      ti++;
-    } else if (pi < p.length && p[pi] === "*") {
-      star = pi++;
-      mark = ti;
-    } else if (star !== -1) {
-      pi = star + 1;
-      ti = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (pi < p.length && p[pi] === "*") pi++;
-  return pi === p.length;
-}
 
 /** ArnEquals/ArnLike: six colon-separated parts, each globbed on its own (wildcards stay in their part). */
 function arnMatch(pattern: string, arn: string): boolean {

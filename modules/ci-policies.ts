@@ -13,7 +13,7 @@
  * what is emitted.
  */
 import { codebuildProjectArn, connectionArn, ecrRepositoryArn, kmsKeyArn, logGroupArn, roleArn, rolesUnderPathArn, s3Arn } from "../domain/arn";
-import type { PolicyDocument, PolicyStatement } from "./policy-document";
+import type { PolicyDocument, PolicyStatement } from "../iam/policy";
 
 /** What every role of the template is confined to: its IAM path and permissions boundary. */
 export interface IamScope {

@@ -15,7 +15,8 @@ import {
   runnerServiceRoleName,
 } from "../config/derive";
 import { terraformLiterals } from "./terraform-text";
-import { renderPolicy, serviceTrustPolicy, type PolicyStatement } from "./policy-document";
+import type { PolicyStatement } from "../iam/policy";
+import { renderPolicy, serviceTrustPolicy } from "./policy-document";
 
 export interface CodeBuildRunnerProps {
   /** CodeBuild project name; jobs select the runner with `codebuild-<projectName>-...` labels. */

@@ -6,7 +6,8 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { RoleSubjects } from "../config/derive";
 import { terraformLiterals } from "./terraform-text";
-import { ecrPushStatements, githubOidcTrustPolicy, renderPolicy, type PolicyDocument } from "./policy-document";
+import type { PolicyDocument } from "../iam/policy";
+import { ecrPushStatements, githubOidcTrustPolicy, renderPolicy } from "./policy-document";
 
 export interface DeployRoleProps {
   /** IAM role name; workflows read its ARN from an Actions variable derived from it. */

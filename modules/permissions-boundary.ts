@@ -12,7 +12,8 @@ import { Construct } from "constructs";
 import { codebuildLogGroupName } from "../config/derive";
 import { connectionArn, ecrRepositoryArn, logGroupArn } from "../domain/arn";
 import { deployPolicy, protectionStatements, type CiPolicyScope, type IamScope } from "./ci-policies";
-import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS, renderPolicy, type PolicyDocument, type PolicyStatement } from "./policy-document";
+import type { PolicyDocument, PolicyStatement } from "../iam/policy";
+import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS, renderPolicy } from "./policy-document";
 
 export interface BoundaryScope extends IamScope {
   /**

@@ -1,29 +1,12 @@
 /**
- * IAM policy documents as typed data, and the pure builders for the policies this template writes.
+ * The pure builders for the policies this template writes (their types are iam/policy.ts).
  * Kept free of constructs so the guardrails and tests can evaluate exactly what the stacks emit.
  */
 import { Fn, Token } from "cdktf";
 import { AUD_KEY, STS_AUDIENCE, SUB_KEY, WEB_IDENTITY_ACTION } from "../domain/oidc";
 import type { RoleSubjects } from "../config/derive";
+import type { PolicyDocument, PolicyStatement } from "../iam/policy";
 import { jsonencodeLiterals } from "./terraform-text";
-
-export type ConditionBlock = Record<string, Record<string, string | string[]>>;
-
-export interface PolicyStatement {
-  readonly Sid?: string;
-  readonly Effect: "Allow" | "Deny";
-  readonly Principal?: { readonly Federated?: string; readonly Service?: string; readonly AWS?: string };
-  /** Exactly one of Action and NotAction (the template writes NotAction in Deny statements only). */
-  readonly Action?: string | string[];
-  readonly NotAction?: string | string[];
-  readonly Resource?: string | string[];
-  readonly Condition?: ConditionBlock;
-}
-
-export interface PolicyDocument {
-  readonly Version: "2012-10-17";
-  readonly Statement: PolicyStatement[];
-}
 
 /**
  * Renders a policy for a Terraform string attribute. Plain JSON when every value is known at

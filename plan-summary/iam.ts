@@ -6,13 +6,10 @@
  */
 import { parseEcrRepositoryArn } from "../domain/arn";
 import { AUD_KEY, OIDC_HOST, SUB_KEY, subjectRepository } from "../domain/oidc";
-import { asArray, parsePolicy, type Statement } from "../guardrails/support";
+import { isWildcardPattern } from "../iam/glob";
+import { asArray, parsePolicy } from "../iam/parse";
+import type { Statement } from "../iam/policy";
 import { afterValue, configText, referenceOf, type Change } from "./plan";
-
-/** A policy from the configuration's `${jsonencode(...)}` text (guardrails' reader handles both forms). */
-export function parseConfigPolicy(text: string | undefined): ReturnType<typeof parsePolicy> {
-  return text === undefined ? undefined : parsePolicy(text);
-}
 
 export interface TrustEntry {
   /** `repo:...` subject, `*` when the statement has no subject condition, or `service:x` / `aws:x` / `federated:x`. */
@@ -54,9 +51,9 @@ function conditionValues(s: Statement, key: string): { value: string; like: bool
   return out;
 }
 
-/** Reads a trust policy; undefined when it is not a readable policy document. */
+/** Reads a trust policy (text in either form, or parsed); undefined when it is not a readable policy document. */
 export function readTrust(policy: unknown): Trust | undefined {
-  const doc = typeof policy === "object" && policy !== null ? (policy as { Statement: Statement[] }) : parsePolicy(policy);
+  const doc = parsePolicy(policy);
   if (doc === undefined) return undefined;
   const entries = new Map<string, TrustEntry>();
   let audiencePinned = false;
@@ -89,7 +86,7 @@ export function readTrust(policy: unknown): Trust | undefined {
 }
 
 export function isWildcard(e: TrustEntry): boolean {
-  return e.value === "*" || (e.like && /[*?]/.test(e.value));
+  return e.value === "*" || (e.like && isWildcardPattern(e.value));
 }
 
 export interface TrustChange {
@@ -124,7 +121,7 @@ export function trustChanges(changes: readonly Change[]): TrustChange[] {
     const before = beforeText === undefined ? undefined : readTrust(beforeText);
     // Unknown after apply: the configuration's jsonencode text still names the subjects.
     const afterText = afterV.known ? afterV.value : configText(c, ["assume_role_policy"]);
-    const after = afterV.known ? (afterText === undefined ? undefined : readTrust(afterText)) : readTrust(parseConfigPolicy(afterText as string | undefined));
+    const after = readTrust(afterText);
     const unreadable = (beforeText !== undefined && before === undefined) || (afterText !== undefined && after === undefined);
     const b = before?.entries ?? new Map<string, TrustEntry>();
     const a = after?.entries ?? new Map<string, TrustEntry>();
@@ -174,7 +171,7 @@ interface Permissions {
 }
 
 function permissionsOf(policy: unknown): Permissions | undefined {
-  const doc = typeof policy === "object" && policy !== null ? (policy as { Statement: Statement[] }) : parsePolicy(policy);
+  const doc = parsePolicy(policy);
   if (doc === undefined) return undefined;
   const actions = new Set<string>();
   const resources = new Set<string>();
@@ -252,8 +249,7 @@ export function permissionChanges(changes: readonly Change[]): PermissionChange[
       const afterV = gone ? { known: true as const, value: undefined } : afterValue(c, ["policy"]);
       if (c.action === "update" && afterV.known && afterV.value === beforeText && c.before?.name === c.after?.name) continue;
       const before = beforeText === undefined ? undefined : permissionsOf(beforeText);
-      const fromConfig = afterV.known ? undefined : configText(c, ["policy"]);
-      const after = afterV.known ? (afterV.value === undefined ? undefined : permissionsOf(afterV.value)) : permissionsOf(parseConfigPolicy(fromConfig));
+      const after = permissionsOf(afterV.known ? afterV.value : configText(c, ["policy"]));
       const diff = (x: Set<string> | undefined, y: Set<string> | undefined) => [...(y ?? [])].filter((v) => !(x ?? new Set()).has(v));
       const actionsAdded = diff(before?.actions, after?.actions);
       const widening = actionsAdded.filter((a) => !a.startsWith("Deny ") && /(^|:)\*$/.test(a)).map((a) => `wildcard action \`${a}\``);
@@ -307,7 +303,7 @@ export function permissionChanges(changes: readonly Change[]): PermissionChange[
  * `ref:<address>` for a repository whose ARN is only known after apply).
  */
 export function ecrRepositoriesOf(policy: unknown): string[] {
-  const doc = typeof policy === "object" && policy !== null ? (policy as { Statement: Statement[] }) : parsePolicy(policy);
+  const doc = parsePolicy(policy);
   if (doc === undefined) return [];
   const names = new Set<string>();
   for (const s of doc.Statement) {
@@ -342,7 +338,7 @@ export function roleEcrGrants(changes: readonly Change[], side: "before" | "afte
     } else {
       if (c.after === null || c.action === "delete" || c.action === "forget") continue;
       const v = afterValue(c, ["policy"]);
-      policy = v.known ? v.value : parseConfigPolicy(configText(c, ["policy"]));
+      policy = v.known ? v.value : configText(c, ["policy"]);
     }
     const role = ownerName(c, "role", changes);
     if (role === undefined) continue;

@@ -3,7 +3,7 @@
  * known-bad change (a config edit or a small stack edit) fails synth with the named rule, exactly
  * as `cdktf synth` would report it (error annotations from the Aspects on every stack).
  */
-import { TerraformStack, Testing } from "cdktf";
+import { Fn, TerraformStack, Testing } from "cdktf";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { errorAnnotations } from "../../guardrails/report";
 import { ecrPushStatements, githubOidcTrustPolicy } from "../../modules/policy-document";
@@ -181,6 +181,27 @@ describe("each known-bad change fails synth with the named rule", () => {
     const { app, platform } = examplePlatform((d) => (d.repositories[0].ecrRepositories[0].tagMutability = "MUTABLE"));
     expect(platform.aws).toBeDefined();
     expect(() => app.synth()).toThrow(/\[ECR-001\]/);
+  });
+});
+
+describe("OIDC-009 reads a trust policy that names the stack's provider by reference (the jsonencode form)", () => {
+  const MAIN = "repo:Test-User/techblue-dev:ref:refs/heads/main";
+  const byReference = (subject: string) => (p: Platform) =>
+    role(p).resource.addOverride("assume_role_policy", Fn.jsonencode(githubOidcTrustPolicy(p.aws.oidcProvider!.resource.arn, { exact: [subject], wildcard: [] })));
+
+  test("the policy is synthesized as jsonencode(...) with the provider as a reference", () => {
+    const { platform } = examplePlatform();
+    byReference(MAIN)(platform);
+    const policy = Testing.synth(platform.aws);
+    expect(policy).toMatch(/"assume_role_policy": "\$\{jsonencode\(\{.*aws_iam_openid_connect_provider\./);
+  });
+
+  test("the job's subject trusted: no finding (the reference is the provider the job's token comes from)", () => {
+    expect(synthErrors(undefined, byReference(MAIN)).filter((e) => e.startsWith("[OIDC-009]"))).toEqual([]);
+  });
+
+  test("another subject trusted: OIDC-009 still fails the job", () => {
+    expect(synthErrors(undefined, byReference("repo:Test-User/techblue-dev:ref:refs/heads/dev"))).toContainEqual(expect.stringContaining("[OIDC-009] "));
   });
 });
 

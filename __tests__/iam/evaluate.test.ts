@@ -2,7 +2,7 @@
  * The IAM trust-policy evaluator, one documented behaviour per test. Semantics and their sources
  * are listed in iam/evaluate.ts.
  */
-import { evaluatePolicy, explainEvaluation, globMatch, type EvaluationRequest } from "../../iam/evaluate";
+import { evaluatePolicy, explainEvaluation, type EvaluationRequest } from "../../iam/evaluate";
 
 const PROVIDER = "arn:aws:iam::000123456789:oidc-provider/token.actions.githubusercontent.com";
 const SUB = "token.actions.githubusercontent.com:sub";
@@ -415,6 +415,19 @@ describe("malformed documents: implicit deny with a reason, never an exception",
     expect(decide(JSON.stringify(trust({ StringEquals: { [SUB]: MAIN } })), { [SUB]: MAIN })).toBe("allow");
   });
 
+  test("jsonencode(...) text, as synthesized when a value is a reference, is parsed (iam/parse.ts)", () => {
+    const hcl = `\${jsonencode({"Statement" = [{"Effect" = "Allow", "Principal" = {"Federated" = aws_iam_openid_connect_provider.github.arn}, "Action" = "sts:AssumeRoleWithWebIdentity", "Condition" = {"StringEquals" = {"${SUB}" = "${MAIN}"}}}]})}`;
+    const principal = { federated: "${aws_iam_openid_connect_provider.github.arn}" };
+    expect(decide(hcl, { [SUB]: MAIN }, { principal })).toBe("allow");
+    expect(decide(hcl, { [SUB]: "repo:o/r:ref:refs/heads/dev" }, { principal })).toBe("implicit-deny");
+  });
+
+  test("unreadable jsonencode(...) text is an implicit deny with the reason", () => {
+    const e = evaluatePolicy('${jsonencode({"Statement" = [)}', req({}));
+    expect(e.decision).toBe("implicit-deny");
+    expect(e.problems.join()).toMatch(/^the policy has a jsonencode\(\.\.\.\) argument that cannot be read/);
+  });
+
   test("an empty Statement list denies", () => {
     const e = evaluatePolicy({ Statement: [] }, req({}));
     expect(e.decision).toBe("implicit-deny");
@@ -522,19 +535,3 @@ describe("Resource, when the request names one (identity policies and boundaries
   });
 });
 
-describe("globMatch", () => {
-  test.each([
-    ["", "", true],
-    ["*", "", true],
-    ["?", "", false],
-    ["a*b*c", "aXXbYYc", true],
-    ["a*b*c", "aXXbYY", false],
-    ["*a", "aaa", true],
-    ["a?c", "abc", true],
-    ["a?c", "ac", false],
-    ["a.c", "abc", false],
-    ["ma*n", "ma*n", true],
-  ])("%j against %j is %s", (pattern, text, expected) => {
-    expect(globMatch(pattern, text)).toBe(expected);
-  });
-});

@@ -5,7 +5,7 @@
 import { evaluatePolicy } from "../../iam/evaluate";
 import { deployPolicy, planPolicy, type CiPolicyScope } from "../../modules/ci-policies";
 import { permissionsBoundaryPolicy } from "../../modules/permissions-boundary";
-import type { PolicyDocument } from "../../modules/policy-document";
+import type { PolicyDocument } from "../../iam/policy";
 
 const ACCT = "000123456789";
 const PATH = "/github-actions-platform/";

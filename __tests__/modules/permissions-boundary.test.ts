@@ -5,7 +5,7 @@
 import { evaluatePolicy } from "../../iam/evaluate";
 import { deployPolicy, planPolicy, type CiPolicyScope } from "../../modules/ci-policies";
 import { MANAGED_POLICY_MAX_CHARACTERS, PermissionsBoundary, permissionsBoundaryPolicy, policySize } from "../../modules/permissions-boundary";
-import type { PolicyDocument } from "../../modules/policy-document";
+import type { PolicyDocument } from "../../iam/policy";
 import { TerraformStack } from "cdktf";
 import { onlyResource, synthJson, testApp } from "../helpers/synth";
 

@@ -6,7 +6,7 @@ import { EXAMPLE_TEXT } from "../helpers/example";
 import { parse } from "yaml";
 import { parseConfig } from "../../config/load";
 import { runGuardrails } from "../../guardrails/report";
-import { parsePolicy } from "../../guardrails/support";
+import { parsePolicy } from "../../iam/parse";
 import { buildPlatform } from "../../stacks/platform";
 import { unescapeFromTerraform } from "../../workflows/render";
 import { onlyResource, resourcesOf, synthStack, testApp, type Synthesized } from "../helpers/synth";

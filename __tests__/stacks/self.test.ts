@@ -8,7 +8,7 @@ import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { evaluatePolicy } from "../../iam/evaluate";
 import { claimsContext } from "../../guardrails/oidc-claims";
 import { errorAnnotations } from "../../guardrails/report";
-import { parsePolicy } from "../../guardrails/support";
+import { parsePolicy } from "../../iam/parse";
 import { MANAGED_POLICY_MAX_CHARACTERS, policySize } from "../../modules/permissions-boundary";
 import { examplePlatform } from "../guardrails/helpers";
 import { withSelf } from "../helpers/self";

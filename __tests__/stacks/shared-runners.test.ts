@@ -8,7 +8,7 @@
 import { parse } from "yaml";
 import { parseConfig } from "../../config/load";
 import { runGuardrails } from "../../guardrails/report";
-import { parsePolicy } from "../../guardrails/support";
+import { parsePolicy } from "../../iam/parse";
 import { buildPlatform } from "../../stacks/platform";
 import { terraformStringValue } from "../../modules/terraform-text";
 import { unescapeFromTerraform } from "../../workflows/render";

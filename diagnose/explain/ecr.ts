@@ -7,12 +7,11 @@ import { parseEcrRepositoryArn } from "../../domain/arn";
 import { formatPath } from "../../config/cross-references";
 import { runnerServiceRoleName } from "../../config/derive";
 import { configuredRunners } from "../../config/runners";
-import { evaluatePolicy } from "../../iam/evaluate";
-import { asArray, parsePolicy, type Statement } from "../../guardrails/support";
 import type { AppView, SynthResource } from "../../guardrails/types";
+import { evaluatePolicy } from "../../iam/evaluate";
+import { parsePolicy } from "../../iam/parse";
 import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS } from "../../modules/policy-document";
 import { locateRole } from "../config-facts";
-import { glob } from "../subject";
 import type { DiagnoseContext, Explanation, Match } from "../types";
 
 const DENIED =
@@ -91,8 +90,6 @@ function roleConfigPath(config: NonNullable<DiagnoseContext["config"]>, roleName
 /** Do the role's inline policies allow the action on the resource? */
 function grants(view: AppView, role: SynthResource, action: string, resource: string): boolean {
   const policies = view.ofType("aws_iam_role_policy").filter((p) => p.config.role === role.config.name || view.referenced(p, p.config.role) === role);
-  const statements: Statement[] = policies.flatMap((p) => parsePolicy(p.config.policy)?.Statement ?? []);
-  // The evaluator does not read Resource: keep the statements whose Resource covers the repository.
-  const onResource = statements.filter((s) => asArray(s.Resource).some((r) => typeof r === "string" && glob(r, resource)));
-  return evaluatePolicy({ Version: "2012-10-17", Statement: onResource }, { action, context: {} }).decision === "allow";
+  const statements = policies.flatMap((p) => parsePolicy(p.config.policy)?.Statement ?? []);
+  return evaluatePolicy({ Statement: statements }, { action, resource, context: {} }).decision === "allow";
 }

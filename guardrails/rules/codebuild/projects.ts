@@ -5,9 +5,11 @@
  * by hand may name its project or role instead of referencing it.
  */
 import { roleNameOfArn } from "../../../domain/arn";
-import { asArray, parsePolicy } from "../../support";
+import { actionMatches, globMatch } from "../../../iam/glob";
+import { parsePolicy } from "../../../iam/parse";
+import { asArray } from "../../support";
 import type { AppView, SynthResource } from "../../types";
-import { actionCovers, actionsOf, globRegExp, resourcesOf } from "../iam/policies";
+import { actionsOf, resourcesOf } from "../iam/policies";
 
 /** A single nested block: cdktf writes an object, Terraform JSON also accepts a one-element list. */
 export function block(value: unknown): Record<string, any> | undefined {
@@ -103,10 +105,10 @@ export function grantsConnection(policy: SynthResource, connection: string): boo
   const granted = new Set<string>();
   for (const statement of parsePolicy(policy.config.policy)?.Statement ?? []) {
     if (statement.Effect !== "Allow") continue;
-    if (!resourcesOf(statement).some((r) => r === connection || r === "*" || (!connection.startsWith("${") && globRegExp(r, false).test(connection)))) continue;
+    if (!resourcesOf(statement).some((r) => r === connection || r === "*" || (!connection.startsWith("${") && globMatch(r, connection)))) continue;
     for (const prefix of connectionPrefixes(connection)) {
       for (const needed of CONNECTION_ACTIONS) {
-        if (actionsOf(statement).some((a) => actionCovers(a, `${prefix}:${needed}`))) granted.add(`${prefix}:${needed}`);
+        if (actionsOf(statement).some((a) => actionMatches(a, `${prefix}:${needed}`))) granted.add(`${prefix}:${needed}`);
       }
     }
   }

@@ -3,6 +3,7 @@ import { ACTIONS, variableOfExpression } from "../../../domain/github";
 import { STS_AUDIENCE, SUB_KEY, WEB_IDENTITY_ACTION } from "../../../domain/oidc";
 import { resolveOidcProviderReferences } from "../../../domain/terraform-refs";
 import { evaluatePolicy } from "../../../iam/evaluate";
+import { mapPolicyStrings, parsePolicy } from "../../../iam/parse";
 import { claimsContext, predictClaims, triggersOfWorkflow, type Trigger } from "../../oidc-claims";
 import { actionName, asArray, githubOwner, jobsOf, platformMetadata, stackAccount, trustStatements, variableForJob, workflowOf } from "../../support";
 import type { AppView, Rule, SynthResource } from "../../types";
@@ -112,8 +113,9 @@ export const OIDC_009: Rule = {
           continue;
         }
         const providerArn = oidcProviderArnIn(partition, account);
-        // A trust policy may name the provider by reference; it is the same provider.
-        const trust = resolveOidcProviderReferences(String(role.config.assume_role_policy ?? ""), providerArn);
+        // A trust policy may name the provider by reference (then it is in the jsonencode form); it is the same provider.
+        const trustPolicy = parsePolicy(role.config.assume_role_policy);
+        const trust = trustPolicy && mapPolicyStrings(trustPolicy, (s) => resolveOidcProviderReferences(s, providerArn));
 
         for (const trigger of triggers) {
           const claimSets = predictClaims({

@@ -1,6 +1,6 @@
+import { globMatch } from "../../../iam/glob";
 import type { AppView, Rule, SynthResource } from "../../types";
 import { block, blocks } from "../codebuild/projects";
-import { globRegExp } from "../iam/policies";
 
 /** Does a registry scanning configuration of the stack scan this repository's pushes? */
 function registryScans(app: AppView, repository: SynthResource): boolean {
@@ -12,7 +12,7 @@ function registryScans(app: AppView, repository: SynthResource): boolean {
       blocks(c.config.rule).some(
         (rule) =>
           (rule.scan_frequency === "SCAN_ON_PUSH" || rule.scan_frequency === "CONTINUOUS_SCAN") &&
-          blocks(rule.repository_filter).some((f) => typeof f.filter === "string" && (typeof name !== "string" || globRegExp(f.filter, false).test(name))),
+          blocks(rule.repository_filter).some((f) => typeof f.filter === "string" && (typeof name !== "string" || globMatch(f.filter, name))),
       ),
     );
 }

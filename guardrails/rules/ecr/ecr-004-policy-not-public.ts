@@ -1,4 +1,6 @@
-import { asArray, parsePolicy, type Statement } from "../../support";
+import { parsePolicy } from "../../../iam/parse";
+import type { Statement } from "../../../iam/policy";
+import { asArray } from "../../support";
 import type { Rule } from "../../types";
 
 /** Condition keys that restrict who the caller can be (or where from). */

@@ -1,4 +1,4 @@
-import { hclObjectToJson } from "../../support";
+import { parseJsonDocument } from "../../../iam/parse";
 import type { AppView, Rule, SynthResource } from "../../types";
 
 interface LifecycleRule {
@@ -36,13 +36,9 @@ function lifecyclePoliciesOf(app: AppView, repository: SynthResource): readonly 
 /** The rules of a lifecycle policy (plain JSON or `${jsonencode(...)}`), or undefined when unreadable. */
 function rulesOf(policy: unknown): LifecycleRule[] | undefined {
   if (typeof policy !== "string") return undefined;
-  const m = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(policy.trim());
-  try {
-    const doc = JSON.parse(m ? (hclObjectToJson(m[1]) ?? "") : policy);
-    return Array.isArray(doc?.rules) ? doc.rules.filter((r: unknown) => typeof r === "object" && r !== null) : undefined;
-  } catch {
-    return undefined;
-  }
+  const read = parseJsonDocument(policy);
+  const rules = "value" in read ? (read.value as { rules?: unknown } | null)?.rules : undefined;
+  return Array.isArray(rules) ? rules.filter((r: unknown): r is LifecycleRule => typeof r === "object" && r !== null) : undefined;
 }
 
 function ruleProblems(rules: LifecycleRule[]): string[] {

@@ -1,6 +1,7 @@
+import { isWildcardPattern } from "../../../iam/glob";
 import { asArray } from "../../support";
 import type { Rule } from "../../types";
-import { actionsOf, allowStatements, isBoundaryOnly, isWildcardPattern, policiesOf, POLICY_RESOURCE_TYPES } from "./policies";
+import { actionsOf, allowStatements, isBoundaryOnly, policiesOf, POLICY_RESOURCE_TYPES } from "./policies";
 
 export const IAM_001: Rule = {
   id: "IAM-001",

@@ -1,6 +1,7 @@
+import { isWildcardPattern } from "../../../iam/glob";
 import { asArray } from "../../support";
 import type { Rule } from "../../types";
-import { actionsOf, allowStatements, isBoundaryOnly, isWildcardPattern, POLICY_RESOURCE_TYPES, resourcesOf } from "./policies";
+import { actionsOf, allowStatements, isBoundaryOnly, POLICY_RESOURCE_TYPES, resourcesOf } from "./policies";
 
 /** Actions this template needs that have no resource-level scoping, so must be granted on "*". */
 export const UNSCOPED_ACTIONS: readonly string[] = ["ecr:GetAuthorizationToken"];

@@ -1,5 +1,6 @@
+import { actionMatches, isWildcardPattern } from "../../../iam/glob";
 import type { Rule } from "../../types";
-import { actionCovers, actionsOf, allowStatements, isBoundaryOnly, isWildcardPattern, POLICY_RESOURCE_TYPES, resourcesOf } from "./policies";
+import { actionsOf, allowStatements, isBoundaryOnly, POLICY_RESOURCE_TYPES, resourcesOf } from "./policies";
 
 /**
  * Actions that let a principal give itself (or a role it can pass, or a user it can become) more
@@ -50,9 +51,9 @@ export const IAM_004: Rule = {
     for (const { label, statement } of allowStatements(resource)) {
       const wildcardResources = resourcesOf(statement).filter(isWildcardPattern);
       for (const action of actionsOf(statement)) {
-        const escalates = ESCALATION.test(action) || (isWildcardPattern(action) && ESCALATION_EXAMPLES.some((e) => actionCovers(action, e)));
+        const escalates = ESCALATION.test(action) || (isWildcardPattern(action) && ESCALATION_EXAMPLES.some((e) => actionMatches(action, e)));
         if (escalates) problems.push(`${label} allows "${action}", which lets the principal grant itself permissions`);
-        const anyResource = ON_ANY_RESOURCE.filter((a) => actionCovers(action, a));
+        const anyResource = ON_ANY_RESOURCE.filter((a) => actionMatches(action, a));
         if (anyResource.length > 0 && wildcardResources.length > 0) {
           problems.push(`${label} allows "${action}" (${anyResource.join(", ")}) on ${wildcardResources.map((r) => `"${r}"`).join(", ")}`);
         }

@@ -1,7 +1,9 @@
-import { asArray, trustStatements, type Statement } from "../../support";
+import { isWildcardPattern } from "../../../iam/glob";
+import type { Statement } from "../../../iam/policy";
+import { asArray, trustStatements } from "../../support";
 import type { AppView, Rule, SynthResource } from "../../types";
 import { block, connectionOf, connectionPrefixes, projectsOfRole, roleOfPolicy, sourceAuth } from "../codebuild/projects";
-import { actionsOf, allowStatements, isWildcardPattern, resourcesOf, serviceOf, stackAwsScope } from "./policies";
+import { actionsOf, allowStatements, resourcesOf, serviceOf, stackAwsScope } from "./policies";
 
 const CODEBUILD = "codebuild.amazonaws.com";
 const CONNECTION_SERVICES = new Set(["codeconnections", "codestar-connections"]);

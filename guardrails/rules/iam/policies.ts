@@ -1,9 +1,11 @@
 /**
- * Reading identity policies out of the IAM resources the IAM rules inspect, and matching IAM
- * action patterns. Kept next to the rules (not in guardrails/support.ts) because only the AWS-side
- * rules use it.
+ * Reading identity policies out of the IAM resources the IAM rules inspect (parsing and wildcard
+ * matching are the IAM library's, iam/). Kept next to the rules (not in guardrails/support.ts)
+ * because only the AWS-side rules use it.
  */
-import { asArray, parsePolicy, type Statement } from "../../support";
+import { parsePolicy } from "../../../iam/parse";
+import type { Statement } from "../../../iam/policy";
+import { asArray } from "../../support";
 import type { AppView, SynthResource } from "../../types";
 
 /** Terraform types that carry identity policy documents (a user's or group's inline policy grants as much as a role's). */
@@ -62,31 +64,6 @@ export function actionsOf(statement: Statement): string[] {
 
 export function resourcesOf(statement: Statement): string[] {
   return asArray(statement.Resource).filter((r): r is string => typeof r === "string");
-}
-
-export function isWildcardPattern(value: string): boolean {
-  return /[*?]/.test(value);
-}
-
-// The same few patterns are matched for every statement: compile each once (no g flag: stateless).
-const globs = new Map<string, RegExp>();
-
-/** IAM glob (`*`, `?`) as a regular expression; actions are case-insensitive, resources are not. */
-export function globRegExp(pattern: string, caseInsensitive: boolean): RegExp {
-  const key = `${caseInsensitive ? "i" : "-"}${pattern}`;
-  let regExp = globs.get(key);
-  if (regExp === undefined) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-    regExp = new RegExp(`^${body}$`, caseInsensitive ? "i" : "");
-    if (globs.size > 10_000) globs.clear();
-    globs.set(key, regExp);
-  }
-  return regExp;
-}
-
-/** Does the action pattern of a statement (e.g. `iam:Put*`) cover this concrete action? */
-export function actionCovers(pattern: string, action: string): boolean {
-  return globRegExp(pattern, true).test(action);
 }
 
 /** The service prefix of an action, lower-cased (`ecr` for `ECR:PutImage`). */

@@ -1,6 +1,7 @@
 /** Reading the GitHub OIDC parts of trust policies, shared by the OIDC rules. */
 import { isClaimKey, OIDC_HOST } from "../../../domain/oidc";
-import { asArray, trustStatements, type Statement } from "../../support";
+import type { Statement } from "../../../iam/policy";
+import { asArray, trustStatements } from "../../support";
 import type { SynthResource } from "../../types";
 
 /** Does this statement trust GitHub's OIDC provider (by principal or by its condition keys)? */

@@ -1,7 +1,7 @@
 import { SUB_KEY } from "../../../domain/oidc";
+import { globMatch } from "../../../iam/glob";
 import type { Rule } from "../../types";
 import { isPublic } from "../codebuild/public";
-import { globRegExp } from "../iam/policies";
 import { entriesFor, githubStatements, label } from "./github-trust";
 
 /** repo:OWNER(@ID)?/REPO(@ID)?:SUFFIX, with the suffix possibly a pattern. */
@@ -23,7 +23,7 @@ export const OIDC_014: Rule = {
           e.values.filter((v) => {
             const m = SUBJECT_PARTS.exec(v);
             if (!m || !isPublic(app, m[1], m[2])) return false;
-            return e.operator === "StringLike" ? globRegExp(m[3], false).test("pull_request") : m[3] === "pull_request";
+            return e.operator === "StringLike" ? globMatch(m[3], "pull_request") : m[3] === "pull_request";
           }),
         )
         .map((v) => `${label(s, i)} trusts "${v}" of a public repository`),
