@@ -7,13 +7,15 @@ import {
   ecrRepositoryVariable,
   managedRepositories,
   MAX_APP_TOKEN_REPOSITORIES,
+  repositoryNamed,
   roleArnVariable,
+  rolesOfRepository,
   SELF_WORKFLOW_FILES,
   SELF_VARIABLES,
   VARIABLE_AWS_REGION,
   VARIABLE_ECR_REGISTRY,
 } from "./derive";
-import { DEFAULT_GITHUB_HOSTED_LABEL, type PlatformConfig, type RepositoryConfig } from "./schema";
+import { DEFAULT_GITHUB_HOSTED_LABEL, type DeployRoleConfig, type PlatformConfig, type RepositoryConfig, type SharedDeployRoleConfig } from "./schema";
 import { tokenMarkerProblem } from "../modules/terraform-text";
 
 export interface ConfigIssue {
@@ -113,9 +115,10 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
     r.ecrRepositories.map((item, j) => ({ item, path: ["repositories", i, "ecrRepositories", j, "name"] })),
   );
   checkUnique(ecrs, (e) => e.name, "ECR repository", issues);
-  const roles = repos.flatMap((r, i) =>
-    r.deployRoles.map((item, j) => ({ item, path: ["repositories", i, "deployRoles", j, "name"] })),
-  );
+  const roles = [
+    ...repos.flatMap((r, i) => r.deployRoles.map((item, j) => ({ item: { name: item.name }, path: ["repositories", i, "deployRoles", j, "name"] as (string | number)[] }))),
+    ...config.deployRoles.map((item, j) => ({ item: { name: item.name }, path: ["deployRoles", j, "name"] as (string | number)[] })),
+  ];
   checkUnique(roles, (d) => d.name, "deploy role", issues);
   const runners = repos.flatMap((r, i) =>
     r.runner ? [{ item: r.runner, path: ["repositories", i, "runner", "projectName"] }] : [],
@@ -157,7 +160,7 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
     const generated = new Set([
       VARIABLE_AWS_REGION,
       VARIABLE_ECR_REGISTRY,
-      ...repo.deployRoles.map((d) => roleArnVariable(d.name)),
+      ...rolesOfRepository(config, repo).map((d) => roleArnVariable(d.name)),
       ...repos.flatMap((r) => r.ecrRepositories).map((e) => ecrRepositoryVariable(e.name)),
     ]);
     for (const name of Object.keys(repo.variables)) {
@@ -167,18 +170,8 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
     }
 
     repo.deployRoles.forEach((role, j) => {
-      const { branches, tags, environments, pullRequest } = role.allow;
-      if (branches.length + tags.length + environments.length === 0 && !pullRequest && role.wildcardSubjects.length === 0) {
-        issues.push({
-          path: at("deployRoles", j, "allow"),
-          message: "the role trusts no subject and could never be assumed: list branches, tags, environments or pullRequest: true",
-        });
-      }
-      role.ecrPush.forEach((name, k) => {
-        if (!ecrNames.has(name)) {
-          issues.push({ path: at("deployRoles", j, "ecrPush", k), message: `unknown ECR repository "${name}" (defined: ${listOrNone(ecrNames)})` });
-        }
-      });
+      issues.push(...trustEntryIssues(role, at("deployRoles", j)));
+      issues.push(...rolePermissionIssues(config, role, [{ repository: repo, path: at("deployRoles", j) }], at("deployRoles", j), ecrNames));
     });
 
     if (repo.runner) {
@@ -191,7 +184,7 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
         });
       }
     }
-    issues.push(...publicRepositoryIssues(repo, at, config.self?.repository.toLowerCase() === repo.name.toLowerCase()));
+    issues.push(...publicRepositoryIssues(repo, at, config.self?.repository.toLowerCase() === repo.name.toLowerCase(), sharedPullRequestTrust(config, repo)));
 
     issues.push(...environmentIssues(config, i));
 
@@ -214,18 +207,22 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
       }
       // Jobs on either runner get AWS permissions only through a deploy role: the trust policy
       // pins the branches, tags and environments; the runner's service role grants jobs nothing.
-      const roleNames = repo.deployRoles.map((d) => d.name);
+      const repoRoles = rolesOfRepository(config, repo);
+      const roleNames = repoRoles.map((d) => d.name);
       if (wf.deployRole === undefined) {
         issues.push({
           path: at("workflows", j, "deployRole"),
           message: `required for runsOn ${wf.runsOn}: the job assumes this role through OIDC to push (this repository's roles: ${listOrNone(roleNames)})${wf.runsOn === "codebuild" ? "; the runner's service role holds no ECR permissions" : ""}`,
         });
       } else {
-        const role = repo.deployRoles.find((d) => d.name === wf.deployRole);
+        const role = repoRoles.find((d) => d.name === wf.deployRole);
         if (!role) {
+          const shared = config.deployRoles.find((d) => d.name === wf.deployRole);
           issues.push({
             path: at("workflows", j, "deployRole"),
-            message: `unknown deploy role "${wf.deployRole}": a workflow assumes one of its own repository's roles (defined: ${listOrNone(roleNames)})`,
+            message: shared
+              ? `deploy role "${wf.deployRole}" (a shared role) does not trust ${repo.name}: add { repository: ${repo.name}, allow: { ... } } to its trust, or use one of this repository's roles (${listOrNone(roleNames)})`
+              : `unknown deploy role "${wf.deployRole}": a workflow assumes one of its own repository's roles or a shared role that trusts it (defined: ${listOrNone(roleNames)})`,
           });
         } else if (ecrNames.has(wf.ecrRepository) && !role.ecrPush.includes(wf.ecrRepository)) {
           issues.push({
@@ -237,6 +234,8 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
     });
   });
 
+  config.deployRoles.forEach((_role, j) => issues.push(...sharedRoleIssues(config, j, ecrNames)));
+
   issues.push(...selfIssues(config, roles.map(({ item, path }) => ({ name: item.name, path }))));
 
   if (needsConnection.length > 0 && config.codeConnection === undefined) {
@@ -245,6 +244,84 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
       message: `required by ${needsConnection.join(", ")}: runners authenticate to GitHub through a CodeConnections GitHub App connection (add codeConnection: { name: <new connection name> } or { existingArn: ... })`,
     });
   }
+  return issues;
+}
+
+/** A trust entry (a repository's role, or one repository of a shared role) that trusts no subject. */
+function trustEntryIssues(entry: Pick<DeployRoleConfig, "allow" | "wildcardSubjects">, at: (string | number)[]): ConfigIssue[] {
+  const { branches, tags, environments, pullRequest } = entry.allow;
+  if (branches.length + tags.length + environments.length === 0 && !pullRequest && entry.wildcardSubjects.length === 0) {
+    return [{ path: [...at, "allow"], message: "the role trusts no subject and could never be assumed: list branches, tags, environments or pullRequest: true" }];
+  }
+  return [];
+}
+
+/**
+ * What a role's permissions and pinned claims need: known ECR repositories, the id of each
+ * repository whose repository_id it pins, and a generated workflow of each repository whose
+ * job_workflow_ref it pins (else nothing could assume it there).
+ */
+function rolePermissionIssues(
+  config: PlatformConfig,
+  role: Pick<DeployRoleConfig, "name" | "pinClaims" | "ecrPush">,
+  trusted: { repository: RepositoryConfig; path: (string | number)[] }[],
+  at: (string | number)[],
+  ecrNames: ReadonlySet<string>,
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  role.ecrPush.forEach((name, k) => {
+    if (!ecrNames.has(name)) issues.push({ path: [...at, "ecrPush", k], message: `unknown ECR repository "${name}" (defined: ${listOrNone(ecrNames)})` });
+  });
+  for (const { repository } of trusted) {
+    if (role.pinClaims.repositoryId && repository.id === undefined) {
+      issues.push({
+        path: [...at, "pinClaims", "repositoryId"],
+        message: `pins repository_id, but ${repository.name} has no id: set its repositories[].id (find it with: gh api repos/${config.github.owner}/${repository.name} --jq .id), or remove pinClaims.repositoryId`,
+      });
+    }
+    if (role.pinClaims.jobWorkflowRef && !repository.workflows.some((w) => w.deployRole === role.name)) {
+      issues.push({
+        path: [...at, "pinClaims", "jobWorkflowRef"],
+        message: `pins job_workflow_ref to the generated workflows that use role "${role.name}", but no workflow of ${repository.name} uses it, so no job there could assume the role: give one of its workflows deployRole: ${role.name}, or remove pinClaims.jobWorkflowRef`,
+      });
+    }
+  }
+  return issues;
+}
+
+/** A shared role: known, distinct repositories, each trusting a subject, in environments the config manages. */
+function sharedRoleIssues(config: PlatformConfig, j: number, ecrNames: ReadonlySet<string>): ConfigIssue[] {
+  const role: SharedDeployRoleConfig = config.deployRoles[j];
+  const at = (...rest: (string | number)[]) => ["deployRoles", j, ...rest];
+  const issues: ConfigIssue[] = [];
+  const trusted: { repository: RepositoryConfig; path: (string | number)[] }[] = [];
+  const seen = new Map<RepositoryConfig, number>();
+  role.trust.forEach((t, k) => {
+    const repository = repositoryNamed(config, t.repository);
+    if (repository === undefined) {
+      issues.push({ path: at("trust", k, "repository"), message: `unknown repository "${t.repository}": a shared role trusts repositories of this config (defined: ${listOrNone(config.repositories.map((r) => r.name))})` });
+      return;
+    }
+    const first = seen.get(repository);
+    if (first !== undefined) {
+      issues.push({ path: at("trust", k, "repository"), message: `${repository.name} is already trusted at deployRoles[${j}].trust[${first}]: list each repository once, with all its subjects` });
+      return;
+    }
+    seen.set(repository, k);
+    trusted.push({ repository, path: at("trust", k) });
+    issues.push(...trustEntryIssues(t, at("trust", k)));
+    const i = config.repositories.indexOf(repository);
+    const managed = managedEnvironments(config, repository);
+    t.allow.environments.forEach((name, e) => {
+      if (!managed.has(name.toLowerCase())) {
+        issues.push({ path: at("trust", k, "allow", "environments", e), message: unmanagedEnvironment(config, i, name, `role "${role.name}" trusts`) });
+      }
+    });
+    t.wildcardSubjects.forEach((w, e) => {
+      if (w.pattern.startsWith("environment:")) issues.push({ path: at("trust", k, "wildcardSubjects", e, "pattern"), message: environmentPatternMessage(i) });
+    });
+  });
+  issues.push(...rolePermissionIssues(config, role, trusted, at(), ecrNames));
   return issues;
 }
 
@@ -330,7 +407,7 @@ function environmentIssues(config: PlatformConfig, i: number): ConfigIssue[] {
       checkUnique(env[kind].map((item, k) => ({ item, path: at("environments", j, kind, k) })), (p) => p.replace(/\//g, "_"), kind === "branches" ? "branch pattern" : "tag pattern", issues);
     }
   });
-  const managed = new Set(repo.environments.map((e) => e.name.toLowerCase()));
+  const managed = managedEnvironments(config, repo);
   const self = config.self;
   const isSelf = self !== undefined && self.repository.toLowerCase() === repo.name.toLowerCase();
   if (isSelf) {
@@ -342,23 +419,15 @@ function environmentIssues(config: PlatformConfig, i: number): ConfigIssue[] {
         });
       }
     });
-    managed.add(self.environment.toLowerCase());
   }
-  const branch = repo.defaultBranch;
-  const fix = (name: string) =>
-    `add it to repositories[${i}] (${repo.name}): environments: [{ name: ${name}, branches: [${branch}], reviewers: { users: [<user id>], teams: [<team id>] } }] (ids: gh api users/<login> --jq .id, gh api orgs/${config.github.owner}/teams/<slug> --jq .id)`;
-  const unmanaged = (name: string, who: string) =>
-    `${who} environment "${name}", which this config does not manage: GitHub creates it on first use with no protection, so anyone who can push a branch could run a job in it and present environment:${name}; ${fix(name)}`;
+  const unmanaged = (name: string, who: string) => unmanagedEnvironment(config, i, name, who);
   repo.deployRoles.forEach((role, j) => {
     role.allow.environments.forEach((name, k) => {
       if (!managed.has(name.toLowerCase())) issues.push({ path: at("deployRoles", j, "allow", "environments", k), message: unmanaged(name, `role "${role.name}" trusts`) });
     });
     role.wildcardSubjects.forEach((w, k) => {
       if (!w.pattern.startsWith("environment:")) return;
-      issues.push({
-        path: at("deployRoles", j, "wildcardSubjects", k, "pattern"),
-        message: `an environment pattern trusts environments nobody manages: anyone who can push a workflow creates a matching environment, unprotected, by naming it in a job; list exact names under allow.environments instead and manage each under repositories[${i}].environments`,
-      });
+      issues.push({ path: at("deployRoles", j, "wildcardSubjects", k, "pattern"), message: environmentPatternMessage(i) });
     });
   });
   repo.workflows.forEach((wf, j) => {
@@ -380,19 +449,51 @@ function environmentIssues(config: PlatformConfig, i: number): ConfigIssue[] {
   return issues;
 }
 
+/** Environments (lower case) the config manages on a repository: its own, and self.environment on the self repository. */
+function managedEnvironments(config: PlatformConfig, repo: RepositoryConfig): Set<string> {
+  const managed = new Set(repo.environments.map((e) => e.name.toLowerCase()));
+  if (config.self !== undefined && config.self.repository.toLowerCase() === repo.name.toLowerCase()) managed.add(config.self.environment.toLowerCase());
+  return managed;
+}
+
+function unmanagedEnvironment(config: PlatformConfig, i: number, name: string, who: string): string {
+  const repo = config.repositories[i];
+  const fix = `add it to repositories[${i}] (${repo.name}): environments: [{ name: ${name}, branches: [${repo.defaultBranch}], reviewers: { users: [<user id>], teams: [<team id>] } }] (ids: gh api users/<login> --jq .id, gh api orgs/${config.github.owner}/teams/<slug> --jq .id)`;
+  return `${who} environment "${name}", which this config does not manage: GitHub creates it on first use with no protection, so anyone who can push a branch could run a job in it and present environment:${name}; ${fix}`;
+}
+
+function environmentPatternMessage(i: number): string {
+  return `an environment pattern trusts environments nobody manages: anyone who can push a workflow creates a matching environment, unprotected, by naming it in a job; list exact names under allow.environments instead and manage each under repositories[${i}].environments`;
+}
+
 type OptIn = keyof NonNullable<RepositoryConfig["publicRepositoryOptIns"]>;
 
 /**
  * A public repository's pull requests (a fork's included) and anyone's workflow runs reach what
  * the repository trusts: each exposure needs its opt-in, and an opt-in needs its exposure.
  */
-function publicRepositoryIssues(repo: RepositoryConfig, at: (...rest: (string | number)[]) => (string | number)[], isSelf: boolean): ConfigIssue[] {
+/** The first shared role that trusts the pull_request subject of this repository, with where it says so. */
+function sharedPullRequestTrust(config: PlatformConfig, repo: RepositoryConfig): { at: (string | number)[]; role: string } | undefined {
+  for (const [j, role] of config.deployRoles.entries()) {
+    const k = role.trust.findIndex((t) => t.allow.pullRequest && repositoryNamed(config, t.repository) === repo);
+    if (k >= 0) return { at: ["deployRoles", j, "trust", k, "allow", "pullRequest"], role: role.name };
+  }
+  return undefined;
+}
+
+function publicRepositoryIssues(
+  repo: RepositoryConfig,
+  at: (...rest: (string | number)[]) => (string | number)[],
+  isSelf: boolean,
+  shared?: { at: (string | number)[]; role: string },
+): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const optIns = repo.publicRepositoryOptIns ?? {};
   const exposures: Record<OptIn, { at: (string | number)[]; what: string } | undefined> = {
     pullRequestTrust: (() => {
       const j = repo.deployRoles.findIndex((d) => d.allow.pullRequest);
       if (j >= 0) return { at: at("deployRoles", j, "allow", "pullRequest"), what: `role "${repo.deployRoles[j].name}" trusts pull_request, the subject of every pull request, a fork's included` };
+      if (shared) return { at: shared.at, what: `the shared role "${shared.role}" trusts its pull_request, the subject of every pull request, a fork's included` };
       // The template's own plan role trusts the pull_request subject of the self repository.
       return isSelf ? { at: at("visibility"), what: "it is the self repository, whose plan role trusts pull_request, the subject of every pull request, a fork's included" } : undefined;
     })(),

@@ -3,7 +3,7 @@
  * functions. Both stacks (and the guardrails) call these, so the GitHub side can name an AWS
  * resource without a remote-state reference and each stack can be planned on its own.
  */
-import type { PlatformConfig, RepositoryConfig, RunnerConfig, SelfConfig, SubjectFormat, WorkflowConfig } from "./schema";
+import type { DeployRoleConfig, PinClaimsConfig, PlatformConfig, RepositoryConfig, RunnerConfig, SelfConfig, SubjectFormat, WorkflowConfig } from "./schema";
 
 export const OIDC_HOST = "token.actions.githubusercontent.com";
 export const OIDC_URL = `https://${OIDC_HOST}`;
@@ -110,6 +110,15 @@ export function workflowPath(file: string): string {
   return `.github/workflows/${file}`;
 }
 
+/**
+ * What a trust policy pins `job_workflow_ref` to for one workflow file of a repository: GitHub
+ * sends `<owner>/<repo>/.github/workflows/<file>@<ref>` (the ref the run is on). The ref is left a
+ * pattern (StringLike): the subject in the same statement already pins the ref or environment.
+ */
+export function jobWorkflowRefPattern(owner: string, repository: string, file: string): string {
+  return `${owner}/${repository}/${workflowPath(file)}@*`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // OIDC subjects
 // ---------------------------------------------------------------------------------------------
@@ -188,6 +197,101 @@ export function roleSubjects(
     exact: prefixes.flatMap((p) => suffixes.map((s) => `${p}:${s}`)),
     wildcard: prefixes.flatMap((p) => wildcardPatterns.map((s) => `${p}:${s}`)),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deploy roles: one repository's, or shared by several
+// ---------------------------------------------------------------------------------------------
+
+/** One repository a deploy role trusts, with its subjects. */
+export interface RoleTrustEntry {
+  readonly repository: RepositoryConfig;
+  readonly allow: DeployRoleConfig["allow"];
+  readonly wildcardSubjects: DeployRoleConfig["wildcardSubjects"];
+}
+
+/** A deploy role in one shape, whether a repository's (one trust entry) or shared (several). */
+export interface ResolvedDeployRole {
+  readonly name: string;
+  readonly description?: string;
+  /** Where it is declared, e.g. `repositories[0].deployRoles[1]` or `deployRoles[0]`. */
+  readonly path: (string | number)[];
+  readonly shared: boolean;
+  readonly trust: readonly RoleTrustEntry[];
+  readonly pinClaims: PinClaimsConfig;
+  readonly ecrPush: readonly string[];
+  readonly ecrPull: boolean;
+  readonly maxSessionDurationSeconds: number;
+}
+
+/** The repository a name refers to (GitHub compares repository names ignoring case). */
+export function repositoryNamed(config: Pick<PlatformConfig, "repositories">, name: string): RepositoryConfig | undefined {
+  return config.repositories.find((r) => r.name === name) ?? config.repositories.find((r) => r.name.toLowerCase() === name.toLowerCase());
+}
+
+/**
+ * Every deploy role of the config: each repository's roles in config order, then the shared ones.
+ * A trust entry naming no configured repository is left out (the config validator reports it).
+ */
+export function resolvedDeployRoles(config: Pick<PlatformConfig, "repositories" | "deployRoles">): ResolvedDeployRole[] {
+  let roles = resolvedCache.get(config);
+  if (roles === undefined) {
+    roles = resolveDeployRoles(config);
+    resolvedCache.set(config, roles);
+  }
+  return roles;
+}
+
+// The config is frozen once parsed: resolve it once, not once per repository (thousands of them).
+const resolvedCache = new WeakMap<object, ResolvedDeployRole[]>();
+const byRepositoryCache = new WeakMap<object, Map<RepositoryConfig, ResolvedDeployRole[]>>();
+
+function resolveDeployRoles(config: Pick<PlatformConfig, "repositories" | "deployRoles">): ResolvedDeployRole[] {
+  const own = config.repositories.flatMap((repo, i) =>
+    repo.deployRoles.map((role, j): ResolvedDeployRole => ({
+      name: role.name,
+      description: role.description,
+      path: ["repositories", i, "deployRoles", j],
+      shared: false,
+      trust: [{ repository: repo, allow: role.allow, wildcardSubjects: role.wildcardSubjects }],
+      pinClaims: role.pinClaims,
+      ecrPush: role.ecrPush,
+      ecrPull: role.ecrPull,
+      maxSessionDurationSeconds: role.maxSessionDurationSeconds,
+    })),
+  );
+  const shared = config.deployRoles.map((role, j): ResolvedDeployRole => ({
+    name: role.name,
+    description: role.description,
+    path: ["deployRoles", j],
+    shared: true,
+    trust: role.trust.flatMap((t) => {
+      const repository = repositoryNamed(config, t.repository);
+      return repository ? [{ repository, allow: t.allow, wildcardSubjects: t.wildcardSubjects }] : [];
+    }),
+    pinClaims: role.pinClaims,
+    ecrPush: role.ecrPush,
+    ecrPull: role.ecrPull,
+    maxSessionDurationSeconds: role.maxSessionDurationSeconds,
+  }));
+  return [...own, ...shared];
+}
+
+/** The deploy roles a repository's workflows may assume: its own, and the shared ones trusting it. */
+export function rolesOfRepository(config: Pick<PlatformConfig, "repositories" | "deployRoles">, repo: RepositoryConfig): ResolvedDeployRole[] {
+  let map = byRepositoryCache.get(config);
+  if (map === undefined) {
+    map = new Map();
+    for (const role of resolvedDeployRoles(config)) {
+      for (const t of role.trust) {
+        const list = map.get(t.repository) ?? [];
+        if (!list.includes(role)) list.push(role);
+        map.set(t.repository, list);
+      }
+    }
+    byRepositoryCache.set(config, map);
+  }
+  return map.get(repo) ?? [];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { RoleSubjects } from "../config/derive";
 import { terraformLiterals } from "./terraform-text";
-import { ecrPushStatements, githubOidcTrustPolicy, renderPolicy, type PolicyDocument } from "./policy-document";
+import { ecrPushStatements, githubOidcTrustPolicy, renderPolicy, type PolicyDocument, type TrustedRepository } from "./policy-document";
 
 export interface DeployRoleProps {
   /** IAM role name; workflows read its ARN from an Actions variable derived from it. */
@@ -15,8 +15,12 @@ export interface DeployRoleProps {
   readonly description?: string;
   /** ARN of the account's GitHub OIDC provider. */
   readonly oidcProviderArn: string;
-  /** Full `repo:...:...` subjects: exact ones (StringEquals) and wildcard ones (StringLike). */
-  readonly subjects: RoleSubjects;
+  /**
+   * Full `repo:...:...` subjects: exact ones (StringEquals) and wildcard ones (StringLike); or,
+   * for a role several repositories assume or one that pins further claims (repository_id,
+   * job_workflow_ref), one entry per repository with its subjects and pinned claims.
+   */
+  readonly subjects: RoleSubjects | readonly TrustedRepository[];
   /**
    * ECR repository ARNs the role may push to.
    * @default - no ECR permissions

@@ -5,15 +5,20 @@ import { NO_DEPARTURES, type Departures } from "../config/inventory";
 import {
   ecrRepositoryArn,
   isRunnerReady,
+  jobWorkflowRefPattern,
   oidcProviderArn,
   permissionsBoundaryArn,
+  resolvedDeployRoles,
   roleArn,
   roleSubjects,
+  type ResolvedDeployRole,
+  type RoleTrustEntry,
   selfSubjectIdentity,
   subjectIdentity,
   workflowDisplayName,
 } from "../config/derive";
 import type { PlatformConfig } from "../config/schema";
+import type { TrustedRepository } from "../modules/policy-document";
 import { CodeBuildRunner } from "../modules/codebuild-runner";
 import { CodeConnection } from "../modules/code-connection";
 import { deployPolicy, planPolicy, type CiPolicyScope } from "../modules/ci-policies";
@@ -37,6 +42,20 @@ export function connectionHandshakeSteps(connectionName: string, region: string,
     `  3. Install the "AWS Connector for GitHub" app on ${owner} (or pick its existing installation), limited to the runner repositories, and connect.`,
     `  4. Set codeConnection.status: available in platform.yaml and run cdktf deploy again: the runner webhooks are created then.`,
   ].join("\n");
+}
+
+/**
+ * One repository's part of a deploy role's trust: its subjects in its subject format, and the
+ * claims the role pins (the config validator guarantees the ids and workflows these need).
+ */
+export function trustedRepository(config: PlatformConfig, role: ResolvedDeployRole, t: RoleTrustEntry): TrustedRepository {
+  const subjects = roleSubjects(subjectIdentity(config, t.repository), t.allow, t.wildcardSubjects.map((w) => w.pattern));
+  const files = t.repository.workflows.filter((w) => w.deployRole === role.name).map((w) => w.file);
+  return {
+    subjects,
+    pinned: role.pinClaims.repositoryId && t.repository.id !== undefined ? { repository_id: [String(t.repository.id)] } : undefined,
+    pinnedLike: role.pinClaims.jobWorkflowRef ? { job_workflow_ref: files.map((f) => jobWorkflowRefPattern(config.github.owner, t.repository.name, f)) } : undefined,
+  };
 }
 
 export interface AwsPlatformStackOptions {
@@ -97,7 +116,7 @@ export class AwsPlatformStack extends PlatformStack {
     const iamPath = config.aws.iam.path;
     const boundaryArn = permissionsBoundaryArn(accountId, region, iamPath, config.aws.iam.permissionsBoundaryName);
     const ciScope = this.ciScopeFor(config, providerArn, boundaryArn);
-    const createsRoles = ciScope !== undefined || config.repositories.some((r) => r.deployRoles.length > 0 || r.runner !== undefined);
+    const createsRoles = ciScope !== undefined || config.deployRoles.length > 0 || config.repositories.some((r) => r.deployRoles.length > 0 || r.runner !== undefined);
     // A boundary bounding no role would be a policy that grants nothing yet reads like one.
     const boundary = !createsRoles
       ? undefined
@@ -131,33 +150,37 @@ export class AwsPlatformStack extends PlatformStack {
     const ecrArns = (names: readonly string[]) => names.map((n) => ecrRepositoryArn(accountId, region, n));
 
     const deployRoles: Record<string, DeployRole> = {};
-    for (const repo of config.repositories) {
-      const identity = subjectIdentity(config, repo);
-      for (const role of repo.deployRoles) {
-        const built = new DeployRole(this, constructId("DeployRole", role.name), {
-          roleName: role.name,
-          description: role.description ?? `GitHub Actions deploy role for ${config.github.owner}/${repo.name}`,
-          oidcProviderArn: providerArn,
-          subjects: roleSubjects(identity, role.allow, role.wildcardSubjects.map((w) => w.pattern)),
-          ecrPushRepositoryArns: ecrArns(role.ecrPush),
-          ecrPull: role.ecrPull,
-          maxSessionDurationSeconds: role.maxSessionDurationSeconds,
-          ...roleDefaults,
-          dependsOn: roleDependencies,
-        });
-        for (const w of role.wildcardSubjects) suppressRule(built.resource, "OIDC-013", `${w.pattern}: ${w.reason}`);
-        const pullRequestOptIn = repo.publicRepositoryOptIns?.pullRequestTrust;
-        if (role.allow.pullRequest && pullRequestOptIn) suppressRule(built.resource, "OIDC-014", pullRequestOptIn);
-        deployRoles[role.name] = built;
-        new TerraformOutput(
-          this,
-          constructId("RoleArn", role.name),
-          terraformLiterals({
-            value: roleArn(accountId, region, role.name, iamPath),
-            description: `ARN of ${role.name}, also set as an Actions variable on ${repo.name}`,
-          }),
-        );
+    for (const role of resolvedDeployRoles(config)) {
+      const repos = role.trust.map((t) => t.repository.name);
+      const built = new DeployRole(this, constructId("DeployRole", role.name), {
+        roleName: role.name,
+        description:
+          role.description ??
+          (role.shared
+            ? `GitHub Actions deploy role shared by ${repos.map((r) => `${config.github.owner}/${r}`).join(", ")}`
+            : `GitHub Actions deploy role for ${config.github.owner}/${repos[0]}`),
+        oidcProviderArn: providerArn,
+        subjects: role.trust.map((t) => trustedRepository(config, role, t)),
+        ecrPushRepositoryArns: ecrArns(role.ecrPush),
+        ecrPull: role.ecrPull,
+        maxSessionDurationSeconds: role.maxSessionDurationSeconds,
+        ...roleDefaults,
+        dependsOn: roleDependencies,
+      });
+      for (const t of role.trust) {
+        for (const w of t.wildcardSubjects) suppressRule(built.resource, "OIDC-013", `${w.pattern}: ${w.reason}`);
+        const pullRequestOptIn = t.repository.publicRepositoryOptIns?.pullRequestTrust;
+        if (t.allow.pullRequest && pullRequestOptIn) suppressRule(built.resource, "OIDC-014", pullRequestOptIn);
       }
+      deployRoles[role.name] = built;
+      new TerraformOutput(
+        this,
+        constructId("RoleArn", role.name),
+        terraformLiterals({
+          value: roleArn(accountId, region, role.name, iamPath),
+          description: `ARN of ${role.name}, also set as an Actions variable on ${repos.join(", ")}`,
+        }),
+      );
     }
     this.deployRoles = deployRoles;
 
