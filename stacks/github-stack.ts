@@ -5,10 +5,10 @@ import { NO_DEPARTURES, type Departures } from "../config/inventory";
 import {
   ecrRegistry,
   isRunnerReady,
-  subjectIdentity,
   ecrRepositoryVariable,
   roleArn,
   roleArnVariable,
+  rolesOfRepository,
   SELF_VARIABLES,
   VARIABLE_AWS_REGION,
   VARIABLE_ECR_REGISTRY,
@@ -16,7 +16,6 @@ import {
   workflowDisplayName,
 } from "../config/derive";
 import type { PlatformConfig, RepositoryConfig, SelfConfig, WorkflowConfig } from "../config/schema";
-import { PLATFORM_METADATA_KEY } from "../guardrails/support";
 import { ActionsVariables } from "../modules/actions-variables";
 import { DeployEnvironment } from "../modules/deploy-environment";
 import { RepositoryAccess } from "../modules/repository-access";
@@ -43,8 +42,10 @@ export interface GithubPlatformStackOptions {
 /** Values of the Actions variables a repository's workflows read; everything derived from config. */
 export function repositoryVariables(config: PlatformConfig, repo: RepositoryConfig): Record<string, string> {
   const { accountId, region } = config.aws;
+  // Its own roles and the shared roles that trust it.
+  const roles = rolesOfRepository(config, repo);
   const ecrNames = new Set([
-    ...repo.deployRoles.flatMap((r) => r.ecrPush),
+    ...roles.flatMap((r) => r.ecrPush),
     ...repo.workflows.map((w) => w.ecrRepository),
   ]);
   const variables: Record<string, string> = {
@@ -53,7 +54,7 @@ export function repositoryVariables(config: PlatformConfig, repo: RepositoryConf
   };
   if (ecrNames.size > 0) variables[VARIABLE_ECR_REGISTRY] = ecrRegistry(accountId, region);
   for (const name of ecrNames) variables[ecrRepositoryVariable(name)] = name;
-  for (const role of repo.deployRoles) variables[roleArnVariable(role.name)] = roleArn(accountId, region, role.name, config.aws.iam.path);
+  for (const role of roles) variables[roleArnVariable(role.name)] = roleArn(accountId, region, role.name, config.aws.iam.path);
   return variables;
 }
 
@@ -170,7 +171,6 @@ export class GithubPlatformStack extends PlatformStack {
         });
         own(repo.name, environments[`${repo.name}/${env.name}`]);
       }
-      const identity = subjectIdentity(config, repo);
       repo.workflows.forEach((wf) => {
         if (wf.runsOn === "codebuild" && repo.runner && !isRunnerReady(config, repo.runner)) {
           // Its jobs would wait for a runner that has no webhook yet.
@@ -184,15 +184,6 @@ export class GithubPlatformStack extends PlatformStack {
           branch: repo.defaultBranch,
           file: wf.file,
           content: renderWorkflow(workflowModel(repo, wf), { source: workflowSource(repo.name, wf.file) }),
-        });
-        // The subject format GitHub uses for this repository is a repository setting, not part of
-        // the file: record it where the cross-checks (OIDC-009) read it. Terraform ignores "//".
-        file.resource.addOverride(`//.${PLATFORM_METADATA_KEY}.oidc_subject`, {
-          owner: identity.owner,
-          owner_id: identity.ownerId,
-          repository: identity.repository,
-          repository_id: identity.repositoryId,
-          format: identity.format,
         });
         workflowFiles.push(file);
         own(repo.name, file);
