@@ -3,6 +3,9 @@
  * claims a role pins besides sub and aud (pinClaims). Good inputs parse; each bad input is one
  * problem at its path and line, with what to write instead.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
 import { parseConfig } from "../../config/load";
 import { resolvedDeployRoles, rolesOfRepository } from "../../config/derive";
 import { configError, describeBadInputs, edited, type Draft } from "../helpers/config-errors";
@@ -150,5 +153,21 @@ describe("public repositories and shared roles", () => {
       d.deployRoles[0].trust[1].allow.pullRequest = true;
     });
     expect(() => parseConfig(accepted)).not.toThrow();
+  });
+});
+
+describe("the README's shared role example", () => {
+  test("parses next to the repositories it names", () => {
+    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### `deployRoles[]` (top level"));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+    const text = edited((d) => {
+      shared(d);
+      Object.assign(d, parse(yaml));
+      for (const r of d.repositories.slice(1)) r.workflows[0].deployRole = "shared-image-push";
+    });
+    const config = parseConfig(text);
+    expect(config.deployRoles[0].trust.map((t) => t.repository)).toEqual(["web", "api"]);
+    expect(config.deployRoles[0].pinClaims).toEqual({ repositoryId: true, jobWorkflowRef: true });
   });
 });
