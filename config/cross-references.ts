@@ -549,6 +549,12 @@ function selfIssues(config: PlatformConfig, deployRoles: { name: string; path: (
       issues.push({ path: ["self", key], message: `"${self[key]}" is already a deploy role at ${formatPath(clash.path)}; IAM role names are unique per account: choose another name` });
     }
   }
+  if (self.pinClaims.repositoryId && self.id === undefined) {
+    issues.push({
+      path: ["self", "pinClaims", "repositoryId"],
+      message: `pins repository_id, but self has no id: set self.id (find it with: gh api repos/${config.github.owner}/${self.repository} --jq .id), or remove pinClaims.repositoryId`,
+    });
+  }
   if (self.subjectFormat !== "legacy") {
     if (config.github.ownerId === undefined) {
       issues.push({

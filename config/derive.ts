@@ -326,6 +326,9 @@ export const SELF_VARIABLES = {
 /** The template's own workflow files (.github/workflows/ of self.repository); nothing else may write them. */
 export const SELF_WORKFLOW_FILES = ["ci.yml", "plan.yml", "deploy.yml"] as const;
 
+/** Which of them assume the plan role (plan.yml, and deploy.yml's plan job) and the deploy role (deploy.yml's apply job). */
+export const SELF_ROLE_WORKFLOWS = { plan: ["plan.yml", "deploy.yml"], deploy: ["deploy.yml"] } as const;
+
 /** GitHub mints an installation token for at most this many named repositories. */
 export const MAX_APP_TOKEN_REPOSITORIES = 500;
 

@@ -842,6 +842,10 @@ const selfSection = z
       .describe("GitHub environment the deploy job runs in; the deploy role trusts only its subject."),
     /** User ids and team ids (numbers) who must approve each deployment; strongly recommended. */
     reviewers: environmentReviewers.describe("User ids and team ids (numbers, not names) who must approve each deployment; strongly recommended."),
+    /** Claims the plan and deploy roles pin besides sub and aud; jobWorkflowRef pins them to plan.yml and deploy.yml. */
+    pinClaims: pinClaims.describe(
+      "Claims the plan and deploy roles pin besides sub and aud: repositoryId (needs self.id), jobWorkflowRef (the plan role only to .github/workflows/plan.yml and deploy.yml, the deploy role only to deploy.yml).",
+    ),
     planRoleName: iamName.default("github-actions-platform-plan").describe("IAM role the plan workflow assumes (read-only)."),
     deployRoleName: iamName.default("github-actions-platform-deploy").describe("IAM role the deploy workflow assumes."),
     planApp: githubApp("GitHub App with read-only permissions; the plan workflow mints its token (secret PLATFORM_PLAN_APP_PRIVATE_KEY)."),

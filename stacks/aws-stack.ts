@@ -13,6 +13,7 @@ import {
   roleSubjects,
   type ResolvedDeployRole,
   type RoleTrustEntry,
+  SELF_ROLE_WORKFLOWS,
   selfSubjectIdentity,
   subjectIdentity,
   workflowDisplayName,
@@ -298,13 +299,21 @@ export class AwsPlatformStack extends PlatformStack {
     const repo = `${config.github.owner}/${self.repository}`;
     const roleDefaults = { path: scope.iamPath, permissionsBoundaryArn: scope.permissionsBoundaryArn };
 
+    // The template knows which of its own workflows assume which role: pinClaims.jobWorkflowRef ties them to those files.
+    const pinned = (subjects: ReturnType<typeof roleSubjects>, files: readonly string[]): TrustedRepository[] => [
+      {
+        subjects,
+        pinned: self.pinClaims.repositoryId && self.id !== undefined ? { repository_id: [String(self.id)] } : undefined,
+        pinnedLike: self.pinClaims.jobWorkflowRef ? { job_workflow_ref: files.map((f) => jobWorkflowRefPattern(config.github.owner, self.repository, f)) } : undefined,
+      },
+    ];
     const plan = new DeployRole(this, "PlatformPlanRole", {
       roleName: self.planRoleName,
       description: `Read-only plans of this platform from pull requests and ${self.defaultBranch} of ${repo}`,
       oidcProviderArn: scope.oidcProviderArn,
       // Pull requests (plan.yml), and the default branch: deploy.yml plans there, with no credential
       // that can write, and only its apply job enters the environment the deploy role trusts.
-      subjects: roleSubjects(identity, { ...none, pullRequest: true, branches: [self.defaultBranch] }, []),
+      subjects: pinned(roleSubjects(identity, { ...none, pullRequest: true, branches: [self.defaultBranch] }, []), SELF_ROLE_WORKFLOWS.plan),
       inlinePolicies: { "platform-plan": planPolicy(scope) },
       ...roleDefaults,
       dependsOn,
@@ -327,7 +336,7 @@ export class AwsPlatformStack extends PlatformStack {
       roleName: self.deployRoleName,
       description: `Applies this platform from the ${self.environment} environment of ${repo}`,
       oidcProviderArn: scope.oidcProviderArn,
-      subjects: roleSubjects(identity, { ...none, environments: [self.environment] }, []),
+      subjects: pinned(roleSubjects(identity, { ...none, environments: [self.environment] }, []), SELF_ROLE_WORKFLOWS.deploy),
       inlinePolicies: { "platform-deploy": deployPolicy(scope) },
       ...roleDefaults,
       dependsOn,

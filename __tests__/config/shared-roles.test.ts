@@ -9,6 +9,7 @@ import { parse } from "yaml";
 import { parseConfig } from "../../config/load";
 import { resolvedDeployRoles, rolesOfRepository } from "../../config/derive";
 import { configError, describeBadInputs, edited, type Draft } from "../helpers/config-errors";
+import { withSelf } from "../helpers/self";
 import { shared } from "../helpers/shared-roles";
 
 const withShared = (edit: (d: Draft) => void = () => undefined) =>
@@ -121,6 +122,15 @@ describeBadInputs([
       text: withShared((d) => (d.repositories[0].deployRoles[0].pinClaims = { repositoryId: true })),
       path: "repositories[0].deployRoles[0].pinClaims.repositoryId",
       reason: "pins repository_id, but techblue-dev has no id: set its repositories[].id (find it with: gh api repos/Test-User/techblue-dev --jq .id)",
+      at: "repositoryId: true",
+    },
+  ],
+  [
+    "the self roles pinning repository_id without self.id",
+    {
+      text: edited((d) => withSelf(d, { pinClaims: { repositoryId: true } })),
+      path: "self.pinClaims.repositoryId",
+      reason: "pins repository_id, but self has no id: set self.id (find it with: gh api repos/Test-User/platform-infra --jq .id)",
       at: "repositoryId: true",
     },
   ],

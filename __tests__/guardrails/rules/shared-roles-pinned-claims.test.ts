@@ -9,7 +9,10 @@ import { errorAnnotations } from "../../../guardrails/report";
 import { OIDC_009 } from "../../../guardrails/rules/cross/oidc-009-workflow-trust";
 import type { Platform } from "../../../stacks/platform";
 import { escapeForTerraform, unescapeFromTerraform } from "../../../workflows/render";
+import { evaluatePolicy } from "../../../iam/evaluate";
+import { claimsContext } from "../../../guardrails/oidc-claims";
 import { shared } from "../../helpers/shared-roles";
+import { withSelf } from "../../helpers/self";
 import { resourcesOf, synthStack } from "../../helpers/synth";
 import { examplePlatform, findings } from "../helpers";
 
@@ -181,5 +184,34 @@ describe("OIDC-009 learns the subject format from the synthesized resources (no 
     const f = findings([p.aws, p.github], [OIDC_009]);
     // Both forms are named in the app (a migration): the token may carry either, the role allows one.
     expect(f.map((x) => x.message).join("\n")).toContain('will present sub "repo:Test-User@1111/web@2222:ref:refs/heads/main", which role web-legacy does not trust');
+  });
+});
+
+describe("the template's own roles pin their own workflow files (self.pinClaims)", () => {
+  const { platform } = examplePlatform((d) => {
+    withSelf(d);
+    d.self.id = 7777;
+    d.self.pinClaims = { repositoryId: true, jobWorkflowRef: true };
+  });
+  const assume = (role: string, claims: Record<string, string>) =>
+    evaluatePolicy(trustOf(platform, role), {
+      action: "sts:AssumeRoleWithWebIdentity",
+      principal: { federated: "arn:aws:iam::000123456789:oidc-provider/token.actions.githubusercontent.com" },
+      context: claimsContext({ aud: "sts.amazonaws.com", repository_id: "7777", ...claims } as any),
+    }).decision;
+
+  test("the plan role admits plan.yml and deploy.yml, the deploy role deploy.yml only", () => {
+    const pr = { sub: "repo:Test-User/platform-infra:pull_request" };
+    expect(assume("github-actions-platform-plan", { ...pr, job_workflow_ref: "Test-User/platform-infra/.github/workflows/plan.yml@refs/pull/3/merge" })).toBe("allow");
+    expect(assume("github-actions-platform-plan", { ...pr, job_workflow_ref: "Test-User/platform-infra/.github/workflows/ci.yml@refs/pull/3/merge" })).toBe("implicit-deny");
+    const env = { sub: "repo:Test-User/platform-infra:environment:production" };
+    expect(assume("github-actions-platform-deploy", { ...env, job_workflow_ref: "Test-User/platform-infra/.github/workflows/deploy.yml@refs/heads/main" })).toBe("allow");
+    expect(assume("github-actions-platform-deploy", { ...env, job_workflow_ref: "Test-User/platform-infra/.github/workflows/plan.yml@refs/heads/main" })).toBe("implicit-deny");
+    expect(assume("github-actions-platform-deploy", { ...env, repository_id: "8888", job_workflow_ref: "Test-User/platform-infra/.github/workflows/deploy.yml@refs/heads/main" })).toBe("implicit-deny");
+  });
+
+  test("off by default: the self roles' trust is unchanged", () => {
+    const { platform: plain } = examplePlatform((d) => withSelf(d));
+    expect(JSON.stringify(trustOf(plain, "github-actions-platform-plan"))).not.toContain("job_workflow_ref");
   });
 });
