@@ -215,3 +215,29 @@ describe("the template's own roles pin their own workflow files (self.pinClaims)
     expect(JSON.stringify(trustOf(plain, "github-actions-platform-plan"))).not.toContain("job_workflow_ref");
   });
 });
+
+describe("adversarial tokens against a shared role with pinned claims", () => {
+  const doc = trustOf(build((d) => (d.deployRoles[0].pinClaims = { repositoryId: true, jobWorkflowRef: true })), "shared-push");
+  const WEB_SUB = "repo:Test-User@1111/web@2222:ref:refs/heads/main";
+  const decision = (claims: Record<string, string | undefined>) =>
+    evaluatePolicy(doc, {
+      action: "sts:AssumeRoleWithWebIdentity",
+      principal: { federated: "arn:aws:iam::000123456789:oidc-provider/token.actions.githubusercontent.com" },
+      context: claimsContext({ aud: "sts.amazonaws.com", ...claims } as any),
+    }).decision;
+  const web = { sub: WEB_SUB, repository_id: "2222", job_workflow_ref: "Test-User/web/.github/workflows/push.yml@refs/heads/main" };
+
+  test("the generated workflow's token is allowed", () => {
+    expect(decision(web)).toBe("allow");
+  });
+  test.each([
+    ["another repository id (the name re-created)", { ...web, repository_id: "9999" }],
+    ["no repository id at all", { ...web, repository_id: undefined }],
+    ["another workflow file of the same repository", { ...web, job_workflow_ref: "Test-User/web/.github/workflows/evil.yml@refs/heads/main" }],
+    ["the other trusted repository's id with this one's subject", { ...web, repository_id: "3333" }],
+    ["the other trusted repository's workflow with this one's subject", { ...web, job_workflow_ref: "Test-User/api/.github/workflows/push.yml@refs/heads/main" }],
+    ["a workflow path that only starts like the pinned one", { ...web, job_workflow_ref: "Test-User/web/.github/workflows/push.yml.evil@refs/heads/main" }],
+  ])("denied: %s", (_name, claims) => {
+    expect(decision(claims)).toBe("implicit-deny");
+  });
+});
