@@ -16,11 +16,13 @@ import {
   awsAccounts,
   entryAccount,
   managedRepositories,
+  repositoryNamed,
+  rolesOfRepository,
   SELF_WORKFLOW_FILES,
   type AwsAccount,
 } from "./derive";
 import { configuredRunners, indexRunners, runnerOfWorkflow, sharedRunnerAllows, type RunnerIndex } from "./runners";
-import { DEFAULT_GITHUB_HOSTED_LABEL, type PlatformConfig, type RepositoryConfig, type WorkflowConfig } from "./schema";
+import { DEFAULT_GITHUB_HOSTED_LABEL, type DeployRoleConfig, type PlatformConfig, type RepositoryConfig, type SharedDeployRoleConfig, type WorkflowConfig } from "./schema";
 import { tokenMarkerProblem } from "../modules/terraform-text";
 
 export interface ConfigIssue {
@@ -124,9 +126,10 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
     r.ecrRepositories.map((item, j) => ({ item, path: ["repositories", i, "ecrRepositories", j, "name"] })),
   );
   checkUnique(ecrs, (e) => e.name, "ECR repository", issues);
-  const roles = repos.flatMap((r, i) =>
-    r.deployRoles.map((item, j) => ({ item, path: ["repositories", i, "deployRoles", j, "name"] })),
-  );
+  const roles = [
+    ...repos.flatMap((r, i) => r.deployRoles.map((item, j) => ({ item: { name: item.name }, path: ["repositories", i, "deployRoles", j, "name"] as (string | number)[] }))),
+    ...config.deployRoles.map((item, j) => ({ item: { name: item.name }, path: ["deployRoles", j, "name"] as (string | number)[] })),
+  ];
   checkUnique(roles, (d) => d.name, "deploy role", issues);
   // One CodeBuild namespace: a repository's own runner and a shared runner cannot share a name.
   const runners = [
@@ -177,7 +180,7 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
     const generated = new Set([
       VARIABLE_AWS_REGION,
       VARIABLE_ECR_REGISTRY,
-      ...repo.deployRoles.map((d) => roleArnVariable(d.name)),
+      ...rolesOfRepository(config, repo).map((d) => roleArnVariable(d.name)),
       ...repos.flatMap((r) => r.ecrRepositories).map((e) => ecrRepositoryVariable(e.name)),
     ]);
     for (const name of Object.keys(repo.variables)) {
@@ -187,18 +190,8 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
     }
 
     repo.deployRoles.forEach((role, j) => {
-      const { branches, tags, environments, pullRequest } = role.allow;
-      if (branches.length + tags.length + environments.length === 0 && !pullRequest && role.wildcardSubjects.length === 0) {
-        issues.push({
-          path: at("deployRoles", j, "allow"),
-          message: "the role trusts no subject and could never be assumed: list branches, tags, environments or pullRequest: true",
-        });
-      }
-      role.ecrPush.forEach((name, k) => {
-        if (!ecrNames.has(name)) {
-          issues.push({ path: at("deployRoles", j, "ecrPush", k), message: `unknown ECR repository "${name}" (defined: ${listOrNone(ecrNames)})` });
-        }
-      });
+      issues.push(...trustEntryIssues(role, at("deployRoles", j)));
+      issues.push(...rolePermissionIssues(config, role, [{ repository: repo, path: at("deployRoles", j) }], at("deployRoles", j), ecrNames));
     });
 
     if (repo.runner) {
@@ -212,7 +205,7 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
         });
       }
     }
-    issues.push(...publicRepositoryIssues(repo, at, config.self?.repository.toLowerCase() === repo.name.toLowerCase(), runnerIndex));
+    issues.push(...publicRepositoryIssues(repo, at, config.self?.repository.toLowerCase() === repo.name.toLowerCase(), runnerIndex, sharedPullRequestTrust(config, repo)));
 
     issues.push(...environmentIssues(config, i));
 
@@ -233,18 +226,22 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
       issues.push(...workflowRunnerIssues(config, repo, wf, at("workflows", j, "runsOn")));
       // Jobs on either runner get AWS permissions only through a deploy role: the trust policy
       // pins the branches, tags and environments; the runner's service role grants jobs nothing.
-      const roleNames = repo.deployRoles.map((d) => d.name);
+      const repoRoles = rolesOfRepository(config, repo);
+      const roleNames = repoRoles.map((d) => d.name);
       if (wf.deployRole === undefined) {
         issues.push({
           path: at("workflows", j, "deployRole"),
           message: `required for runsOn ${typeof wf.runsOn === "string" ? wf.runsOn : `{ runner: ${wf.runsOn.runner} }`}: the job assumes this role through OIDC to push (this repository's roles: ${listOrNone(roleNames)})${wf.runsOn !== "github-hosted" ? "; the runner's service role holds no ECR permissions" : ""}`,
         });
       } else {
-        const role = repo.deployRoles.find((d) => d.name === wf.deployRole);
+        const role = repoRoles.find((d) => d.name === wf.deployRole);
         if (!role) {
+          const shared = config.deployRoles.find((d) => d.name === wf.deployRole);
           issues.push({
             path: at("workflows", j, "deployRole"),
-            message: `unknown deploy role "${wf.deployRole}": a workflow assumes one of its own repository's roles (defined: ${listOrNone(roleNames)})`,
+            message: shared
+              ? `deploy role "${wf.deployRole}" (a shared role) does not trust ${repo.name}: add { repository: ${repo.name}, allow: { ... } } to its trust, or use one of this repository's roles (${listOrNone(roleNames)})`
+              : `unknown deploy role "${wf.deployRole}": a workflow assumes one of its own repository's roles or a shared role that trusts it (defined: ${listOrNone(roleNames)})`,
           });
         } else if (ecrNames.has(wf.ecrRepository) && !role.ecrPush.includes(wf.ecrRepository)) {
           issues.push({
@@ -255,6 +252,8 @@ export function crossReferenceIssues(config: PlatformConfig): ConfigIssue[] {
       }
     });
   });
+
+  config.deployRoles.forEach((_role, j) => issues.push(...sharedRoleIssues(config, j, ecrNames)));
 
   issues.push(...selfIssues(config, roles.map(({ item, path }) => ({ name: item.name, path }))));
 
@@ -341,6 +340,84 @@ function workflowRunnerIssues(config: PlatformConfig, repo: RepositoryConfig, wf
   return [];
 }
 
+/** A trust entry (a repository's role, or one repository of a shared role) that trusts no subject. */
+function trustEntryIssues(entry: Pick<DeployRoleConfig, "allow" | "wildcardSubjects">, at: (string | number)[]): ConfigIssue[] {
+  const { branches, tags, environments, pullRequest } = entry.allow;
+  if (branches.length + tags.length + environments.length === 0 && !pullRequest && entry.wildcardSubjects.length === 0) {
+    return [{ path: [...at, "allow"], message: "the role trusts no subject and could never be assumed: list branches, tags, environments or pullRequest: true" }];
+  }
+  return [];
+}
+
+/**
+ * What a role's permissions and pinned claims need: known ECR repositories, the id of each
+ * repository whose repository_id it pins, and a generated workflow of each repository whose
+ * job_workflow_ref it pins (else nothing could assume it there).
+ */
+function rolePermissionIssues(
+  config: PlatformConfig,
+  role: Pick<DeployRoleConfig, "name" | "pinClaims" | "ecrPush">,
+  trusted: { repository: RepositoryConfig; path: (string | number)[] }[],
+  at: (string | number)[],
+  ecrNames: ReadonlySet<string>,
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  role.ecrPush.forEach((name, k) => {
+    if (!ecrNames.has(name)) issues.push({ path: [...at, "ecrPush", k], message: `unknown ECR repository "${name}" (defined: ${listOrNone(ecrNames)})` });
+  });
+  for (const { repository } of trusted) {
+    if (role.pinClaims.repositoryId && repository.id === undefined) {
+      issues.push({
+        path: [...at, "pinClaims", "repositoryId"],
+        message: `pins repository_id, but ${repository.name} has no id: set its repositories[].id (find it with: gh api repos/${config.github.owner}/${repository.name} --jq .id), or remove pinClaims.repositoryId`,
+      });
+    }
+    if (role.pinClaims.jobWorkflowRef && !repository.workflows.some((w) => w.deployRole === role.name)) {
+      issues.push({
+        path: [...at, "pinClaims", "jobWorkflowRef"],
+        message: `pins job_workflow_ref to the generated workflows that use role "${role.name}", but no workflow of ${repository.name} uses it, so no job there could assume the role: give one of its workflows deployRole: ${role.name}, or remove pinClaims.jobWorkflowRef`,
+      });
+    }
+  }
+  return issues;
+}
+
+/** A shared role: known, distinct repositories, each trusting a subject, in environments the config manages. */
+function sharedRoleIssues(config: PlatformConfig, j: number, ecrNames: ReadonlySet<string>): ConfigIssue[] {
+  const role: SharedDeployRoleConfig = config.deployRoles[j];
+  const at = (...rest: (string | number)[]) => ["deployRoles", j, ...rest];
+  const issues: ConfigIssue[] = [];
+  const trusted: { repository: RepositoryConfig; path: (string | number)[] }[] = [];
+  const seen = new Map<RepositoryConfig, number>();
+  role.trust.forEach((t, k) => {
+    const repository = repositoryNamed(config, t.repository);
+    if (repository === undefined) {
+      issues.push({ path: at("trust", k, "repository"), message: `unknown repository "${t.repository}": a shared role trusts repositories of this config (defined: ${listOrNone(config.repositories.map((r) => r.name))})` });
+      return;
+    }
+    const first = seen.get(repository);
+    if (first !== undefined) {
+      issues.push({ path: at("trust", k, "repository"), message: `${repository.name} is already trusted at deployRoles[${j}].trust[${first}]: list each repository once, with all its subjects` });
+      return;
+    }
+    seen.set(repository, k);
+    trusted.push({ repository, path: at("trust", k) });
+    issues.push(...trustEntryIssues(t, at("trust", k)));
+    const i = config.repositories.indexOf(repository);
+    const managed = managedEnvironments(config, repository);
+    t.allow.environments.forEach((name, e) => {
+      if (!managed.has(name.toLowerCase())) {
+        issues.push({ path: at("trust", k, "allow", "environments", e), message: unmanagedEnvironment(config, i, name, `role "${role.name}" trusts`) });
+      }
+    });
+    t.wildcardSubjects.forEach((w, e) => {
+      if (w.pattern.startsWith("environment:")) issues.push({ path: at("trust", k, "wildcardSubjects", e, "pattern"), message: environmentPatternMessage(i) });
+    });
+  });
+  issues.push(...rolePermissionIssues(config, role, trusted, at(), ecrNames));
+  return issues;
+}
+
 /**
  * Access lists the github provider 6.9 cannot converge on (github_repository_collaborators,
  * github/resource_github_repository_collaborators.go at v6.9.0): they fail the apply or show a
@@ -424,7 +501,7 @@ function environmentIssues(config: PlatformConfig, i: number): ConfigIssue[] {
       checkUnique(env[kind].map((item, k) => ({ item, path: at("environments", j, kind, k) })), (p) => p.replace(/\//g, "_"), kind === "branches" ? "branch pattern" : "tag pattern", issues);
     }
   });
-  const managed = new Set(repo.environments.map((e) => e.name.toLowerCase()));
+  const managed = managedEnvironments(config, repo);
   const self = config.self;
   const isSelf = self !== undefined && self.repository.toLowerCase() === repo.name.toLowerCase();
   if (isSelf) {
@@ -436,23 +513,15 @@ function environmentIssues(config: PlatformConfig, i: number): ConfigIssue[] {
         });
       }
     });
-    managed.add(self.environment.toLowerCase());
   }
-  const branch = repo.defaultBranch;
-  const fix = (name: string) =>
-    `add it to repositories[${i}] (${repo.name}): environments: [{ name: ${name}, branches: [${branch}], reviewers: { users: [<user id>], teams: [<team id>] } }] (ids: gh api users/<login> --jq .id, gh api orgs/${config.github.owner}/teams/<slug> --jq .id)`;
-  const unmanaged = (name: string, who: string) =>
-    `${who} environment "${name}", which this config does not manage: GitHub creates it on first use with no protection, so anyone who can push a branch could run a job in it and present environment:${name}; ${fix(name)}`;
+  const unmanaged = (name: string, who: string) => unmanagedEnvironment(config, i, name, who);
   repo.deployRoles.forEach((role, j) => {
     role.allow.environments.forEach((name, k) => {
       if (!managed.has(name.toLowerCase())) issues.push({ path: at("deployRoles", j, "allow", "environments", k), message: unmanaged(name, `role "${role.name}" trusts`) });
     });
     role.wildcardSubjects.forEach((w, k) => {
       if (!w.pattern.startsWith("environment:")) return;
-      issues.push({
-        path: at("deployRoles", j, "wildcardSubjects", k, "pattern"),
-        message: `an environment pattern trusts environments nobody manages: anyone who can push a workflow creates a matching environment, unprotected, by naming it in a job; list exact names under allow.environments instead and manage each under repositories[${i}].environments`,
-      });
+      issues.push({ path: at("deployRoles", j, "wildcardSubjects", k, "pattern"), message: environmentPatternMessage(i) });
     });
   });
   repo.workflows.forEach((wf, j) => {
@@ -474,17 +543,44 @@ function environmentIssues(config: PlatformConfig, i: number): ConfigIssue[] {
   return issues;
 }
 
+/** Environments (lower case) the config manages on a repository: its own, and self.environment on the self repository. */
+function managedEnvironments(config: PlatformConfig, repo: RepositoryConfig): Set<string> {
+  const managed = new Set(repo.environments.map((e) => e.name.toLowerCase()));
+  if (config.self !== undefined && config.self.repository.toLowerCase() === repo.name.toLowerCase()) managed.add(config.self.environment.toLowerCase());
+  return managed;
+}
+
+function unmanagedEnvironment(config: PlatformConfig, i: number, name: string, who: string): string {
+  const repo = config.repositories[i];
+  const fix = `add it to repositories[${i}] (${repo.name}): environments: [{ name: ${name}, branches: [${repo.defaultBranch}], reviewers: { users: [<user id>], teams: [<team id>] } }] (ids: gh api users/<login> --jq .id, gh api orgs/${config.github.owner}/teams/<slug> --jq .id)`;
+  return `${who} environment "${name}", which this config does not manage: GitHub creates it on first use with no protection, so anyone who can push a branch could run a job in it and present environment:${name}; ${fix}`;
+}
+
+function environmentPatternMessage(i: number): string {
+  return `an environment pattern trusts environments nobody manages: anyone who can push a workflow creates a matching environment, unprotected, by naming it in a job; list exact names under allow.environments instead and manage each under repositories[${i}].environments`;
+}
+
 type OptIn = keyof NonNullable<RepositoryConfig["publicRepositoryOptIns"]>;
 
 /**
  * A public repository's pull requests (a fork's included) and anyone's workflow runs reach what
  * the repository trusts: each exposure needs its opt-in, and an opt-in needs its exposure.
  */
+/** The first shared role that trusts the pull_request subject of this repository, with where it says so. */
+function sharedPullRequestTrust(config: PlatformConfig, repo: RepositoryConfig): { at: (string | number)[]; role: string } | undefined {
+  for (const [j, role] of config.deployRoles.entries()) {
+    const k = role.trust.findIndex((t) => t.allow.pullRequest && repositoryNamed(config, t.repository) === repo);
+    if (k >= 0) return { at: ["deployRoles", j, "trust", k, "allow", "pullRequest"], role: role.name };
+  }
+  return undefined;
+}
+
 function publicRepositoryIssues(
   repo: RepositoryConfig,
   at: (...rest: (string | number)[]) => (string | number)[],
   isSelf: boolean,
   runners: RunnerIndex,
+  sharedRole?: { at: (string | number)[]; role: string },
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const optIns = repo.publicRepositoryOptIns ?? {};
@@ -497,6 +593,7 @@ function publicRepositoryIssues(
     pullRequestTrust: (() => {
       const j = repo.deployRoles.findIndex((d) => d.allow.pullRequest);
       if (j >= 0) return { at: at("deployRoles", j, "allow", "pullRequest"), what: `role "${repo.deployRoles[j].name}" trusts pull_request, the subject of every pull request, a fork's included` };
+      if (sharedRole) return { at: sharedRole.at, what: `the shared role "${sharedRole.role}" trusts its pull_request, the subject of every pull request, a fork's included` };
       // The template's own plan role trusts the pull_request subject of the self repository.
       return isSelf ? { at: at("visibility"), what: "it is the self repository, whose plan role trusts pull_request, the subject of every pull request, a fork's included" } : undefined;
     })(),
@@ -561,6 +658,12 @@ function selfIssues(config: PlatformConfig, deployRoles: { name: string; path: (
     if (clash) {
       issues.push({ path: ["self", key], message: `"${self[key]}" is already a deploy role at ${formatPath(clash.path)}; IAM role names are unique per account: choose another name` });
     }
+  }
+  if (self.pinClaims.repositoryId && self.id === undefined) {
+    issues.push({
+      path: ["self", "pinClaims", "repositoryId"],
+      message: `pins repository_id, but self has no id: set self.id (find it with: gh api repos/${config.github.owner}/${self.repository} --jq .id), or remove pinClaims.repositoryId`,
+    });
   }
   if (self.subjectFormat !== "legacy") {
     if (config.github.ownerId === undefined) {

@@ -5,8 +5,9 @@
  * subject forms, variable names) live in domain/.
  */
 import { roleArn } from "../domain/arn";
+import { workflowPath } from "../domain/github";
 import { subject, subjectContext, subjectForms, subjectPrefix, type SubjectRepository } from "../domain/oidc";
-import type { PlatformConfig, RepositoryConfig, RunnerConfig, SelfConfig, SubjectFormat, WorkflowConfig } from "./schema";
+import type { DeployRoleConfig, PinClaimsConfig, PlatformConfig, RepositoryConfig, RunnerConfig, SelfConfig, SubjectFormat, WorkflowConfig } from "./schema";
 
 /**
  * The IAM path every role (and the permissions boundary) of this template lives under. A path,
@@ -37,6 +38,15 @@ export function workflowDisplayName(wf: Pick<WorkflowConfig, "name" | "ecrReposi
 /** The runs-on label that makes CodeBuild pick up a queued job (one build per job attempt). */
 export function runnerLabel(projectName: string): string {
   return `codebuild-${projectName}-\${{ github.run_id }}-\${{ github.run_attempt }}`;
+}
+
+/**
+ * What a trust policy pins `job_workflow_ref` to for one workflow file of a repository: GitHub
+ * sends `<owner>/<repo>/.github/workflows/<file>@<ref>` (the ref the run is on). The ref is left a
+ * pattern (StringLike): the subject in the same statement already pins the ref or environment.
+ */
+export function jobWorkflowRefPattern(owner: string, repository: string, file: string): string {
+  return `${owner}/${repository}/${workflowPath(file)}@*`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -102,11 +112,113 @@ export function roleSubjects(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Deploy roles: one repository's, or shared by several
+// ---------------------------------------------------------------------------------------------
+
+/** One repository a deploy role trusts, with its subjects. */
+export interface RoleTrustEntry {
+  readonly repository: RepositoryConfig;
+  readonly allow: DeployRoleConfig["allow"];
+  readonly wildcardSubjects: DeployRoleConfig["wildcardSubjects"];
+}
+
+/** A deploy role in one shape, whether a repository's (one trust entry) or shared (several). */
+export interface ResolvedDeployRole {
+  readonly name: string;
+  readonly description?: string;
+  /** Where it is declared, e.g. `repositories[0].deployRoles[1]` or `deployRoles[0]`. */
+  readonly path: (string | number)[];
+  readonly shared: boolean;
+  /** The aws.accounts entry it lives in (undefined: the first account). */
+  readonly account?: string;
+  readonly trust: readonly RoleTrustEntry[];
+  readonly pinClaims: PinClaimsConfig;
+  readonly ecrPush: readonly string[];
+  readonly ecrPull: boolean;
+  readonly maxSessionDurationSeconds: number;
+}
+
+/** The repository a name refers to (GitHub compares repository names ignoring case). */
+export function repositoryNamed(config: Pick<PlatformConfig, "repositories">, name: string): RepositoryConfig | undefined {
+  return config.repositories.find((r) => r.name === name) ?? config.repositories.find((r) => r.name.toLowerCase() === name.toLowerCase());
+}
+
+/**
+ * Every deploy role of the config: each repository's roles in config order, then the shared ones.
+ * A trust entry naming no configured repository is left out (the config validator reports it).
+ */
+export function resolvedDeployRoles(config: Pick<PlatformConfig, "repositories" | "deployRoles">): ResolvedDeployRole[] {
+  let roles = resolvedCache.get(config);
+  if (roles === undefined) {
+    roles = resolveDeployRoles(config);
+    resolvedCache.set(config, roles);
+  }
+  return roles;
+}
+
+// The config is frozen once parsed: resolve it once, not once per repository (thousands of them).
+const resolvedCache = new WeakMap<object, ResolvedDeployRole[]>();
+const byRepositoryCache = new WeakMap<object, Map<RepositoryConfig, ResolvedDeployRole[]>>();
+
+function resolveDeployRoles(config: Pick<PlatformConfig, "repositories" | "deployRoles">): ResolvedDeployRole[] {
+  const own = config.repositories.flatMap((repo, i) =>
+    repo.deployRoles.map((role, j): ResolvedDeployRole => ({
+      name: role.name,
+      description: role.description,
+      path: ["repositories", i, "deployRoles", j],
+      shared: false,
+      account: role.account ?? repo.account,
+      trust: [{ repository: repo, allow: role.allow, wildcardSubjects: role.wildcardSubjects }],
+      pinClaims: role.pinClaims,
+      ecrPush: role.ecrPush,
+      ecrPull: role.ecrPull,
+      maxSessionDurationSeconds: role.maxSessionDurationSeconds,
+    })),
+  );
+  const shared = config.deployRoles.map((role, j): ResolvedDeployRole => ({
+    name: role.name,
+    description: role.description,
+    path: ["deployRoles", j],
+    shared: true,
+    account: role.account,
+    trust: role.trust.flatMap((t) => {
+      const repository = repositoryNamed(config, t.repository);
+      return repository ? [{ repository, allow: t.allow, wildcardSubjects: t.wildcardSubjects }] : [];
+    }),
+    pinClaims: role.pinClaims,
+    ecrPush: role.ecrPush,
+    ecrPull: role.ecrPull,
+    maxSessionDurationSeconds: role.maxSessionDurationSeconds,
+  }));
+  return [...own, ...shared];
+}
+
+/** The deploy roles a repository's workflows may assume: its own, and the shared ones trusting it. */
+export function rolesOfRepository(config: Pick<PlatformConfig, "repositories" | "deployRoles">, repo: RepositoryConfig): ResolvedDeployRole[] {
+  let map = byRepositoryCache.get(config);
+  if (map === undefined) {
+    map = new Map();
+    for (const role of resolvedDeployRoles(config)) {
+      for (const t of role.trust) {
+        const list = map.get(t.repository) ?? [];
+        if (!list.includes(role)) list.push(role);
+        map.set(t.repository, list);
+      }
+    }
+    byRepositoryCache.set(config, map);
+  }
+  return map.get(repo) ?? [];
+}
+
+// ---------------------------------------------------------------------------------------------
 // The template's own repository
 // ---------------------------------------------------------------------------------------------
 
 /** The template's own workflow files (.github/workflows/ of self.repository); nothing else may write them. */
 export const SELF_WORKFLOW_FILES = ["ci.yml", "plan.yml", "deploy.yml"] as const;
+
+/** Which of them assume the plan role (plan.yml, and deploy.yml's plan job) and the deploy role (deploy.yml's apply job). */
+export const SELF_ROLE_WORKFLOWS = { plan: ["plan.yml", "deploy.yml"], deploy: ["deploy.yml"] } as const;
 
 /**
  * The repositories the stacks touch, sorted, each once (names compare ignoring case): the scope of

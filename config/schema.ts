@@ -527,13 +527,8 @@ const wildcardSubject = z.strictObject({
   reason,
 });
 
-const deployRole = z.strictObject({
-  name: iamName,
-  /** Name of the aws.accounts entry the role lives in; default: the repository's account. */
-  account: accountName.optional().describe("Name of the aws.accounts entry the role lives in; default: the repository's account (repositories[].account, else the first account)."),
-  description: z.string().max(1000).optional(),
-  /** Exact subjects the role trusts, matched with StringEquals. Nothing is trusted by default. */
-  allow: z
+/** Exact subjects a role trusts for one repository, matched with StringEquals. Nothing by default. */
+const trustAllow = z
     .strictObject({
       branches: z.array(exactRefName("branch")).default([]),
       tags: z.array(exactRefName("tag")).default([]),
@@ -545,12 +540,55 @@ const deployRole = z.strictObject({
         .describe("Trust the subject of pull_request runs (any pull request, including from forks of public repos)."),
     })
     .prefault({})
-    .describe("Exact subjects the role trusts, matched with StringEquals. Nothing is trusted by default."),
-  /** Patterns the role trusts, matched with StringLike; each needs a reason. */
-  wildcardSubjects: z
+    .describe("Exact subjects the role trusts, matched with StringEquals. Nothing is trusted by default.");
+
+/** Patterns the role trusts, matched with StringLike; each needs a reason. */
+const trustWildcards = z
     .array(wildcardSubject)
     .default([])
-    .describe("Patterns the role trusts, matched with StringLike; each needs a reason."),
+    .describe("Patterns the role trusts, matched with StringLike; each needs a reason.");
+
+/**
+ * Claims besides sub and aud that the trust policy pins, each for every repository the role
+ * trusts. AWS STS evaluates only the GitHub claims it maps to condition keys (AWS IAM User Guide,
+ * "Available keys for OIDC federation"; AWS What's New 2026-01 "AWS STS supports validation of
+ * identity provider claims"): actor, actor_id, job_workflow_ref, repository, repository_id,
+ * workflow, ref, environment, enterprise_id. A key STS does not map is absent from the request,
+ * and a StringEquals on an absent key is false: the role could never be assumed.
+ */
+const pinClaims = z
+  .strictObject({
+    repositoryId: z
+      .boolean()
+      .default(false)
+      .describe("Pin repository_id (StringEquals) to each trusted repository's repositories[].id: a repository deleted and re-created, or another one renamed to the name, gets no credentials."),
+    jobWorkflowRef: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Pin job_workflow_ref (StringLike <owner>/<repo>/.github/workflows/<file>@*) to the generated workflows of each trusted repository that use this role: only those workflow files can assume it (the subject still pins the ref or environment).",
+      ),
+    repositoryOwnerId: z
+      .never({
+        error:
+          "AWS STS does not evaluate repository_owner_id (it is not one of the GitHub claims STS maps to condition keys: actor, actor_id, job_workflow_ref, repository, repository_id, workflow, ref, environment, enterprise_id), so a trust policy pinning it could never be assumed; to tie the role to the owner's numeric id, use the repository's subjectFormat: immutable (every subject then carries the owner id), or pin repositoryId",
+      })
+      .optional()
+      .describe("Refused: AWS STS does not evaluate repository_owner_id. Use subjectFormat: immutable (the subject carries the owner id) or repositoryId."),
+  })
+  .prefault({})
+  .describe("Claims besides sub and aud that the trust policy pins (AWS STS evaluates repository_id and job_workflow_ref since 2026-01); off by default.");
+
+/** One repository a shared deploy role trusts, with its exact subjects. */
+const sharedRoleTrust = z.strictObject({
+  repository: repositoryName.describe("A repository of this config (repositories[].name); its subjects are written in its subjectFormat."),
+  allow: trustAllow,
+  wildcardSubjects: trustWildcards,
+});
+
+/** What every deploy role has besides its trust: permissions and session. */
+const rolePermissions = {
+  pinClaims,
   /** ECR repositories of this config the role may push to. */
   ecrPush: z.array(z.string()).default([]).describe("ECR repositories of this config the role may push to."),
   /** Also allow pulling layers (BatchGetImage, GetDownloadUrlForLayer), e.g. for build caches. */
@@ -559,6 +597,31 @@ const deployRole = z.strictObject({
     .default(false)
     .describe("Also allow pulling layers (BatchGetImage, GetDownloadUrlForLayer), e.g. for build caches."),
   maxSessionDurationSeconds: z.number().int().min(900).max(43200).default(3600),
+};
+
+/** A deploy role of one repository (repositories[].deployRoles[]). */
+const deployRole = z.strictObject({
+  name: iamName,
+  account: accountName.optional().describe("Name of the aws.accounts entry the role lives in; default: the repository's account (repositories[].account, else the first account)."),
+  description: z.string().max(1000).optional(),
+  allow: trustAllow,
+  wildcardSubjects: trustWildcards,
+  ...rolePermissions,
+});
+
+/**
+ * A deploy role several repositories of the config assume (top-level deployRoles[]): one trust
+ * entry per repository, each with its own exact subjects; its ARN variable is set on each of them.
+ */
+const sharedDeployRole = z.strictObject({
+  name: iamName,
+  account: accountName.optional().describe("Name of the aws.accounts entry the role lives in; default: the first account."),
+  description: z.string().max(1000).optional(),
+  trust: z
+    .array(sharedRoleTrust)
+    .min(1, { error: "list at least one repository the role trusts" })
+    .describe("The repositories the role trusts, each with its exact subjects (allow) and patterns (wildcardSubjects)."),
+  ...rolePermissions,
 });
 
 const COMPUTE_TYPES = [
@@ -966,6 +1029,10 @@ const selfSection = z
       .describe("GitHub environment the deploy job runs in; the deploy role trusts only its subject."),
     /** User ids and team ids (numbers) who must approve each deployment; strongly recommended. */
     reviewers: environmentReviewers.describe("User ids and team ids (numbers, not names) who must approve each deployment; strongly recommended."),
+    /** Claims the plan and deploy roles pin besides sub and aud; jobWorkflowRef pins them to plan.yml and deploy.yml. */
+    pinClaims: pinClaims.describe(
+      "Claims the plan and deploy roles pin besides sub and aud: repositoryId (needs self.id), jobWorkflowRef (the plan role only to .github/workflows/plan.yml and deploy.yml, the deploy role only to deploy.yml).",
+    ),
     planRoleName: iamName.default("github-actions-platform-plan").describe("IAM role the plan workflow assumes (read-only)."),
     deployRoleName: iamName.default("github-actions-platform-deploy").describe("IAM role the deploy workflow assumes."),
     planApp: githubApp("GitHub App with read-only permissions; the plan workflow mints its token (secret PLATFORM_PLAN_APP_PRIVATE_KEY)."),
@@ -1020,6 +1087,11 @@ export const PlatformConfigSchema = z.strictObject({
     .describe(
       "CodeBuild runners declared once and shared by several repositories (one organisation webhook each); workflows name one with runsOn: { runner: <name> }.",
     ),
+  /** Deploy roles shared by several repositories of this config. */
+  deployRoles: z
+    .array(sharedDeployRole)
+    .default([])
+    .describe("Deploy roles shared by several repositories: each trust entry names a repository and its exact subjects; a workflow of any of them may use the role."),
   /** The repository holding this template: its plan and deploy workflows' roles, variables and environment. */
   self: selfSection.optional(),
   /** Deletions the deploy gate lets through; everything else that loses access or data is refused. */
@@ -1050,6 +1122,8 @@ export type PlatformConfig = z.output<typeof PlatformConfigSchema>;
 export type RepositoryConfig = PlatformConfig["repositories"][number];
 export type EcrRepositoryConfig = RepositoryConfig["ecrRepositories"][number];
 export type DeployRoleConfig = RepositoryConfig["deployRoles"][number];
+export type SharedDeployRoleConfig = PlatformConfig["deployRoles"][number];
+export type PinClaimsConfig = DeployRoleConfig["pinClaims"];
 export type RunnerConfig = NonNullable<RepositoryConfig["runner"]>;
 export type SharedRunnerConfig = PlatformConfig["runners"][number];
 export type WorkflowConfig = RepositoryConfig["workflows"][number];

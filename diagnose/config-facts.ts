@@ -21,6 +21,9 @@ export function locateRole(config: PlatformConfig, roleName: string): RoleLocati
     const j = repo.deployRoles.findIndex((r) => r.name === roleName);
     if (j >= 0) return { path: `repositories[${i}].deployRoles[${j}]`, repositoryPath: `repositories[${i}]`, repository: repo, role: repo.deployRoles[j] };
   }
+  // A role shared by several repositories (top-level deployRoles[]).
+  const k = config.deployRoles.findIndex((r) => r.name === roleName);
+  if (k >= 0) return { path: `deployRoles[${k}]` };
   const path = pathOfValue(config, roleName);
   return path === undefined ? undefined : { path };
 }

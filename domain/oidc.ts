@@ -151,3 +151,15 @@ export function parseSubject(value: string): SubjectParts | undefined {
 export function isIssuableSubject(parts: SubjectParts): boolean {
   return /^[A-Za-z0-9-]+$/.test(parts.owner) && /^[A-Za-z0-9._-]+$/.test(parts.repository) && parts.kind !== "other";
 }
+
+/**
+ * The GitHub claims besides sub and aud that AWS STS evaluates as condition keys (since 2026-01):
+ * AWS IAM User Guide, "Available keys for OIDC federation"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif)
+ * and AWS What's New, "AWS STS supports validation of identity provider claims"
+ * (https://aws.amazon.com/about-aws/whats-new/2026/01/aws-sts-supports-validation-identity-provider-claims/).
+ * Any other claim (repository_owner_id, runner_environment, ...) is absent from the request
+ * context, so a positive condition on it is false. None of these reaches the session.
+ */
+export const STS_GITHUB_CLAIMS = ["actor", "actor_id", "job_workflow_ref", "repository", "repository_id", "workflow", "ref", "environment", "enterprise_id"] as const;
+export type StsGithubClaim = (typeof STS_GITHUB_CLAIMS)[number];

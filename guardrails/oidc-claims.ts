@@ -16,9 +16,13 @@
  * the template cannot read, so for `subjectFormat: both` (a migration) both claim sets are returned
  * and callers must require the trust policy to allow each of them.
  *
- * Only `sub` and `aud` go into the IAM context (claimsContext): AWS exposes other GitHub claims as
- * condition keys only where it maps them, and putting unmapped ones in the context would make a
- * policy pinning them look satisfiable when it is not.
+ * The IAM context (claimsContext) holds `sub`, `aud` and the other claims AWS STS maps to
+ * condition keys that can be predicted here: repository, repository_id, job_workflow_ref, ref,
+ * environment, workflow (STS_GITHUB_CLAIMS, modules/policy-document.ts, cites AWS's list).
+ * Unmapped claims (repository_owner_id, ...) never go in: STS leaves them out of the request, so a
+ * policy pinning them must look as unsatisfiable as it is. actor, actor_id and enterprise_id are
+ * mapped but depend on who runs the job: they are left out too, and callers treat a condition on
+ * them as undecidable (UNPREDICTABLE_CLAIMS).
  *
  * Approximations (each result carries an `approximate` note when one applies):
  * - push filters with glob patterns (`v*`, `release/**`): the token carries the concrete ref that
@@ -33,6 +37,7 @@
  */
 import {
   AUD_KEY,
+  claimKey,
   STS_AUDIENCE,
   SUB_KEY,
   subject,
@@ -43,6 +48,9 @@ import {
   type SubjectFormat,
   type SubjectRepository,
 } from "../domain/oidc";
+
+/** STS-mapped claims whose value depends on who triggers the run, which no synth can know. */
+export const UNPREDICTABLE_CLAIMS = ["actor", "actor_id", "enterprise_id"] as const;
 
 /** What made the job run, as far as the token's subject is concerned. */
 export type Trigger =
@@ -66,6 +74,10 @@ export interface ClaimsInput extends SubjectRepository {
   readonly environment?: string;
   /** Used for `any-ref` triggers with `refs: "default-branch"`; without it `sub` is a pattern. */
   readonly defaultBranch?: string;
+  /** The workflow file, e.g. `.github/workflows/ecr-push.yml`: gives `job_workflow_ref`. @default - no job_workflow_ref */
+  readonly workflowPath?: string;
+  /** The workflow's `name:` (GitHub sends the file path when there is none): the `workflow` claim. @default - the path */
+  readonly workflowName?: string;
 }
 
 /** One token GitHub may issue, reduced to the claims the guardrails use. */
@@ -85,6 +97,10 @@ export interface Claims {
   readonly ref_type?: "branch" | "tag";
   readonly environment?: string;
   readonly event_name?: string;
+  /** `<owner>/<repo>/<workflow path>@<ref>`; the ref part is a pattern where the ref is. */
+  readonly job_workflow_ref?: string;
+  /** The workflow's name. */
+  readonly workflow?: string;
   /** Set when `sub` is a pattern or a guess rather than the exact value GitHub will send. */
   readonly approximate?: string;
 }
@@ -111,6 +127,8 @@ export function predictClaims(input: ClaimsInput): Claims[] {
         ...(s.refType === undefined ? {} : { ref_type: s.refType }),
         ...(s.environment === undefined ? {} : { environment: s.environment }),
         ...(s.event === undefined ? {} : { event_name: s.event }),
+        ...(input.workflowPath === undefined ? {} : { job_workflow_ref: `${input.owner}/${input.repository}/${input.workflowPath}@${s.ref ?? (s.suffix === "pull_request" ? "refs/pull/*/merge" : "*")}` }),
+        ...(input.workflowPath === undefined && input.workflowName === undefined ? {} : { workflow: input.workflowName ?? input.workflowPath }),
         ...(s.approximate === undefined ? {} : { approximate: s.approximate }),
       });
     }
@@ -118,9 +136,14 @@ export function predictClaims(input: ClaimsInput): Claims[] {
   return out;
 }
 
-/** The IAM condition context STS builds from a token: the `sub` and `aud` keys. */
-export function claimsContext(claims: Pick<Claims, "sub" | "aud">): Record<string, string> {
-  return { [SUB_KEY]: claims.sub, [AUD_KEY]: claims.aud };
+/** The IAM condition context STS builds from a token: `sub`, `aud` and the predictable STS-mapped claims. */
+export function claimsContext(claims: Pick<Claims, "sub" | "aud"> & Partial<Claims>): Record<string, string> {
+  const context: Record<string, string> = { [SUB_KEY]: claims.sub, [AUD_KEY]: claims.aud };
+  for (const claim of ["repository", "repository_id", "job_workflow_ref", "ref", "environment", "workflow"] as const) {
+    const value = claims[claim];
+    if (value !== undefined) context[claimKey(claim)] = value;
+  }
+  return context;
 }
 
 /**

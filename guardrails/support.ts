@@ -157,14 +157,6 @@ export function stackAccount(app: AppView, stack: string): string | undefined {
   return Array.isArray(ids) && ids.length === 1 ? String(ids[0]) : undefined;
 }
 
-/** Key under Terraform's "//" comment block where the stacks record facts for the checks. */
-export const PLATFORM_METADATA_KEY = "github_actions_platform";
-
-/** Extra data the stacks attach to a resource under Terraform's "//" comment key. */
-export function platformMetadata(resource: SynthResource): Record<string, any> {
-  return (resource.config["//"] as Record<string, any> | undefined)?.[PLATFORM_METADATA_KEY] ?? {};
-}
-
 /** The GitHub owner a stack's github provider manages. */
 export function githubOwner(app: AppView, stack: string): string | undefined {
   const owner = app.provider(stack, "github")[0]?.owner;

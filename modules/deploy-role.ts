@@ -2,12 +2,13 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-policies-exclusive";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
-import type { ITerraformDependable } from "cdktf";
+import { Annotations, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { RoleSubjects } from "../config/derive";
+import { policySize } from "./permissions-boundary";
 import { terraformLiterals } from "./terraform-text";
 import type { PolicyDocument } from "../iam/policy";
-import { ecrPushStatements, githubOidcTrustPolicy, renderPolicy } from "./policy-document";
+import { ecrPushStatements, githubOidcTrustPolicy, renderPolicy, type TrustedRepository } from "./policy-document";
 
 export interface DeployRoleProps {
   /** IAM role name; workflows read its ARN from an Actions variable derived from it. */
@@ -16,8 +17,12 @@ export interface DeployRoleProps {
   readonly description?: string;
   /** ARN of the account's GitHub OIDC provider. */
   readonly oidcProviderArn: string;
-  /** Full `repo:...:...` subjects: exact ones (StringEquals) and wildcard ones (StringLike). */
-  readonly subjects: RoleSubjects;
+  /**
+   * Full `repo:...:...` subjects: exact ones (StringEquals) and wildcard ones (StringLike); or,
+   * for a role several repositories assume or one that pins further claims (repository_id,
+   * job_workflow_ref), one entry per repository with its subjects and pinned claims.
+   */
+  readonly subjects: RoleSubjects | readonly TrustedRepository[];
   /**
    * ECR repository ARNs the role may push to.
    * @default - no ECR permissions
@@ -57,6 +62,10 @@ export interface DeployRoleProps {
 
 export const ECR_PUSH_POLICY_NAME = "ecr-push";
 
+/** IAM's quota "Role trust policy length": 2,048 characters by default, 4,096 at most (whitespace not counted). */
+export const TRUST_POLICY_DEFAULT_CHARACTERS = 2048;
+export const TRUST_POLICY_MAX_CHARACTERS = 4096;
+
 /**
  * A role that GitHub Actions jobs assume with AssumeRoleWithWebIdentity. Its permissions are
  * inline `aws_iam_role_policy` resources (IAM-005), and it is authoritative over its policies:
@@ -70,12 +79,24 @@ export class DeployRole extends Construct {
 
   constructor(scope: Construct, id: string, props: DeployRoleProps) {
     super(scope, id);
+    const trust = githubOidcTrustPolicy(props.oidcProviderArn, props.subjects);
+    const trustSize = policySize(trust);
+    // Found at synth instead of as LimitExceeded (ACLSizePerRole) halfway through an apply.
+    if (trustSize > TRUST_POLICY_MAX_CHARACTERS) {
+      Annotations.of(this).addError(
+        `the trust policy of ${props.roleName} is ${trustSize} characters; IAM allows ${TRUST_POLICY_DEFAULT_CHARACTERS} per role, ${TRUST_POLICY_MAX_CHARACTERS} at most with a quota increase: split the role (a role per repository, or shared roles for fewer repositories each) or trust fewer branches, tags and environments`,
+      );
+    } else if (trustSize > TRUST_POLICY_DEFAULT_CHARACTERS) {
+      Annotations.of(this).addWarning(
+        `the trust policy of ${props.roleName} is ${trustSize} characters, over IAM's default ${TRUST_POLICY_DEFAULT_CHARACTERS} per role: the apply fails with LimitExceeded unless the account's quota "Role trust policy length" is raised (Service Quotas, IAM; at most ${TRUST_POLICY_MAX_CHARACTERS})`,
+      );
+    }
     this.resource = new IamRole(this, "Resource", terraformLiterals({
       name: props.roleName,
       path: props.path,
       permissionsBoundary: props.permissionsBoundaryArn,
       description: props.description,
-      assumeRolePolicy: renderPolicy(githubOidcTrustPolicy(props.oidcProviderArn, props.subjects)),
+      assumeRolePolicy: renderPolicy(trust),
       maxSessionDuration: props.maxSessionDurationSeconds ?? 3600,
       tags: props.tags,
       dependsOn: props.dependsOn,

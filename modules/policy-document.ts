@@ -3,7 +3,7 @@
  * Kept free of constructs so the guardrails and tests can evaluate exactly what the stacks emit.
  */
 import { Fn, Token } from "cdktf";
-import { AUD_KEY, STS_AUDIENCE, SUB_KEY, WEB_IDENTITY_ACTION } from "../domain/oidc";
+import { AUD_KEY, claimKey, STS_AUDIENCE, SUB_KEY, WEB_IDENTITY_ACTION, type StsGithubClaim } from "../domain/oidc";
 import type { RoleSubjects } from "../config/derive";
 import type { PolicyDocument, PolicyStatement } from "../iam/policy";
 import { jsonencodeLiterals } from "./terraform-text";
@@ -20,25 +20,64 @@ export function renderPolicy(doc: PolicyDocument): string {
   return Token.isUnresolved(json) ? Fn.jsonencode(jsonencodeLiterals(doc)) : json;
 }
 
+/** One repository's part of a trust policy: its subjects and the claims pinned next to them. */
+export interface TrustedRepository {
+  readonly subjects: RoleSubjects;
+  /** Claims pinned with StringEquals, e.g. `{ repository_id: ["123"] }`. @default - none */
+  readonly pinned?: Readonly<Partial<Record<StsGithubClaim, readonly string[]>>>;
+  /** Claims pinned with StringLike, e.g. `{ job_workflow_ref: ["o/r/.github/workflows/f.yml@*"] }`. @default - none */
+  readonly pinnedLike?: Readonly<Partial<Record<StsGithubClaim, readonly string[]>>>;
+}
+
+function hasPins(t: TrustedRepository): boolean {
+  return Object.values(t.pinned ?? {}).some((v) => v.length > 0) || Object.values(t.pinnedLike ?? {}).some((v) => v.length > 0);
+}
+
+function claimConditions(pins: TrustedRepository["pinned"]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [claim, values] of Object.entries(pins ?? {})) {
+    if (values === undefined || values.length === 0) continue;
+    out[claimKey(claim)] = values.length === 1 ? values[0] : [...values];
+  }
+  return out;
+}
+
 /**
  * Trust policy for GitHub Actions OIDC: audience pinned with StringEquals; exact subjects under
  * StringEquals; wildcard subjects (asked for by name, with a reason) in their own statement
  * under StringLike, since conditions inside one statement are AND-ed.
+ *
+ * Several repositories without pinned claims share those two statements (each subject names its
+ * repository). With pinned claims each repository gets statements of its own: in one statement
+ * a repository's subjects would be AND-ed with another repository's id or workflow files.
  */
-export function githubOidcTrustPolicy(providerArn: string, subjects: RoleSubjects): PolicyDocument {
-  const statement = (sid: string, operator: "StringEquals" | "StringLike", values: string[]): PolicyStatement => ({
-    Sid: sid,
-    Effect: "Allow",
-    Principal: { Federated: providerArn },
-    Action: WEB_IDENTITY_ACTION,
-    Condition:
-      operator === "StringEquals"
-        ? { StringEquals: { [AUD_KEY]: STS_AUDIENCE, [SUB_KEY]: values } }
-        : { StringEquals: { [AUD_KEY]: STS_AUDIENCE }, StringLike: { [SUB_KEY]: values } },
-  });
+export function githubOidcTrustPolicy(providerArn: string, trust: RoleSubjects | readonly TrustedRepository[]): PolicyDocument {
+  const entries: readonly TrustedRepository[] = "exact" in trust ? [{ subjects: trust }] : trust;
+  const statement = (sid: string, operator: "StringEquals" | "StringLike", values: string[], t?: TrustedRepository): PolicyStatement => {
+    const equals = { [AUD_KEY]: STS_AUDIENCE, ...(operator === "StringEquals" ? { [SUB_KEY]: values } : {}), ...claimConditions(t?.pinned) };
+    const like = { ...(operator === "StringLike" ? { [SUB_KEY]: values } : {}), ...claimConditions(t?.pinnedLike) };
+    return {
+      Sid: sid,
+      Effect: "Allow",
+      Principal: { Federated: providerArn },
+      Action: WEB_IDENTITY_ACTION,
+      Condition: Object.keys(like).length > 0 ? { StringEquals: equals, StringLike: like } : { StringEquals: equals },
+    };
+  };
   const statements: PolicyStatement[] = [];
-  if (subjects.exact.length > 0) statements.push(statement("GitHubActionsExactSubjects", "StringEquals", subjects.exact));
-  if (subjects.wildcard.length > 0) statements.push(statement("GitHubActionsWildcardSubjects", "StringLike", subjects.wildcard));
+  if (!entries.some(hasPins)) {
+    const exact = entries.flatMap((t) => t.subjects.exact);
+    const wildcard = entries.flatMap((t) => t.subjects.wildcard);
+    if (exact.length > 0) statements.push(statement("GitHubActionsExactSubjects", "StringEquals", exact));
+    if (wildcard.length > 0) statements.push(statement("GitHubActionsWildcardSubjects", "StringLike", wildcard));
+  } else {
+    entries.forEach((t, i) => {
+      // Sids are unique and alphanumeric; one repository keeps the plain names.
+      const n = entries.length > 1 ? String(i + 1) : "";
+      if (t.subjects.exact.length > 0) statements.push(statement(`GitHubActionsExactSubjects${n}`, "StringEquals", t.subjects.exact, t));
+      if (t.subjects.wildcard.length > 0) statements.push(statement(`GitHubActionsWildcardSubjects${n}`, "StringLike", t.subjects.wildcard, t));
+    });
+  }
   if (statements.length === 0) throw new Error("a GitHub OIDC trust policy needs at least one subject");
   return { Version: "2012-10-17", Statement: statements };
 }

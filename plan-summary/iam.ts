@@ -5,7 +5,7 @@
  * with the unknown parts named.
  */
 import { parseEcrRepositoryArn } from "../domain/arn";
-import { AUD_KEY, OIDC_HOST, SUB_KEY, subjectRepository } from "../domain/oidc";
+import { AUD_KEY, OIDC_HOST, parseSubject, SUB_KEY, subjectRepository, type SubjectForm } from "../domain/oidc";
 import { isWildcardPattern } from "../iam/glob";
 import { asArray, parsePolicy } from "../iam/parse";
 import type { Statement } from "../iam/policy";
@@ -85,6 +85,49 @@ export function readTrust(policy: unknown): Trust | undefined {
   return { entries, audiencePinned, hasOidc };
 }
 
+/**
+ * The repository a subject names, without its ids (lower case, as GitHub compares names), and its
+ * form: `repo:o/r:...` legacy, `repo:o@1/r@2:...` immutable (with `@1/@2`, the ids).
+ */
+export function subjectForm(subject: string): { repository: string; form: SubjectForm; ids?: string } | undefined {
+  const parts = parseSubject(subject);
+  if (!parts) return undefined;
+  const repository = `${parts.owner}/${parts.repository}`.toLowerCase();
+  if (parts.ownerId !== undefined && parts.repositoryId !== undefined) return { repository, form: "immutable", ids: `@${parts.ownerId}/@${parts.repositoryId}` };
+  return parts.form === "legacy" ? { repository, form: "legacy" } : undefined;
+}
+
+/** A repository the role keeps trusting, named in another subject form after the plan. */
+export interface SubjectFormatChange {
+  /** `owner/repo` as the new subjects write it, without ids. */
+  readonly repository: string;
+  readonly from: readonly SubjectForm[];
+  readonly to: readonly SubjectForm[];
+  /** A subject in the new form, e.g. `repo:o@1/r@2:ref:refs/heads/main`. */
+  readonly example: string;
+}
+
+interface RepositoryForms {
+  readonly forms: Set<SubjectForm>;
+  readonly ids: Set<string>;
+}
+
+function formsOf(entries: Iterable<TrustEntry>): Map<string, RepositoryForms> {
+  const out = new Map<string, RepositoryForms>();
+  for (const e of entries) {
+    if (e.kind !== "subject") continue;
+    const f = subjectForm(e.value);
+    if (f === undefined) continue;
+    const r = out.get(f.repository) ?? { forms: new Set<SubjectForm>(), ids: new Set<string>() };
+    r.forms.add(f.form);
+    if (f.ids !== undefined) r.ids.add(f.ids);
+    out.set(f.repository, r);
+  }
+  return out;
+}
+
+const FORM_ORDER: readonly SubjectForm[] = ["legacy", "immutable"];
+
 export function isWildcard(e: TrustEntry): boolean {
   return e.value === "*" || (e.like && isWildcardPattern(e.value));
 }
@@ -102,6 +145,8 @@ export interface TrustChange {
   readonly afterUnknown: boolean;
   /** A policy text could not be read as a policy document. */
   readonly unreadable: boolean;
+  /** Repositories trusted before and after, in another subject form (a switch to immutable subjects). */
+  readonly formatChanges: readonly SubjectFormatChange[];
 }
 
 export function roleName(change: Change): string {
@@ -129,6 +174,16 @@ export function trustChanges(changes: readonly Change[]): TrustChange[] {
     const removed = [...b].filter(([k]) => !a.has(k)).map(([, e]) => e);
     const widening: string[] = [];
     const beforeRepos = new Set([...b.values()].map((e) => subjectRepository(e.value)).filter((r) => r !== undefined));
+    // The same repository in another subject form is not a new repository: legacy repo:o/r and
+    // immutable repo:o@1/r@2 name one repository; other ids (o@1/r@3) name another one.
+    const beforeForms = formsOf(b.values());
+    const afterForms = formsOf(a.values());
+    const sameRepository = (value: string): boolean => {
+      const f = subjectForm(value);
+      const known = f === undefined ? undefined : beforeForms.get(f.repository);
+      if (f === undefined || known === undefined) return false;
+      return f.form === "legacy" || known.ids.size === 0 || known.ids.has(f.ids!);
+    };
     for (const e of added) {
       if (e.kind === "subject") {
         if (e.value === "*") widening.push("no subject condition: any workflow on GitHub that requests this audience can assume it");
@@ -136,7 +191,7 @@ export function trustChanges(changes: readonly Change[]): TrustChange[] {
         if (/:pull_request$/.test(e.value)) widening.push(`pull_request runs \`${e.value}\``);
         const repo = subjectRepository(e.value);
         // A new role trusts new repositories by definition; that is widening only for an existing role.
-        if (c.action !== "create" && repo !== undefined && !beforeRepos.has(repo)) {
+        if (c.action !== "create" && repo !== undefined && !beforeRepos.has(repo) && !sameRepository(e.value)) {
           widening.push(`new repository \`${repo}\``);
           beforeRepos.add(repo);
         }
@@ -145,6 +200,19 @@ export function trustChanges(changes: readonly Change[]): TrustChange[] {
       }
     }
     if (before?.audiencePinned && after !== undefined && after.hasOidc && !after.audiencePinned) widening.push("audience no longer pinned");
+    const formatChanges: SubjectFormatChange[] = [];
+    if (c.action !== "create" && !removedRole) {
+      for (const [repo, now] of afterForms) {
+        const was = beforeForms.get(repo);
+        if (was === undefined) continue;
+        const from = FORM_ORDER.filter((f) => was.forms.has(f));
+        const to = FORM_ORDER.filter((f) => now.forms.has(f));
+        if (from.join() === to.join()) continue;
+        const newForm = to.find((f) => !from.includes(f)) ?? to[0];
+        const example = added.find((e) => e.kind === "subject" && subjectForm(e.value)?.repository === repo && subjectForm(e.value)?.form === newForm)?.value ?? "";
+        formatChanges.push({ repository: subjectRepository(example)?.replace(/@\d+/g, "") ?? repo, from, to, example });
+      }
+    }
     out.push({
       stack: c.stack,
       address: c.address,
@@ -155,6 +223,7 @@ export function trustChanges(changes: readonly Change[]): TrustChange[] {
       widening: [...new Set(widening)],
       afterUnknown: !afterV.known,
       unreadable,
+      formatChanges,
     });
   }
   return out;

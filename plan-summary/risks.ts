@@ -16,6 +16,7 @@ export type RiskKind =
   | "token-owner-loses-admin"
   | "last-admin-removed"
   | "trust-widened"
+  | "subject-format-changed"
   | "permissions-widened"
   | "known-after-apply"
   | "access-list-deleted"
@@ -182,6 +183,18 @@ export function riskFlags(input: RiskInput): RiskFlag[] {
   }
 
   for (const t of trustChanges(input.changes)) {
+    for (const f of t.formatChanges) {
+      // Adding the second form (a migration) breaks nothing; dropping the form GitHub sends today does.
+      const dropped = f.from.filter((x) => !f.to.includes(x));
+      if (dropped.length === 0) continue;
+      const now = f.to.join(" and ");
+      flags.push({
+        kind: "subject-format-changed",
+        text:
+          `**${code(f.repository)} trusted in another subject format** on role ${code(t.role)} (${code(t.stack)}): the same repository, now in the ${now} form only${f.example ? ` (${code(f.example)})` : ""}, no longer ${dropped.join(" or ")}. ` +
+          `Its runs fail with "Not authorized to perform sts:AssumeRoleWithWebIdentity" until GitHub sends that form (the repository's OIDC subject setting); trust both forms (\`subjectFormat: both\`) until the switch is made.`,
+      });
+    }
     if (t.widening.length === 0) continue;
     flags.push({ kind: "trust-widened", text: `**Trust widened** on role ${code(t.role)} (${code(t.stack)}): ${t.widening.join("; ")}.` });
   }

@@ -293,6 +293,7 @@ function renderSummary(a: Analysis, level: Level, options: CommentOptions): stri
       const notes = [
         t.afterUnknown ? "new policy known after apply (subjects read from the configuration)" : "",
         t.unreadable ? "a policy could not be read as JSON" : "",
+        ...t.formatChanges.map((f) => `${code(f.repository)}: same repository, subject form ${f.from.join(" and ")} → ${f.to.join(" and ")}`),
       ].filter(Boolean);
       return [code(t.role), actionWord(t.action), list(t.added.map(trustEntry), "–"), list(t.removed.map(trustEntry), "–"), [warn, ...notes].filter(Boolean).join("<br>") || "–"];
     });

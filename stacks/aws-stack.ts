@@ -7,8 +7,14 @@ import {
   accountRoleArn,
   entryAccount,
   isRunnerReady,
+  findAccount,
+  jobWorkflowRefPattern,
   primaryAccount,
+  resolvedDeployRoles,
   roleSubjects,
+  type ResolvedDeployRole,
+  type RoleTrustEntry,
+  SELF_ROLE_WORKFLOWS,
   selfSubjectIdentity,
   stateKeyFolder,
   subjectIdentity,
@@ -18,6 +24,7 @@ import {
 import type { PlatformConfig, RepositoryConfig, WorkflowConfig } from "../config/schema";
 import { formatPath } from "../config/cross-references";
 import { configuredRunners, type ConfiguredRunner } from "../config/runners";
+import type { TrustedRepository } from "../modules/policy-document";
 import { CodeBuildRunner } from "../modules/codebuild-runner";
 import { CodeConnection } from "../modules/code-connection";
 import { deployPolicy, planPolicy, type CiPolicyScope } from "../modules/ci-policies";
@@ -41,6 +48,20 @@ export function connectionHandshakeSteps(connectionName: string, region: string,
     `  3. Install the "AWS Connector for GitHub" app on ${owner} (or pick its existing installation), limited to the runner repositories, and connect.`,
     `  4. Set codeConnection.status: available in platform.yaml and run cdktf deploy again: the runner webhooks are created then.`,
   ].join("\n");
+}
+
+/**
+ * One repository's part of a deploy role's trust: its subjects in its subject format, and the
+ * claims the role pins (the config validator guarantees the ids and workflows these need).
+ */
+export function trustedRepository(config: PlatformConfig, role: ResolvedDeployRole, t: RoleTrustEntry): TrustedRepository {
+  const subjects = roleSubjects(subjectIdentity(config, t.repository), t.allow, t.wildcardSubjects.map((w) => w.pattern));
+  const files = t.repository.workflows.filter((w) => w.deployRole === role.name).map((w) => w.file);
+  return {
+    subjects,
+    pinned: role.pinClaims.repositoryId && t.repository.id !== undefined ? { repository_id: [String(t.repository.id)] } : undefined,
+    pinnedLike: role.pinClaims.jobWorkflowRef ? { job_workflow_ref: files.map((f) => jobWorkflowRefPattern(config.github.owner, t.repository.name, f)) } : undefined,
+  };
 }
 
 export interface AwsPlatformStackOptions {
@@ -85,6 +106,7 @@ export class AwsPlatformStack extends PlatformStack {
     this.account = account;
     const { accountId, region } = account;
     const here = (repo: RepositoryConfig, entry: { readonly account?: string }) => entryAccount(config, repo, entry).name === account.name;
+    const roleHere = (role: { readonly account?: string }) => findAccount(config, role.account)?.name === account.name;
 
     new AwsProvider(
       this,
@@ -116,7 +138,7 @@ export class AwsPlatformStack extends PlatformStack {
     const ciScope = account.name === primaryAccount(config).name ? this.ciScopeFor(config, providerArn, boundaryArn) : undefined;
     const configured = configuredRunners(config).filter((r) => entryAccount(config, r.ownRepository ?? {}, r.settings).name === account.name);
     const createsRoles =
-      ciScope !== undefined || configured.length > 0 || config.repositories.some((r) => r.deployRoles.some((d) => here(r, d)));
+      ciScope !== undefined || configured.length > 0 || resolvedDeployRoles(config).some(roleHere);
     // A boundary bounding no role would be a policy that grants nothing yet reads like one.
     const boundary = !createsRoles
       ? undefined
@@ -150,33 +172,37 @@ export class AwsPlatformStack extends PlatformStack {
     const ecrArns = (names: readonly string[]) => names.map((n) => ecrRepositoryArn(accountId, region, n));
 
     const deployRoles: Record<string, DeployRole> = {};
-    for (const repo of config.repositories) {
-      const identity = subjectIdentity(config, repo);
-      for (const role of repo.deployRoles.filter((d) => here(repo, d))) {
-        const built = new DeployRole(this, constructId("DeployRole", role.name), {
-          roleName: role.name,
-          description: role.description ?? `GitHub Actions deploy role for ${config.github.owner}/${repo.name}`,
-          oidcProviderArn: providerArn,
-          subjects: roleSubjects(identity, role.allow, role.wildcardSubjects.map((w) => w.pattern)),
-          ecrPushRepositoryArns: ecrArns(role.ecrPush),
-          ecrPull: role.ecrPull,
-          maxSessionDurationSeconds: role.maxSessionDurationSeconds,
-          ...roleDefaults,
-          dependsOn: roleDependencies,
-        });
-        for (const w of role.wildcardSubjects) suppressRule(built.resource, "OIDC-013", `${w.pattern}: ${w.reason}`);
-        const pullRequestOptIn = repo.publicRepositoryOptIns?.pullRequestTrust;
-        if (role.allow.pullRequest && pullRequestOptIn) suppressRule(built.resource, "OIDC-014", pullRequestOptIn);
-        deployRoles[role.name] = built;
-        new TerraformOutput(
-          this,
-          constructId("RoleArn", role.name),
-          terraformLiterals({
-            value: accountRoleArn(account, role.name),
-            description: `ARN of ${role.name}, also set as an Actions variable on ${repo.name}`,
-          }),
-        );
+    for (const role of resolvedDeployRoles(config).filter(roleHere)) {
+      const repos = role.trust.map((t) => t.repository.name);
+      const built = new DeployRole(this, constructId("DeployRole", role.name), {
+        roleName: role.name,
+        description:
+          role.description ??
+          (role.shared
+            ? `GitHub Actions deploy role shared by ${repos.map((r) => `${config.github.owner}/${r}`).join(", ")}`
+            : `GitHub Actions deploy role for ${config.github.owner}/${repos[0]}`),
+        oidcProviderArn: providerArn,
+        subjects: role.trust.map((t) => trustedRepository(config, role, t)),
+        ecrPushRepositoryArns: ecrArns(role.ecrPush),
+        ecrPull: role.ecrPull,
+        maxSessionDurationSeconds: role.maxSessionDurationSeconds,
+        ...roleDefaults,
+        dependsOn: roleDependencies,
+      });
+      for (const t of role.trust) {
+        for (const w of t.wildcardSubjects) suppressRule(built.resource, "OIDC-013", `${w.pattern}: ${w.reason}`);
+        const pullRequestOptIn = t.repository.publicRepositoryOptIns?.pullRequestTrust;
+        if (t.allow.pullRequest && pullRequestOptIn) suppressRule(built.resource, "OIDC-014", pullRequestOptIn);
       }
+      deployRoles[role.name] = built;
+      new TerraformOutput(
+        this,
+        constructId("RoleArn", role.name),
+        terraformLiterals({
+          value: accountRoleArn(account, role.name),
+          description: `ARN of ${role.name}, also set as an Actions variable on ${repos.join(", ")}`,
+        }),
+      );
     }
     this.deployRoles = deployRoles;
 
@@ -261,13 +287,21 @@ export class AwsPlatformStack extends PlatformStack {
     const repo = `${config.github.owner}/${self.repository}`;
     const roleDefaults = { path: scope.iamPath, permissionsBoundaryArn: scope.permissionsBoundaryArn };
 
+    // The template knows which of its own workflows assume which role: pinClaims.jobWorkflowRef ties them to those files.
+    const pinned = (subjects: ReturnType<typeof roleSubjects>, files: readonly string[]): TrustedRepository[] => [
+      {
+        subjects,
+        pinned: self.pinClaims.repositoryId && self.id !== undefined ? { repository_id: [String(self.id)] } : undefined,
+        pinnedLike: self.pinClaims.jobWorkflowRef ? { job_workflow_ref: files.map((f) => jobWorkflowRefPattern(config.github.owner, self.repository, f)) } : undefined,
+      },
+    ];
     const plan = new DeployRole(this, "PlatformPlanRole", {
       roleName: self.planRoleName,
       description: `Read-only plans of this platform from pull requests and ${self.defaultBranch} of ${repo}`,
       oidcProviderArn: scope.oidcProviderArn,
       // Pull requests (plan.yml), and the default branch: deploy.yml plans there, with no credential
       // that can write, and only its apply job enters the environment the deploy role trusts.
-      subjects: roleSubjects(identity, { ...none, pullRequest: true, branches: [self.defaultBranch] }, []),
+      subjects: pinned(roleSubjects(identity, { ...none, pullRequest: true, branches: [self.defaultBranch] }, []), SELF_ROLE_WORKFLOWS.plan),
       inlinePolicies: { "platform-plan": planPolicy(scope) },
       ...roleDefaults,
       dependsOn,
@@ -290,7 +324,7 @@ export class AwsPlatformStack extends PlatformStack {
       roleName: self.deployRoleName,
       description: `Applies this platform from the ${self.environment} environment of ${repo}`,
       oidcProviderArn: scope.oidcProviderArn,
-      subjects: roleSubjects(identity, { ...none, environments: [self.environment] }, []),
+      subjects: pinned(roleSubjects(identity, { ...none, environments: [self.environment] }, []), SELF_ROLE_WORKFLOWS.deploy),
       inlinePolicies: { "platform-deploy": deployPolicy(scope) },
       ...roleDefaults,
       dependsOn,

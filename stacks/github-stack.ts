@@ -7,16 +7,16 @@ import { ecrRepositoryVariable, roleArnVariable, SELF_VARIABLES, VARIABLE_AWS_RE
 import {
   accountRoleArn,
   entryAccount,
+  findAccount,
   isRunnerReady,
   primaryAccount,
   repositoryAccount,
-  subjectIdentity,
+  rolesOfRepository,
   workflowDisplayName,
 } from "../config/derive";
 import { configuredRunners, indexRunners, runnerOfWorkflow, workflowRunnerName } from "../config/runners";
 import type { PlatformConfig, RepositoryConfig, SelfConfig, WorkflowConfig } from "../config/schema";
 import { describeEstimate, estimateRefreshCalls } from "../domain/github-api";
-import { PLATFORM_METADATA_KEY } from "../guardrails/support";
 import { ActionsVariables } from "../modules/actions-variables";
 import { DeployEnvironment } from "../modules/deploy-environment";
 import { RepositoryAccess } from "../modules/repository-access";
@@ -62,8 +62,10 @@ export interface GithubPlatformStackOptions {
  */
 export function repositoryVariables(config: PlatformConfig, repo: RepositoryConfig): Record<string, string> {
   const { accountId, region } = repositoryAccount(config, repo);
+  // Its own roles and the shared roles that trust it.
+  const roles = rolesOfRepository(config, repo);
   const ecrNames = new Set([
-    ...repo.deployRoles.flatMap((r) => r.ecrPush),
+    ...roles.flatMap((r) => r.ecrPush),
     ...repo.workflows.map((w) => w.ecrRepository),
   ]);
   const variables: Record<string, string> = {
@@ -72,7 +74,7 @@ export function repositoryVariables(config: PlatformConfig, repo: RepositoryConf
   };
   if (ecrNames.size > 0) variables[VARIABLE_ECR_REGISTRY] = ecrRegistry(accountId, region);
   for (const name of ecrNames) variables[ecrRepositoryVariable(name)] = name;
-  for (const role of repo.deployRoles) variables[roleArnVariable(role.name)] = accountRoleArn(entryAccount(config, repo, role), role.name);
+  for (const role of roles) variables[roleArnVariable(role.name)] = accountRoleArn(findAccount(config, role.account) ?? primaryAccount(config), role.name);
   return variables;
 }
 
@@ -217,7 +219,6 @@ export class GithubPlatformStack extends PlatformStack {
         own(repo.name, environments[`${repo.name}/${env.name}`]);
         environmentImportIds(importIds, environments[`${repo.name}/${env.name}`], repo.name, env.name);
       }
-      const identity = subjectIdentity(config, repo);
       repo.workflows.forEach((wf) => {
         const runner = runnerOfWorkflow(runners, repo, wf);
         if (runner && !isRunnerReady(config, runner.settings, runner.ownRepository)) {
@@ -232,15 +233,6 @@ export class GithubPlatformStack extends PlatformStack {
           branch: repo.defaultBranch,
           file: wf.file,
           content: renderWorkflow(workflowModel(repo, wf), { source: workflowSource(repo.name, wf.file) }),
-        });
-        // The subject format GitHub uses for this repository is a repository setting, not part of
-        // the file: record it where the cross-checks (OIDC-009) read it. Terraform ignores "//".
-        file.resource.addOverride(`//.${PLATFORM_METADATA_KEY}.oidc_subject`, {
-          owner: identity.owner,
-          owner_id: identity.ownerId,
-          repository: identity.repository,
-          repository_id: identity.repositoryId,
-          format: identity.format,
         });
         workflowFiles.push(file);
         own(repo.name, file);

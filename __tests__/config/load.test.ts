@@ -941,7 +941,7 @@ const BAD_INPUTS: [string, BadInput][] = [
         r0(c).workflows[0].deployRole = "techblue-api-deploy";
       }),
       path: "repositories[0].workflows[0].deployRole",
-      reason: `unknown deploy role "techblue-api-deploy": a workflow assumes one of its own repository's roles (defined: techblue-dev-ecr-push, techblue-dev-release-push)`,
+      reason: `unknown deploy role "techblue-api-deploy": a workflow assumes one of its own repository's roles or a shared role that trusts it (defined: techblue-dev-ecr-push, techblue-dev-release-push)`,
       at: "deployRole: techblue-api-deploy",
     },
   ],

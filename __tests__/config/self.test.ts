@@ -22,6 +22,7 @@ describe("self", () => {
       reviewers: { users: [1234567], teams: [] },
       planRoleName: "github-actions-platform-plan",
       deployRoleName: "github-actions-platform-deploy",
+      pinClaims: { repositoryId: false, jobWorkflowRef: false },
       planApp: { appId: 111111, installationId: 22222222 },
       deployApp: { appId: 333333, installationId: 44444444 },
     });

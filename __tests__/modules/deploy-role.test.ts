@@ -1,5 +1,6 @@
+import { TerraformStack } from "cdktf";
 import { DeployRole } from "../../modules/deploy-role";
-import { onlyResource, resourcesOf, synthJson } from "../helpers/synth";
+import { onlyResource, resourcesOf, synthJson, testApp } from "../helpers/synth";
 
 const PROVIDER = "arn:aws:iam::000123456789:oidc-provider/token.actions.githubusercontent.com";
 const ECR = "arn:aws:ecr:ap-northeast-1:000123456789:repository/techblue-dev";
@@ -85,5 +86,31 @@ describe("DeployRole", () => {
 
   test("session duration is configurable", () => {
     expect(onlyResource(synthRole({ maxSessionDurationSeconds: 7200 }), "aws_iam_role").max_session_duration).toBe(7200);
+  });
+});
+
+describe("DeployRole trust policy size (IAM's Role trust policy length quota)", () => {
+  const annotations = (subjects: number) => {
+    const stack = new TerraformStack(testApp(), "size");
+    const role = new DeployRole(stack, "role", {
+      roleName: "shared",
+      oidcProviderArn: PROVIDER,
+      subjects: { exact: Array.from({ length: subjects }, (_, i) => `repo:Test-User/repository-${i}:ref:refs/heads/main`), wildcard: [] },
+    });
+    return role.node.metadata.map((m) => [m.type, String(m.data)]);
+  };
+
+  test("within 2,048 characters: nothing to say", () => {
+    expect(annotations(10)).toEqual([]);
+  });
+  test("over 2,048: a warning naming the quota to raise", () => {
+    const [[type, text]] = annotations(40);
+    expect(type).toBe("@cdktf/warn");
+    expect(text).toMatch(/^the trust policy of shared is \d+ characters, over IAM's default 2048 per role: .*Role trust policy length/);
+  });
+  test("must fail: over 4,096, which no quota allows", () => {
+    const [[type, text]] = annotations(90);
+    expect(type).toBe("@cdktf/error");
+    expect(text).toContain("IAM allows 2048 per role, 4096 at most with a quota increase: split the role");
   });
 });

@@ -83,3 +83,39 @@ describe("serviceTrustPolicy", () => {
     });
   });
 });
+
+describe("githubOidcTrustPolicy with several repositories and pinned claims", () => {
+  const web = { subjects: { exact: ["repo:o/web:ref:refs/heads/main"], wildcard: [] } };
+  const api = { subjects: { exact: ["repo:o/api:environment:prod"], wildcard: ["repo:o/api:ref:refs/tags/v*"] } };
+  const REPO_ID = "token.actions.githubusercontent.com:repository_id";
+  const WORKFLOW = "token.actions.githubusercontent.com:job_workflow_ref";
+
+  test("without pins the repositories share the two statements (each subject names its repository)", () => {
+    const doc = githubOidcTrustPolicy(PROVIDER, [web, api]);
+    expect(doc.Statement.map((s) => s.Sid)).toEqual(["GitHubActionsExactSubjects", "GitHubActionsWildcardSubjects"]);
+    expect(doc.Statement[0].Condition!.StringEquals[SUB_KEY]).toEqual(["repo:o/web:ref:refs/heads/main", "repo:o/api:environment:prod"]);
+    // One repository in the list form is exactly the single form: the shipped example does not change.
+    expect(githubOidcTrustPolicy(PROVIDER, [web])).toEqual(githubOidcTrustPolicy(PROVIDER, web.subjects));
+  });
+
+  test("with pins each repository gets its own statements, its id and workflow files AND-ed with its own subjects only", () => {
+    const doc = githubOidcTrustPolicy(PROVIDER, [
+      { ...web, pinned: { repository_id: ["11"] }, pinnedLike: { job_workflow_ref: ["o/web/.github/workflows/push.yml@*"] } },
+      { ...api, pinned: { repository_id: ["22"] } },
+    ]);
+    expect(doc.Statement.map((s) => s.Sid)).toEqual(["GitHubActionsExactSubjects1", "GitHubActionsExactSubjects2", "GitHubActionsWildcardSubjects2"]);
+    expect(doc.Statement[0].Condition).toEqual({
+      StringEquals: { [AUD_KEY]: "sts.amazonaws.com", [SUB_KEY]: ["repo:o/web:ref:refs/heads/main"], [REPO_ID]: "11" },
+      StringLike: { [WORKFLOW]: "o/web/.github/workflows/push.yml@*" },
+    });
+    expect(doc.Statement[2].Condition).toEqual({
+      StringEquals: { [AUD_KEY]: "sts.amazonaws.com", [REPO_ID]: "22" },
+      StringLike: { [SUB_KEY]: ["repo:o/api:ref:refs/tags/v*"] },
+    });
+  });
+
+  test("one repository with pins keeps the plain statement ids", () => {
+    const doc = githubOidcTrustPolicy(PROVIDER, [{ ...web, pinned: { repository_id: ["11"] } }]);
+    expect(doc.Statement.map((s) => s.Sid)).toEqual(["GitHubActionsExactSubjects"]);
+  });
+});

@@ -10,6 +10,7 @@ import { OIDC_006 } from "../../../guardrails/rules/oidc/oidc-006-subject-scope"
 import { OIDC_007 } from "../../../guardrails/rules/oidc/oidc-007-claim-template";
 import { OIDC_008 } from "../../../guardrails/rules/oidc/oidc-008-wildcard-operator";
 import { OIDC_010 } from "../../../guardrails/rules/oidc/oidc-010-subject-format";
+import { OIDC_011 } from "../../../guardrails/rules/oidc/oidc-011-evaluated-claims";
 import { OIDC_013 } from "../../../guardrails/rules/oidc/oidc-013-wildcard-opt-in";
 import type { Rule } from "../../../guardrails/types";
 import { GithubOidcProvider } from "../../../modules/github-oidc-provider";
@@ -169,5 +170,19 @@ describe("OIDC-013 wildcard opt-in", () => {
   test("compliant: exact subjects only", () => {
     expect(exampleFindings([OIDC_013]).filter((f) => !f.resource.path.includes("DeployRole-techblue-dev-release-push/"))).toEqual([]);
     expect(withTrust(OIDC_013, statement({ StringEquals: { [AUD]: "sts.amazonaws.com", [SUB]: [MAIN] } })).filter((f) => f.resource.path.includes("ecr-push"))).toEqual([]);
+  });
+});
+
+describe("OIDC-011 pinned claims are ones STS evaluates", () => {
+  const REPO_ID = "token.actions.githubusercontent.com:repository_id";
+  const OWNER_ID = "token.actions.githubusercontent.com:repository_owner_id";
+  test("compliant: sub, aud and repository_id (a claim STS maps)", () => {
+    expect(withTrust(OIDC_011, statement({ StringEquals: { [AUD]: "sts.amazonaws.com", [SUB]: [MAIN], [REPO_ID]: "5678" } }))).toEqual([]);
+  });
+  test("must fail: repository_owner_id, which STS leaves out of the request (the statement never matches); a warning", () => {
+    const f = withTrust(OIDC_011, statement({ StringEquals: { [AUD]: "sts.amazonaws.com", [SUB]: [MAIN], [OWNER_ID]: "1234" } }));
+    expect(ids(f)).toEqual(["OIDC-011"]);
+    expect(f[0].message).toContain("pins token.actions.githubusercontent.com:repository_owner_id with StringEquals, a claim AWS STS does not evaluate");
+    expect(OIDC_011.severity).toBe("warning");
   });
 });

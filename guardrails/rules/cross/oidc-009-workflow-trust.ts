@@ -1,12 +1,13 @@
 import { oidcProviderArnIn, parseRoleArn } from "../../../domain/arn";
 import { ACTIONS, variableOfExpression } from "../../../domain/github";
-import { STS_AUDIENCE, SUB_KEY, WEB_IDENTITY_ACTION } from "../../../domain/oidc";
+import { claimKey, STS_AUDIENCE, SUB_KEY, WEB_IDENTITY_ACTION } from "../../../domain/oidc";
 import { resolveOidcProviderReferences } from "../../../domain/terraform-refs";
-import { evaluatePolicy } from "../../../iam/evaluate";
+import { evaluatePolicy, type Evaluation } from "../../../iam/evaluate";
 import { mapPolicyStrings, parsePolicy } from "../../../iam/parse";
-import { claimsContext, predictClaims, triggersOfWorkflow, type Trigger } from "../../oidc-claims";
-import { actionName, asArray, githubOwner, jobsOf, platformMetadata, stackAccount, trustStatements, variableForJob, workflowOf } from "../../support";
+import { claimsContext, predictClaims, triggersOfWorkflow, UNPREDICTABLE_CLAIMS, type Claims, type Trigger } from "../../oidc-claims";
+import { actionName, asArray, githubOwner, jobsOf, stackAccount, trustStatements, variableForJob, workflowOf } from "../../support";
 import type { AppView, Rule, SynthResource } from "../../types";
+import { identityKey, subjectIdentities } from "./subject-identities";
 
 function describeTrigger(t: Trigger): string {
   switch (t.kind) {
@@ -50,20 +51,53 @@ function trustedSubjects(role: SynthResource): string[] {
   );
 }
 
+const UNPREDICTABLE_KEYS = new Set<string>(UNPREDICTABLE_CLAIMS.map((c) => claimKey(c).toLowerCase()));
+
+/**
+ * Conditions of the Allow statements that matched the subject but failed on another claim the
+ * role pins (repository_id, job_workflow_ref, ...): what to tell the user instead of "not trusted".
+ * `undecidable` when the only failing conditions are on claims no synth can predict (actor_id...).
+ */
+function pinnedClaimFailures(evaluation: Evaluation): { failures: string[]; undecidable: boolean } {
+  const failures: string[] = [];
+  let undecidable = false;
+  for (const r of evaluation.reasons) {
+    if (r.effect !== "Allow" || !r.action.matched || !r.principal.matched) continue;
+    const sub = r.conditions.filter((c) => c.key.toLowerCase() === SUB_KEY);
+    if (sub.length === 0 || !sub.every((c) => c.passed)) continue;
+    const failed = r.conditions.filter((c) => !c.passed);
+    if (failed.length > 0 && failed.every((c) => UNPREDICTABLE_KEYS.has(c.key.toLowerCase()))) undecidable = true;
+    for (const c of failed) {
+      if (UNPREDICTABLE_KEYS.has(c.key.toLowerCase())) continue;
+      const sent = c.requestValues === undefined ? "no such claim (STS leaves it out of the request)" : `"${c.requestValues.join(", ")}"`;
+      failures.push(`${r.sid ? `statement "${r.sid}"` : `statement ${r.statementIndex + 1}`} trusts that subject but pins ${c.key} ${c.operator} ${c.policyValues.map((v) => `"${v}"`).join(", ")}, and the token will carry ${sent}`);
+    }
+  }
+  return { failures, undecidable };
+}
+
+function tokenDescription(claims: Claims): string {
+  return `sub "${claims.sub}"${claims.approximate ? ` (${claims.approximate})` : ""}`;
+}
+
 export const OIDC_009: Rule = {
   id: "OIDC-009",
   title: "Every generated job that assumes a role sends a token that role's trust policy allows",
   why: "GitHub puts the trigger in the token's subject (push -> ref:refs/heads/B, tag -> ref:refs/tags/T, a job environment -> environment:E, pull_request -> pull_request, in the repository's subject format); when the trust policy disagrees, or the job lacks id-token: write, the job fails with \"Not authorized to perform sts:AssumeRoleWithWebIdentity\" (seed 001)",
-  fix: "allow the job's subject in the role (deployRoles[].allow: branches, tags, environments, pullRequest), change the workflow's trigger or environment, or set the repository's subjectFormat to what GitHub sends",
+  fix: "allow the job's subject in the role (deployRoles[].allow: branches, tags, environments, pullRequest), change the workflow's trigger or environment, or set the repository's subjectFormat to what GitHub sends; when the role pins further claims (pinClaims), give the repository its real id and the workflow that role as deployRole",
   source: "seed 001 (AssumeRoleWithWebIdentity AccessDenied); GitHub docs: OIDC subject claims; AWS STS AssumeRoleWithWebIdentity",
   resourceTypes: ["github_repository_file"],
   check(resource, app) {
     const wf = workflowOf(app, resource);
     if (!wf?.doc) return undefined;
-    const meta = platformMetadata(resource).oidc_subject ?? {};
-    const owner = String(meta.owner ?? githubOwner(app, resource.stack) ?? "");
+    const owner = githubOwner(app, resource.stack) ?? "";
+    // The repository's subject form and ids, as the app's trust policies state them (no side channel).
+    const identity = subjectIdentities(app).get(identityKey(owner, wf.repository));
     const triggers = triggersOfWorkflow(wf.doc.on);
     const problems: string[] = [];
+    if (identity && identity.conflictingIds.length > 0) {
+      problems.push(`the app's trust policies give ${owner}/${wf.repository} different repository ids (${identity.conflictingIds.join(", ")}; roles ${identity.roles.join(", ")}); GitHub sends one, so the roles naming another deny its jobs: set repositories[].id to the id gh api repos/${owner}/${wf.repository} --jq .id prints`);
+    }
 
     for (const { id, job, steps } of jobsOf(wf.doc)) {
       for (const step of steps) {
@@ -120,12 +154,14 @@ export const OIDC_009: Rule = {
         for (const trigger of triggers) {
           const claimSets = predictClaims({
             owner,
-            ownerId: meta.owner_id,
-            repository: String(meta.repository ?? wf.repository),
-            repositoryId: meta.repository_id,
-            subjectFormat: meta.format ?? "legacy",
+            ownerId: identity?.ownerId,
+            repository: wf.repository,
+            repositoryId: identity?.repositoryId,
+            subjectFormat: identity?.format ?? "legacy",
             trigger,
             environment: jobEnvironment,
+            workflowPath: wf.path,
+            workflowName: typeof wf.doc.name === "string" ? wf.doc.name : undefined,
           });
           for (const claims of claimSets) {
             const result = evaluatePolicy(trust, {
@@ -134,8 +170,13 @@ export const OIDC_009: Rule = {
               context: claimsContext(claims),
             });
             if (result.decision === "allow") continue;
+            const job = `job "${id}" (${describeTrigger(trigger)}${environment ? `, environment ${environment}` : ""})`;
+            const { failures, undecidable } = pinnedClaimFailures(result);
+            if (undecidable && failures.length === 0) continue; // decided by who runs the job: STS checks it then
             problems.push(
-              `job "${id}" (${describeTrigger(trigger)}${environment ? `, environment ${environment}` : ""}) will present sub "${claims.sub}"${claims.approximate ? ` (${claims.approximate})` : ""}, which role ${roleName} does not trust (it trusts: ${trustedSubjects(role).join(", ") || "no subject"}); at run time: "Not authorized to perform sts:AssumeRoleWithWebIdentity"`,
+              failures.length > 0
+                ? `${job} will present ${tokenDescription(claims)}, which role ${roleName} trusts, but not the rest of the token: ${failures.join("; ")}; at run time: "Not authorized to perform sts:AssumeRoleWithWebIdentity"`
+                : `${job} will present ${tokenDescription(claims)}, which role ${roleName} does not trust (it trusts: ${trustedSubjects(role).join(", ") || "no subject"}); at run time: "Not authorized to perform sts:AssumeRoleWithWebIdentity"`,
             );
           }
         }

@@ -8,8 +8,9 @@ import { OIDC_006 } from "./oidc-006-subject-scope";
 import { OIDC_007 } from "./oidc-007-claim-template";
 import { OIDC_008 } from "./oidc-008-wildcard-operator";
 import { OIDC_010 } from "./oidc-010-subject-format";
+import { OIDC_011 } from "./oidc-011-evaluated-claims";
 import { OIDC_013 } from "./oidc-013-wildcard-opt-in";
 import { OIDC_014 } from "./oidc-014-public-pull-request";
 
 /** The OIDC trust rules, in id order. */
-export const OIDC_RULES: readonly Rule[] = [OIDC_001, OIDC_002, OIDC_003, OIDC_004, OIDC_005, OIDC_006, OIDC_007, OIDC_008, OIDC_010, OIDC_013, OIDC_014];
+export const OIDC_RULES: readonly Rule[] = [OIDC_001, OIDC_002, OIDC_003, OIDC_004, OIDC_005, OIDC_006, OIDC_007, OIDC_008, OIDC_010, OIDC_011, OIDC_013, OIDC_014];
