@@ -9,7 +9,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { ActionsVariable } from "@cdktf/provider-github/lib/actions-variable";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { TerraformLocal, TerraformOutput, TerraformVariable, type TerraformStack } from "cdktf";
-import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { invokeAspects } from "../../cdktf-internals";
 import { parse, stringify } from "yaml";
 import { parseConfig } from "../../config/load";
 import { buildAppView } from "../../guardrails/app-view";
