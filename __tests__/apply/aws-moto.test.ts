@@ -65,7 +65,6 @@ async function waitForMoto(url: string, child: ChildProcess, log: () => string, 
   throw new Error(`moto_server did not answer on ${url} within ${timeoutMs / 1000} s:\n${log()}`);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 interface Run {

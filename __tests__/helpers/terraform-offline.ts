@@ -132,7 +132,6 @@ export function terraformEnv(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS
  * hold another major version than the pinned one (the resources used exist in both), the state is
  * a local file, and no account or credential can be looked up.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function offlineAwsStack(json: any, statePath: string): void {
   json.terraform.required_providers.aws = { source: "hashicorp/aws", version: ">= 5.70" };
   json.terraform.backend = { local: { path: statePath } };

@@ -47,7 +47,6 @@ provider "aws" {
 }
 `;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 suite(`the HCL exit: cdktf synth --hcl, terraform fmt and validate${skipReason ? ` (${skipReason})` : ""}`, () => {
