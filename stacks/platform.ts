@@ -2,7 +2,6 @@ import type { App } from "cdktf";
 import { awsStackName, githubStackName } from "../config/derive";
 import { departures, type Inventory, type ManagedNow } from "../config/inventory";
 import type { PlatformConfig } from "../config/schema";
-import { applyGuardrails } from "../guardrails/aspect";
 import { AwsPlatformStack } from "./aws-stack";
 import { GithubPlatformStack } from "./github-stack";
 
@@ -35,14 +34,15 @@ function withAccessList(config: PlatformConfig): Set<string> {
 
 /**
  * One stack per state and credential boundary: the AWS account and region, and the GitHub owner.
- * They share no remote state: names and ARNs that cross over are derived from the config.
+ * They share no remote state: names and ARNs that cross over are derived from the config. The
+ * guardrails are attached by the composition root (main.ts attachGuardrails).
  */
 export function buildPlatform(app: App, config: PlatformConfig, options: BuildPlatformOptions = {}): Platform {
   const awsName = awsStackName(config.aws.accountId, config.aws.region);
   const githubName = githubStackName(config.github.owner);
   const inventory = options.inventory;
   const ecrNames = config.repositories.flatMap((r) => r.ecrRepositories.map((e) => e.name));
-  const platform = {
+  return {
     aws: new AwsPlatformStack(app, awsName, config, {
       ecrDepartures: inventory && departures(inventory, awsName, "ecrRepositories", ecrNames, config.intendedChanges),
     }),
@@ -52,9 +52,6 @@ export function buildPlatform(app: App, config: PlatformConfig, options: BuildPl
         departures(inventory, githubName, "repositories", managedRepositoryNames(config), config.intendedChanges, withAccessList(config)),
     }),
   };
-  // Checked together: the cross-side rules need both stacks.
-  applyGuardrails([platform.aws, platform.github], { suppressions: config.guardrails.suppressions });
-  return platform;
 }
 
 /** What this synth manages, for the next managed inventory. */

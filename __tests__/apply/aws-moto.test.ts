@@ -24,7 +24,7 @@ import { join, resolve } from "node:path";
 import { App } from "cdktf";
 import { DEFAULT_IAM_PATH } from "../../config/derive";
 import { loadConfig } from "../../config/load";
-import { buildPlatform } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { findProviderMirror, offlineAwsStack, terraformEnv, terraformSkipReason } from "../helpers/terraform-offline";
 
 const FIXTURE = join(__dirname, "fixtures", "moto.yaml");
@@ -125,7 +125,7 @@ suite(`the AWS stack applied against moto_server${skipReason ? ` (${skipReason})
   function synthForMoto(name: string, configFile: string): string {
     const outdir = join(root, name);
     const app = new App({ outdir });
-    const platform = buildPlatform(app, loadConfig(configFile));
+    const platform = buildGuardedPlatform(app, loadConfig(configFile));
     app.synth();
     stackName = platform.aws.node.id;
     const dir = join(outdir, "stacks", stackName);
