@@ -399,19 +399,20 @@ const gnuTimeProbe: UsageProbe = {
   },
 };
 
-/** Without GNU time: the app itself, required from -e, writes process.resourceUsage() at exit. */
+/**
+ * Without GNU time: a file required before the app writes process.resourceUsage() at exit. The app
+ * still runs as node's main module, as under cdktf synth (main.ts runs itself only then).
+ */
 const resourceUsageProbe: UsageProbe = {
   source: "process.resourceUsage() in the child",
-  command: (app, usageFile) => ({
-    file: process.execPath,
-    args: [
-      ...app.nodeOptions,
-      "-e",
-      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(
-        usageFile
-      )}, JSON.stringify(process.resourceUsage())));` + `require(${JSON.stringify(join(ROOT, app.script))});`,
-    ],
-  }),
+  command: (app, usageFile) => {
+    const probe = `${usageFile}.probe.js`;
+    writeFileSync(
+      probe,
+      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(usageFile)}, JSON.stringify(process.resourceUsage())));\n`
+    );
+    return { file: process.execPath, args: [...app.nodeOptions, "--require", probe, join(ROOT, app.script)] };
+  },
   read: (usageFile) => {
     const usage = JSON.parse(readFileSync(usageFile, "utf8")) as NodeJS.ResourceUsage;
     return { maxRssKiB: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 };
