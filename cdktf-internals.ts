@@ -42,7 +42,7 @@ export function stackTraceModule(): { captureStackTrace: (below?: unknown) => st
   return require(STACK_TRACE_MODULE) as { captureStackTrace: (below?: unknown) => string[] };
 }
 
-export function keepStackTraces(): boolean {
+function keepStackTraces(): boolean {
   return process.env.PLATFORM_STACK_TRACES === "1";
 }
 

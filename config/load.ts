@@ -27,7 +27,7 @@ export class ConfigError extends Error {
   }
 }
 
-export function formatConfigIssues(file: string, issues: readonly LocatedIssue[]): string {
+function formatConfigIssues(file: string, issues: readonly LocatedIssue[]): string {
   const lines = issues.map((i) => `  ${file}${i.line ? `:${i.line}` : ""} ${formatPath(i.path)}: ${i.message}`);
   const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
   return `${count} in ${file}:\n${lines.join("\n")}\nNothing was synthesized. Fix the config and run again.`;

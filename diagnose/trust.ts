@@ -11,7 +11,7 @@ import { asArray, parsePolicy, type Statement } from "../guardrails/support";
 import type { AppView, SynthResource } from "../guardrails/types";
 import type { TrustedSubject } from "./subject";
 
-export const WEB_IDENTITY_ACTION = "sts:AssumeRoleWithWebIdentity";
+const WEB_IDENTITY_ACTION = "sts:AssumeRoleWithWebIdentity";
 const SUB_KEY = `${OIDC_HOST}:sub`;
 const AUD_KEY = `${OIDC_HOST}:aud`;
 const PROVIDER_REFERENCE = /\$\{aws_iam_openid_connect_provider\.[^}]+\.arn\}/g;

@@ -119,7 +119,7 @@ export function isReference(value: unknown): boolean {
 // Workflows
 // ---------------------------------------------------------------------------------------------
 
-export const WORKFLOW_DIR = ".github/workflows/";
+const WORKFLOW_DIR = ".github/workflows/";
 
 export interface WorkflowFileView {
   readonly resource: SynthResource;
@@ -136,7 +136,7 @@ export function isWorkflowFile(resource: SynthResource): boolean {
 }
 
 /** All workflow files of the app, parsed once per synth. */
-export function workflowFiles(app: AppView): readonly WorkflowFileView[] {
+function workflowFiles(app: AppView): readonly WorkflowFileView[] {
   return app.memo("workflow-files", () =>
     app
       .ofType("github_repository_file")

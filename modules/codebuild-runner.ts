@@ -108,7 +108,7 @@ export interface CodeBuildRunnerProps {
 }
 
 /** Name of the service role's one inline policy. */
-export const RUNNER_POLICY_NAME = "codebuild-runner";
+const RUNNER_POLICY_NAME = "codebuild-runner";
 
 /** A regular expression that matches exactly one of `values` (CodeBuild filter patterns are regexes). */
 export function anchoredAlternation(values: readonly string[]): string {
@@ -128,7 +128,7 @@ export function anchoredAlternation(values: readonly string[]): string {
  * and organization webhooks" (REPOSITORY_NAME limits an organisation webhook to those repositories).
  * Undefined when the webhook would admit nothing (no workflow, or no repository for an organisation).
  */
-export function runnerWebhookFilters(
+function runnerWebhookFilters(
   props: Pick<CodeBuildRunnerProps, "scope" | "workflowNames" | "repositories" | "actorAccountIds">,
 ): { type: string; pattern: string }[] | undefined {
   if (props.workflowNames.length === 0) return undefined;

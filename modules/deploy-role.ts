@@ -54,7 +54,7 @@ export interface DeployRoleProps {
   readonly inlinePolicies?: Readonly<Record<string, PolicyDocument>>;
 }
 
-export const ECR_PUSH_POLICY_NAME = "ecr-push";
+const ECR_PUSH_POLICY_NAME = "ecr-push";
 
 /**
  * A role that GitHub Actions jobs assume with AssumeRoleWithWebIdentity. Its permissions are

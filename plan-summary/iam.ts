@@ -9,7 +9,7 @@ import { asArray, parsePolicy, type Statement } from "../guardrails/support";
 import { afterValue, configText, referenceOf, type Change } from "./plan";
 
 /** A policy from the configuration's `${jsonencode(...)}` text (guardrails' reader handles both forms). */
-export function parseConfigPolicy(text: string | undefined): ReturnType<typeof parsePolicy> {
+function parseConfigPolicy(text: string | undefined): ReturnType<typeof parsePolicy> {
   return text === undefined ? undefined : parsePolicy(text);
 }
 
@@ -97,7 +97,7 @@ export function subjectRepository(subject: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-export function isWildcard(e: TrustEntry): boolean {
+function isWildcard(e: TrustEntry): boolean {
   return e.value === "*" || (e.like && /[*?]/.test(e.value));
 }
 
@@ -241,7 +241,7 @@ function policyDisplayName(c: Change, changes: readonly Change[]): string {
 }
 
 /** The role (user, group) an inline policy belongs to, through its value or its configuration reference. */
-export function ownerName(c: Change, attr: string, changes: readonly Change[]): string | undefined {
+function ownerName(c: Change, attr: string, changes: readonly Change[]): string | undefined {
   const subject = c.after ?? c.before ?? {};
   if (typeof subject[attr] === "string" && subject[attr] !== "") return subject[attr];
   const ref = referenceOf(c, [attr]);
@@ -315,7 +315,7 @@ export function permissionChanges(changes: readonly Change[]): PermissionChange[
  * ECR repository names an Allow statement of the policy grants (`*` for every repository,
  * `ref:<address>` for a repository whose ARN is only known after apply).
  */
-export function ecrRepositoriesOf(policy: unknown): string[] {
+function ecrRepositoriesOf(policy: unknown): string[] {
   const doc = typeof policy === "object" && policy !== null ? (policy as { Statement: Statement[] }) : parsePolicy(policy);
   if (doc === undefined) return [];
   const names = new Set<string>();

@@ -29,7 +29,7 @@ import { addressMap, emitDepartures } from "./inventory";
 import { constructId, DEFAULT_TAGS } from "./naming";
 
 /** The console step that turns a PENDING connection AVAILABLE; printed by synth while pending. */
-export function connectionHandshakeSteps(connectionName: string, region: string, owner: string): string {
+function connectionHandshakeSteps(connectionName: string, region: string, owner: string): string {
   return [
     `The CodeConnections connection "${connectionName}" must be completed once by a person, in the AWS console:`,
     `  1. Open https://console.aws.amazon.com/codesuite/settings/connections?region=${region}`,

@@ -41,7 +41,7 @@ export interface GithubPlatformStackOptions {
 }
 
 /** Values of the Actions variables a repository's workflows read; everything derived from config. */
-export function repositoryVariables(config: PlatformConfig, repo: RepositoryConfig): Record<string, string> {
+function repositoryVariables(config: PlatformConfig, repo: RepositoryConfig): Record<string, string> {
   const { accountId, region } = config.aws;
   const ecrNames = new Set([
     ...repo.deployRoles.flatMap((r) => r.ecrPush),
@@ -58,7 +58,7 @@ export function repositoryVariables(config: PlatformConfig, repo: RepositoryConf
 }
 
 /** Repository variables the template's own plan workflow reads (deploy values live on the environment). */
-export function selfRepositoryVariables(config: PlatformConfig, self: SelfConfig): Record<string, string> {
+function selfRepositoryVariables(config: PlatformConfig, self: SelfConfig): Record<string, string> {
   const { accountId, region } = config.aws;
   return {
     [VARIABLE_AWS_REGION]: region,
@@ -70,7 +70,7 @@ export function selfRepositoryVariables(config: PlatformConfig, self: SelfConfig
 }
 
 /** Variables of the deploy environment: only the job that passed its protection rules reads them. */
-export function selfEnvironmentVariables(config: PlatformConfig, self: SelfConfig): Record<string, string> {
+function selfEnvironmentVariables(config: PlatformConfig, self: SelfConfig): Record<string, string> {
   const { accountId, region } = config.aws;
   return {
     [SELF_VARIABLES.deployRoleArn]: roleArn(accountId, region, self.deployRoleName, config.aws.iam.path),
@@ -79,12 +79,12 @@ export function selfEnvironmentVariables(config: PlatformConfig, self: SelfConfi
 }
 
 /** The header's "generated from": names, never the config's path or list positions. */
-export function workflowSource(repository: string, file: string): string {
+function workflowSource(repository: string, file: string): string {
   return `the platform config (repository ${repository}, workflow ${file})`;
 }
 
 /** The typed workflow model for one configured workflow. */
-export function workflowModel(repo: RepositoryConfig, wf: WorkflowConfig): Workflow {
+function workflowModel(repo: RepositoryConfig, wf: WorkflowConfig): Workflow {
   return imageBuildPushWorkflow({
     name: workflowDisplayName(wf),
     triggers: wf.on,

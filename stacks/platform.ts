@@ -20,7 +20,7 @@ export interface BuildPlatformOptions {
 }
 
 /** Repository names the GitHub stack manages: repositories[], and the self repository if not listed there. */
-export function managedRepositoryNames(config: PlatformConfig): string[] {
+function managedRepositoryNames(config: PlatformConfig): string[] {
   const names = config.repositories.map((r) => r.name);
   const self = config.self?.repository;
   if (self !== undefined && !names.some((n) => n.toLowerCase() === self.toLowerCase())) names.push(self);

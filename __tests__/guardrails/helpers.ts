@@ -9,8 +9,6 @@ import { type Platform } from "../../stacks/platform";
 import { buildGuardedPlatform } from "../helpers/platform";
 import { testApp } from "../helpers/synth";
 
-export { EXAMPLE_TEXT };
-
 /** The example config with an edit applied to its parsed YAML, as config text. */
 export function exampleVariant(edit: (doc: any) => void = () => undefined): string {
   const doc = parse(EXAMPLE_TEXT);

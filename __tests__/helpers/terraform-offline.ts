@@ -12,7 +12,7 @@ import { join } from "node:path";
 const AWS_PROVIDER = join("registry.terraform.io", "hashicorp", "aws");
 
 /** Terraform's name for this machine's platform, as used in mirror folders (linux_amd64). */
-export function terraformPlatform(): string {
+function terraformPlatform(): string {
   const arch: Record<string, string> = { x64: "amd64", arm64: "arm64", ia32: "386", arm: "arm" };
   return `${process.platform === "win32" ? "windows" : process.platform}_${arch[process.arch] ?? process.arch}`;
 }

@@ -1,7 +1,7 @@
 import type { Rule } from "../../types";
 import { block, isRunnerProject, webhooksOf } from "./projects";
 
-export const ORGANIZATION_LOCATION = "CODEBUILD_DEFAULT_WEBHOOK_SOURCE_LOCATION";
+const ORGANIZATION_LOCATION = "CODEBUILD_DEFAULT_WEBHOOK_SOURCE_LOCATION";
 const REPOSITORY_URL = /^https:\/\/github\.com\/[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+\.git$/;
 
 export const CB_002: Rule = {

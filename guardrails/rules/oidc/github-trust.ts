@@ -24,7 +24,7 @@ export interface ConditionEntry {
 }
 
 /** Every operator/key/values triple of a statement, keys compared case-insensitively. */
-export function conditionEntries(s: Statement): ConditionEntry[] {
+function conditionEntries(s: Statement): ConditionEntry[] {
   return Object.entries(s.Condition ?? {}).flatMap(([operator, keys]) =>
     Object.entries(keys ?? {}).map(([key, values]) => ({ operator, key: key.toLowerCase(), values: asArray(values).map(String) })),
   );
@@ -37,11 +37,6 @@ export function entriesFor(s: Statement, key: string): ConditionEntry[] {
 /** Statement label for messages: its Sid or its position. */
 export function label(s: Statement, index: number): string {
   return s.Sid ? `statement "${s.Sid}"` : `statement ${index + 1}`;
-}
-
-/** Roles whose trust policy names GitHub's OIDC provider. */
-export function isGithubRole(role: SynthResource): boolean {
-  return githubStatements(role).length > 0;
 }
 
 /**

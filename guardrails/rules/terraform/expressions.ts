@@ -13,7 +13,7 @@
  */
 
 /** Functions the template itself emits (cdktf's Fn.jsonencode in modules/policy-document.ts). */
-export const GENERATED_FUNCTIONS: ReadonlySet<string> = new Set(["jsonencode"]);
+const GENERATED_FUNCTIONS: ReadonlySet<string> = new Set(["jsonencode"]);
 
 /**
  * Attributes whose values are identifiers the provider or cloud restricts (names, ids, ARNs,

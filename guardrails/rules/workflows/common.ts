@@ -2,7 +2,7 @@
 import { actionName, jobsOf, workflowOf, type JobView, type WorkflowFileView } from "../../support";
 import type { AppView, SynthResource } from "../../types";
 
-export const CONFIGURE_AWS_CREDENTIALS = "aws-actions/configure-aws-credentials";
+const CONFIGURE_AWS_CREDENTIALS = "aws-actions/configure-aws-credentials";
 
 export function isMapping(value: unknown): value is Record<string, any> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
