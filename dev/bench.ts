@@ -24,12 +24,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
+import { DEFAULT_CONFIG_PATH } from "../config/load";
 import type { PlatformConfigInput } from "../config/schema";
 import type { PhaseTimings } from "./bench-phases";
 import { writePlainApp } from "./bench-plain-app";
 
 const ROOT = resolve(__dirname, "..");
-const EXAMPLE_CONFIG = join(ROOT, "platform.yaml");
+const EXAMPLE_CONFIG = join(ROOT, DEFAULT_CONFIG_PATH);
 const RESULTS_DIR = join(ROOT, "bench-results");
 const GNU_TIME = "/usr/bin/time";
 const DEFAULT_SIZES = [1, 10, 100, 300] as const;
