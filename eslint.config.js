@@ -30,7 +30,7 @@ const barrelCalls = [
   "error",
   { selector: `CallExpression[callee.name='require'][arguments.0.value=/${BARREL}/]`, message: `require() of a provider barrel ${BARREL_MESSAGE}` },
   { selector: `ImportExpression[source.value=/${BARREL}/]`, message: `import() of a provider barrel ${BARREL_MESSAGE}` },
-  { selector: `TSImportType[argument.literal.value=/${BARREL}/]`, message: `an import("...") type of a provider barrel ${BARREL_MESSAGE}` },
+  { selector: `TSImportType[source.value=/${BARREL}/]`, message: `an import("...") type of a provider barrel ${BARREL_MESSAGE}` },
 ];
 
 module.exports = tseslint.config(
