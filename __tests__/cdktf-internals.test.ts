@@ -1,11 +1,13 @@
 /**
- * The synth shortcuts lean on cdktf 0.21 internals (the version is pinned); these tests fail
- * first if an upgrade moves them, and prove the shortcuts change no synthesized file:
- *   - guardrails/synthesizer.ts re-implements cdktf's StackSynthesizer.synthesize, so that the
- *     guardrails check every stack after every Aspect and synth writes exactly what they read;
- *     these tests prove it writes byte-for-byte what plain app.synth() writes;
- *   - cdktf-internals.ts records no stack trace per token and annotation
- *     (cdktf/lib/tokens/private/stack-trace.captureStackTrace, App stackTraces).
+ * cdktf-internals.ts holds every cdktf 0.21 internal the template relies on (the version is
+ * pinned); these tests fail first if an upgrade moves or changes one, and prove that no
+ * synthesized file depends on them:
+ *   - writeStack re-implements the writing half of cdktf's StackSynthesizer.synthesize, so that
+ *     guardrails/synthesizer.ts checks every stack after every Aspect and writes exactly what it
+ *     read; these tests prove synth writes byte-for-byte what plain app.synth() writes;
+ *   - withoutStackTraces records no stack trace per token and annotation
+ *     (cdktf/lib/tokens/private/stack-trace.captureStackTrace, App stackTraces);
+ *   - invokeAspects is cdktf's own.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +15,8 @@ import { join } from "node:path";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { App, Fn, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { Annotations, App, Aspects, Fn, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { invokeAspects, stackTraceModule, withoutStackTraces } from "../cdktf-internals";
 import { applyGuardrails } from "../guardrails/aspect";
 import { runGuardrails, synthOrExit } from "../guardrails/report";
 import { PlatformStack } from "../stacks/platform-stack";
@@ -52,10 +55,18 @@ function synthesized(outdir: string): Record<string, string> {
   return Object.fromEntries(readdirSync(dir).map((s) => [s, readFileSync(join(dir, s, "cdk.tf.json"), "utf8")]));
 }
 
-describe("synth shortcuts", () => {
+/** Every file synth wrote under stacks/, by path. */
+function allWritten(outdir: string): Record<string, string> {
+  const dir = join(outdir, "stacks");
+  return Object.fromEntries(
+    readdirSync(dir).flatMap((s) => readdirSync(join(dir, s)).map((f) => [`${s}/${f}`, readFileSync(join(dir, s, f), "utf8")])),
+  );
+}
+
+describe("cdktf internals", () => {
   let dir: string;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "synth-shortcuts-"));
+    dir = mkdtempSync(join(tmpdir(), "cdktf-internals-"));
   });
   afterEach(() => {
     jest.restoreAllMocks();
@@ -80,6 +91,22 @@ describe("synth shortcuts", () => {
     if (options.crossStack) expect(expected.second).toContain("terraform_remote_state");
   });
 
+  test("synth --hcl (SYNTH_HCL_OUTPUT=true, as cdktf-cli sets it) with the guardrails writes what plain app.synth() writes", () => {
+    const saved = process.env.SYNTH_HCL_OUTPUT;
+    process.env.SYNTH_HCL_OUTPUT = "true";
+    try {
+      const options = { guardrails: true, crossStack: true, backend: true };
+      buildApp(join(dir, "plain"), { ...options, guardrails: false }).synth();
+      synthOrExit(buildApp(join(dir, "guarded"), options));
+    } finally {
+      if (saved === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+      else process.env.SYNTH_HCL_OUTPUT = saved;
+    }
+    const expected = allWritten(join(dir, "plain"));
+    expect(Object.keys(expected)).toEqual(expect.arrayContaining(["first/cdk.tf", "second/cdk.tf", "second/metadata.json"]));
+    expect(allWritten(join(dir, "guarded"))).toEqual(expected);
+  });
+
   test("the guardrails resolve each stack once, and synth writes that very resolve", () => {
     const toTerraform = jest.spyOn(TerraformStack.prototype, "toTerraform");
     synthOrExit(buildApp(join(dir, "guarded"), { guardrails: true, crossStack: false, backend: true }));
@@ -100,7 +127,8 @@ describe("synth shortcuts", () => {
   });
 
   test("cdktf's token stack traces: one module function every token calls, which withoutStackTraces replaces", () => {
-    const traces = require("cdktf/lib/tokens/private/stack-trace") as { captureStackTrace: () => string[] };
+    const traces = stackTraceModule();
+    expect(typeof traces.captureStackTrace).toBe("function");
     const original = traces.captureStackTrace;
     let calls = 0;
     traces.captureStackTrace = () => {
@@ -120,11 +148,10 @@ describe("synth shortcuts", () => {
   });
 
   test("withoutStackTraces: no trace in the tokens or annotations; PLATFORM_STACK_TRACES=1 keeps them", () => {
-    const traces = require("cdktf/lib/tokens/private/stack-trace") as { captureStackTrace: () => string[] };
+    const traces = stackTraceModule();
     const original = traces.captureStackTrace;
     const saved = process.env.PLATFORM_STACK_TRACES;
     try {
-      const { withoutStackTraces } = require("../cdktf-internals") as typeof import("../cdktf-internals");
       process.env.PLATFORM_STACK_TRACES = "1";
       expect(withoutStackTraces()).toEqual({});
       expect(traces.captureStackTrace).toBe(original);
@@ -134,7 +161,6 @@ describe("synth shortcuts", () => {
       expect(traces.captureStackTrace()).toEqual([]);
       const app = new App({ outdir: join(dir, "annotations"), ...options });
       const stack = new TerraformStack(app, "s");
-      const { Annotations } = require("cdktf") as typeof import("cdktf");
       Annotations.of(stack).addWarning("w");
       expect(stack.node.metadata.find((m) => m.type === "@cdktf/warn")?.trace).toBeUndefined();
     } finally {
@@ -142,5 +168,16 @@ describe("synth shortcuts", () => {
       if (saved === undefined) delete process.env.PLATFORM_STACK_TRACES;
       else process.env.PLATFORM_STACK_TRACES = saved;
     }
+  });
+
+  test("invokeAspects is cdktf's: it visits every construct of the stack with the stack's Aspects", () => {
+    const app = new App({ outdir: join(dir, "aspects") });
+    const stack = new TerraformStack(app, "s");
+    new AwsProvider(stack, "aws", { region: "ap-northeast-1" });
+    new IamRole(stack, "Role", { name: "r", assumeRolePolicy: TRUST });
+    const visited: string[] = [];
+    Aspects.of(stack).add({ visit: (node) => void visited.push(node.node.path) });
+    invokeAspects(stack);
+    expect(visited).toEqual(stack.node.findAll().map((c) => c.node.path));
   });
 });

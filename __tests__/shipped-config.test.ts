@@ -9,7 +9,7 @@ import { TerraformStack } from "cdktf";
 import { configPathFromEnv, loadConfig } from "../config/load";
 import { CONFIG_SCHEMA_PATH } from "../dev/generate-schema";
 import { errorAnnotations, runGuardrails } from "../guardrails/report";
-import { buildPlatform } from "../stacks/platform";
+import { buildGuardedPlatform } from "./helpers/platform";
 import { removeTestOutdir, testApp } from "./helpers/synth";
 
 const ROOT = join(__dirname, "..");
@@ -31,7 +31,7 @@ describe("the config this checkout synthesizes", () => {
 
   it("synthesizes with no guardrail error", () => {
     const app = testApp();
-    buildPlatform(app, loadConfig(SHIPPED));
+    buildGuardedPlatform(app, loadConfig(SHIPPED));
     const stacks = app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c));
     runGuardrails(stacks);
     expect(errorAnnotations(stacks)).toEqual([]);

@@ -102,7 +102,7 @@ function readConfig(args: Args, stderr: (s: string) => void): { config?: Platfor
   }
 }
 
-export function main(argv: readonly string[], terminal = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) }): number {
+function main(argv: readonly string[], terminal = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) }): number {
   // Messages quote the input (a JSON error shows its line): nothing reaches the terminal uncleaned.
   const io = { stdout: (s: string) => terminal.stdout(stripControls(s)), stderr: (s: string) => terminal.stderr(stripControls(s)) };
   try {

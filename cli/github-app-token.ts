@@ -41,7 +41,7 @@ export function permissionsFor(access: Access, ownerType: PlatformConfig["github
 }
 
 /** The repositories the stacks touch; the token reaches no other repository of the installation. */
-export function repositoriesOf(config: PlatformConfig): string[] {
+function repositoriesOf(config: PlatformConfig): string[] {
   const repositories = managedRepositories(config);
   if (repositories.length > MAX_APP_TOKEN_REPOSITORIES) {
     throw new TokenError(
@@ -55,14 +55,14 @@ export function repositoriesOf(config: PlatformConfig): string[] {
 const base64url = (data: string | Buffer) => Buffer.from(data).toString("base64url");
 
 /** The App's JSON Web Token (RS256): valid from a minute ago (clock drift) for nine minutes (GitHub allows ten). */
-export function appJwt(appId: string, key: KeyObject, nowSeconds = Math.floor(Date.now() / 1000)): string {
+function appJwt(appId: string, key: KeyObject, nowSeconds = Math.floor(Date.now() / 1000)): string {
   const header = base64url(JSON.stringify({ alg: "RS256", typ: "JWT" }));
   const payload = base64url(JSON.stringify({ iat: nowSeconds - 60, exp: nowSeconds + 540, iss: appId }));
   const signature = createSign("RSA-SHA256").update(`${header}.${payload}`).sign(key);
   return `${header}.${payload}.${base64url(signature)}`;
 }
 
-export class TokenError extends Error {
+class TokenError extends Error {
   constructor(
     message: string,
     readonly exitCode: 1 | 2,
@@ -101,7 +101,7 @@ export interface MintedToken {
   readonly expiresAt: string;
 }
 
-export async function mintInstallationToken(req: MintRequest): Promise<MintedToken> {
+async function mintInstallationToken(req: MintRequest): Promise<MintedToken> {
   const url = `${req.apiUrl.replace(/\/$/, "")}/app/installations/${encodeURIComponent(req.installationId)}/access_tokens`;
   let response: Response;
   try {
@@ -165,7 +165,7 @@ function privateKey(env: NodeJS.ProcessEnv): KeyObject {
   }
 }
 
-export function parseArgs(argv: readonly string[]): { access: Access; githubOutput: boolean; scope: boolean; config?: string } {
+function parseArgs(argv: readonly string[]): { access: Access; githubOutput: boolean; scope: boolean; config?: string } {
   let access: Access | undefined;
   let githubOutput = false;
   let scope = false;
@@ -218,7 +218,7 @@ function printScope(args: ReturnType<typeof parseArgs>, env: NodeJS.ProcessEnv):
   return 0;
 }
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   try {
     const args = parseArgs(argv);
     if (args.scope) return printScope(args, env);

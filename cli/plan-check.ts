@@ -56,7 +56,7 @@ function render(plans: readonly StackPlan[], found: readonly BlockedChange[], co
   return `${out.join("\n")}\n`;
 }
 
-export function main(argv: readonly string[], io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) }): number {
+function main(argv: readonly string[], io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) }): number {
   try {
     const files: string[] = [];
     for (const a of argv) {

@@ -237,7 +237,7 @@ export function managedRepositories(config: Pick<PlatformConfig, "repositories" 
 // ---------------------------------------------------------------------------------------------
 
 /** The name of the one account of the single-account form (aws.accountId and aws.region). */
-export const SINGLE_ACCOUNT_NAME = "default";
+const SINGLE_ACCOUNT_NAME = "default";
 
 type StateBackendConfig = NonNullable<PlatformConfig["aws"]["stateBackend"]>;
 type CodeConnectionConfig = NonNullable<PlatformConfig["codeConnection"]>;
@@ -385,7 +385,7 @@ export function repositoryShardHash(repository: string): number {
 }
 
 /** The hashed shard's label: its index, zero-padded to two digits at least (github-acme-07). */
-export function shardLabel(index: number, shards: number): string {
+function shardLabel(index: number, shards: number): string {
   return String(index).padStart(Math.max(2, String(shards - 1).length), "0");
 }
 

@@ -17,7 +17,7 @@ import { formatPath } from "./cross-references";
 import { ConfigError, type LocatedIssue } from "./load";
 import type { IntendedChange, IntendedChangeKind } from "./schema";
 
-export const INVENTORY_VERSION = 1;
+const INVENTORY_VERSION = 1;
 
 /** What the inventory tracks per stack, and the intendedChanges kind that deletes it. */
 export const INVENTORY_KINDS = {

@@ -27,7 +27,7 @@ export class ConfigError extends Error {
   }
 }
 
-export function formatConfigIssues(file: string, issues: readonly LocatedIssue[]): string {
+function formatConfigIssues(file: string, issues: readonly LocatedIssue[]): string {
   const lines = issues.map((i) => `  ${file}${i.line ? `:${i.line}` : ""} ${formatPath(i.path)}: ${i.message}`);
   const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
   return `${count} in ${file}:\n${lines.join("\n")}\nNothing was synthesized. Fix the config and run again.`;
@@ -45,7 +45,7 @@ export function loadConfig(file: string = configPathFromEnv()): PlatformConfig {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "file not found" : `cannot read it (${code ?? String(e)})`;
     throw new ConfigError(file, [
-      { path: [], message: `${why}; copy platform.yaml from the template or set ${CONFIG_PATH_ENV} to the config's path` },
+      { path: [], message: `${why}; copy ${DEFAULT_CONFIG_PATH} from the template or set ${CONFIG_PATH_ENV} to the config's path` },
     ]);
   }
   return parseConfig(text, file);

@@ -49,11 +49,6 @@ export function workflowRunnerName(repo: Pick<RepositoryConfig, "runner">, wf: P
   return wf.runsOn.runner;
 }
 
-/** Does the workflow run on a CodeBuild runner (its own repository's or a shared one)? */
-export function runsOnCodeBuild(wf: Pick<WorkflowConfig, "runsOn">): boolean {
-  return wf.runsOn !== "github-hosted";
-}
-
 /** Does a shared runner admit this repository (names compare ignoring case, as GitHub's do)? */
 export function sharedRunnerAllows(runner: Pick<SharedRunnerConfig, "repositories">, repository: string): boolean {
   return runner.repositories === undefined || runner.repositories.some((r) => r.toLowerCase() === repository.toLowerCase());

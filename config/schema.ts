@@ -155,7 +155,7 @@ const repositoryPath = (what: "file" | "directory", fallback: string) =>
  * (-large, -xlarge), which GitHub hosts under fixed labels too. A pattern, so a new image version
  * needs no template change.
  */
-export const GITHUB_HOSTED_LABEL =
+const GITHUB_HOSTED_LABEL =
   /^(?:ubuntu-(?:latest|slim|\d{2}\.04(?:-arm)?)|windows-(?:latest|20\d\d(?:-vs20\d\d)?|11-arm)|macos-(?:latest|\d{2})(?:-intel|-large|-xlarge)?)$/;
 
 export const DEFAULT_GITHUB_HOSTED_LABEL = "ubuntu-24.04";
@@ -172,8 +172,8 @@ const githubHostedLabel = z.string().regex(GITHUB_HOSTED_LABEL, {
  * `reviewers` blocks, while `users` and `teams` are unbounded sets, so the apply fails instead.
  * Shared by every environment the config manages.
  */
-export const MAX_ENVIRONMENT_REVIEWERS = 6;
-export const environmentReviewers = z
+const MAX_ENVIRONMENT_REVIEWERS = 6;
+const environmentReviewers = z
   .strictObject({
     users: z.array(githubId("user")).default([]),
     teams: z.array(githubId("team")).default([]),
@@ -190,7 +190,7 @@ export const environmentReviewers = z
  * Extra Actions variables of a repository (or environment): never secrets (GH-008). Variables are
  * readable by anyone with read access and printed unmasked in logs.
  */
-export const actionsVariables = (variableName: z.ZodType<string>) =>
+const actionsVariables = (variableName: z.ZodType<string>) =>
   z
     .record(variableName, z.string().max(48 * 1024))
     .superRefine((variables, ctx) => {
@@ -220,7 +220,7 @@ export const actionsVariables = (variableName: z.ZodType<string>) =>
 // GitHub permissions (GH-004)
 // ---------------------------------------------------------------------------------------------
 
-export const PERMISSION_WORDS = ["read", "triage", "write", "maintain", "admin", "pull", "push"] as const;
+const PERMISSION_WORDS = ["read", "triage", "write", "maintain", "admin", "pull", "push"] as const;
 export type ProviderPermission = "pull" | "triage" | "push" | "maintain" | "admin";
 const PERMISSION_MAP: Record<(typeof PERMISSION_WORDS)[number], ProviderPermission> = {
   read: "pull",
@@ -376,7 +376,7 @@ const codeConnectionSection = z
   });
 
 /** The name config entries use to say which account they live in (ecrRepositories[].account, ...). */
-export const accountName = z
+const accountName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "must be an account name: 1-32 lowercase letters, digits or '-', starting with a letter (e.g. dev, prod)" });
 
@@ -896,13 +896,13 @@ const repositoryEnvironment = z.strictObject({
     .describe("A deploy role of this repository (it must trust environment:<name>): its ARN, its account's region and ECR registry become the environment's Actions variables AWS_ROLE_ARN, AWS_REGION and ECR_REGISTRY, so a job in the environment reads that account's values and one workflow file serves every environment."),
 });
 
-export const variableName = z
+const variableName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be letters, digits or '_', not starting with a digit" })
   .refine((s) => !s.toUpperCase().startsWith("GITHUB_"), { error: "must not start with GITHUB_ (reserved by GitHub)" });
 
 /** A named group of repositories with a GitHub stack of its own (github-<owner>-<shard>). */
-export const shardName = z.string().regex(/^[a-z][a-z0-9-]{0,29}[a-z0-9]$/, {
+const shardName = z.string().regex(/^[a-z][a-z0-9-]{0,29}[a-z0-9]$/, {
   error: "must be 2-31 lowercase letters, digits or '-', starting with a letter and not ending with '-' (it becomes the stack name github-<owner>-<shard>)",
 });
 
@@ -1047,7 +1047,7 @@ const selfSection = z
  * lose access or data. Without an entry, a repository or ECR repository that leaves the config is
  * released (Terraform forgets it; access, files and images stay) instead of deleted.
  */
-export const INTENDED_CHANGE_KINDS = [
+const INTENDED_CHANGE_KINDS = [
   "delete-repository-access",
   "delete-ecr-repository",
   "delete-oidc-provider",
@@ -1120,7 +1120,6 @@ export const PlatformConfigSchema = z.strictObject({
 export type PlatformConfigInput = z.input<typeof PlatformConfigSchema>;
 export type PlatformConfig = z.output<typeof PlatformConfigSchema>;
 export type RepositoryConfig = PlatformConfig["repositories"][number];
-export type EcrRepositoryConfig = RepositoryConfig["ecrRepositories"][number];
 export type DeployRoleConfig = RepositoryConfig["deployRoles"][number];
 export type SharedDeployRoleConfig = PlatformConfig["deployRoles"][number];
 export type PinClaimsConfig = DeployRoleConfig["pinClaims"];
@@ -1129,6 +1128,4 @@ export type SharedRunnerConfig = PlatformConfig["runners"][number];
 export type WorkflowConfig = RepositoryConfig["workflows"][number];
 export type SubjectFormat = RepositoryConfig["subjectFormat"];
 export type SelfConfig = NonNullable<PlatformConfig["self"]>;
-export type EnvironmentConfig = RepositoryConfig["environments"][number];
-export type ReviewersConfig = z.output<typeof environmentReviewers>;
 export type IntendedChange = PlatformConfig["intendedChanges"][number];

@@ -1,7 +1,7 @@
 /**
- * Child script of dev/bench.ts: runs main.ts itself (the config named by PLATFORM_CONFIG,
- * written to CDKTF_OUTDIR) with timers around its steps, and prints the timings as one JSON line
- * on stdout. Nothing of main.ts is copied here: the timers wrap the functions it calls.
+ * Child script of dev/bench.ts: runs main.ts itself (its run(), on the config named by
+ * PLATFORM_CONFIG, written to CDKTF_OUTDIR) with timers around its steps, and prints the timings
+ * as one JSON line on stdout. Nothing of main.ts is copied here: run() hands each step to the timer.
  *
  * Run with the app's start-up hook: `node --require ./dev/register.js dev/bench-phases.ts`.
  * BENCH_GUARDRAILS=off runs the same app with the guardrails' check doing nothing: plain cdktf
@@ -10,6 +10,7 @@
  * CPU time before this script ran).
  */
 import { performance as wallClock } from "node:perf_hooks";
+import type { Step } from "../main";
 
 const performance =
   process.env.BENCH_CLOCK === "cpu"
@@ -27,11 +28,11 @@ export interface PhaseTimings {
   readonly startupMs: number;
   /** Loading main.ts's modules: cdktf, the providers' deep paths, zod, yaml, the project. */
   readonly moduleLoadMs: number;
-  /** Reading, parsing and validating the config (loadConfigOrExit). */
+  /** Reading, parsing and validating the config (run()'s "load" step). */
   readonly configLoadMs: number;
-  /** new App() and buildPlatform(). */
+  /** Reading the inventory, then run()'s "build" step: new App(), buildPlatform(), attachGuardrails(). */
   readonly constructBuildMs: number;
-  /** synthOrExit() before app.synth(): nothing since the guardrails check inside synth (about 0). */
+  /** run()'s "synth" step (synthOrExit()) before app.synth(): nothing since the guardrails check inside synth (about 0). */
   readonly aspectsMs: number;
   /** app.synth(): preparing, the Aspects, the guardrails' check (which resolves each stack once, for the write to reuse), validating and writing cdk.tf.json. */
   readonly synthMs: number;
@@ -59,7 +60,9 @@ function wrap<T extends object>(owner: T, name: keyof T & string, around: (origi
 
 function main(): void {
   const started = performance.now();
-  const marks = { configStart: 0, configEnd: 0, synthOrExitStart: 0, synthStart: 0, synthEnd: 0, end: 0 };
+  // app.synth(), inside run()'s "synth" step.
+  const marks = { synthStart: 0, synthEnd: 0 };
+  const steps: Partial<Record<Step, { start: number; end: number }>> = {};
   let visitMs = 0;
   let resolveInVisitMs = 0;
   let inVisit = false;
@@ -73,19 +76,14 @@ function main(): void {
     }
   };
 
-  // Loads most of what main.ts imports (timed as module loading all the same). Module exports are
-  // read at each call (CommonJS interop), so wrapping them reaches main.ts's calls.
-  const load = require("../config/load") as Record<string, Fn>;
-  const report = require("../guardrails/report") as Record<string, Fn>;
+  // Loaded after the clock started: loading them is most of the moduleLoad phase (main.ts imports
+  // the rest). Only prototypes are wrapped here; main.ts's steps are timed through run().
+  /* eslint-disable @typescript-eslint/no-require-imports */
   const { App, TerraformStack } = require("cdktf") as typeof import("cdktf");
   const { GuardrailsAspect } = require("../guardrails/aspect") as typeof import("../guardrails/aspect");
+  const { run } = require("../main") as typeof import("../main");
+  /* eslint-enable @typescript-eslint/no-require-imports */
 
-  wrap(load, "loadConfigOrExit", (original, self, args) =>
-    timedCall(original, self, args, () => (marks.configStart = performance.now()), () => (marks.configEnd = performance.now()))
-  );
-  wrap(report, "synthOrExit", (original, self, args) =>
-    timedCall(original, self, args, () => (marks.synthOrExitStart = performance.now()), () => (marks.end = performance.now()))
-  );
   wrap(App.prototype, "synth", (original, self, args) =>
     timedCall(original, self, args, () => (marks.synthStart = performance.now()), () => (marks.synthEnd = performance.now()))
   );
@@ -114,21 +112,31 @@ function main(): void {
     });
   }
 
-  require("../main");
+  run({
+    around: (name, step) => {
+      const times = (steps[name] = { start: performance.now(), end: 0 });
+      try {
+        return step();
+      } finally {
+        times.end = performance.now();
+      }
+    },
+  });
+  const { load, synth } = steps as Required<typeof steps>;
 
-  const aspectsMs = marks.synthStart - marks.synthOrExitStart;
+  const aspectsMs = marks.synthStart - synth.start;
   const synthMs = marks.synthEnd - marks.synthStart;
   const timings: PhaseTimings = {
     startupMs: started,
-    // The modules required above, main.ts's other imports, its body up to loadConfigOrExit.
-    moduleLoadMs: marks.configStart - started,
-    configLoadMs: marks.configEnd - marks.configStart,
-    constructBuildMs: marks.synthOrExitStart - marks.configEnd,
+    // The modules required above, main.ts's other imports, run() up to its "load" step.
+    moduleLoadMs: load.start - started,
+    configLoadMs: load.end - load.start,
+    constructBuildMs: synth.start - load.end,
     aspectsMs,
     synthMs,
     synthPhaseMs: aspectsMs + synthMs,
     guardrailsMs: visitMs - resolveInVisitMs,
-    inProcessMs: marks.end,
+    inProcessMs: synth.end,
   };
   process.stdout.write(`${JSON.stringify(timings)}\n`);
 }

@@ -24,12 +24,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
+import { DEFAULT_CONFIG_PATH } from "../config/load";
 import type { PlatformConfigInput } from "../config/schema";
 import type { PhaseTimings } from "./bench-phases";
 import { writePlainApp } from "./bench-plain-app";
 
 const ROOT = resolve(__dirname, "..");
-const EXAMPLE_CONFIG = join(ROOT, "platform.yaml");
+const EXAMPLE_CONFIG = join(ROOT, DEFAULT_CONFIG_PATH);
 const RESULTS_DIR = join(ROOT, "bench-results");
 const GNU_TIME = "/usr/bin/time";
 const DEFAULT_SIZES = [1, 10, 100, 300] as const;
@@ -399,19 +400,20 @@ const gnuTimeProbe: UsageProbe = {
   },
 };
 
-/** Without GNU time: the app itself, required from -e, writes process.resourceUsage() at exit. */
+/**
+ * Without GNU time: a file required before the app writes process.resourceUsage() at exit. The app
+ * still runs as node's main module, as under cdktf synth (main.ts runs itself only then).
+ */
 const resourceUsageProbe: UsageProbe = {
   source: "process.resourceUsage() in the child",
-  command: (app, usageFile) => ({
-    file: process.execPath,
-    args: [
-      ...app.nodeOptions,
-      "-e",
-      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(
-        usageFile
-      )}, JSON.stringify(process.resourceUsage())));` + `require(${JSON.stringify(join(ROOT, app.script))});`,
-    ],
-  }),
+  command: (app, usageFile) => {
+    const probe = `${usageFile}.probe.js`;
+    writeFileSync(
+      probe,
+      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(usageFile)}, JSON.stringify(process.resourceUsage())));\n`
+    );
+    return { file: process.execPath, args: [...app.nodeOptions, "--require", probe, join(ROOT, app.script)] };
+  },
   read: (usageFile) => {
     const usage = JSON.parse(readFileSync(usageFile, "utf8")) as NodeJS.ResourceUsage;
     return { maxRssKiB: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 };

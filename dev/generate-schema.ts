@@ -13,6 +13,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { DEFAULT_CONFIG_PATH } from "../config/load";
 import { LOG_RETENTION_DAYS, PlatformConfigSchema } from "../config/schema";
 
 /** Where the schema is committed, relative to the project root. */
@@ -143,7 +144,7 @@ export function renderConfigSchema(): string {
     ...generated,
     $id: CONFIG_SCHEMA_ID,
     $comment: "Generated from config/schema.ts by `npm run schema`; do not edit by hand.",
-    title: "platform.yaml",
+    title: DEFAULT_CONFIG_PATH,
     description:
       "The one config file of the GitHub Actions <-> AWS platform template: GitHub owner, AWS account, OIDC provider, CodeConnections connection and, per repository, collaborators, ECR repositories, deploy roles, a CodeBuild runner and generated workflows. The loader (config/load.ts) applies further checks that JSON Schema cannot express.",
   };

@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, TerraformStack } from "cdktf";
+import { DEFAULT_CONFIG_PATH } from "../config/load";
 import type { PlatformConfig } from "../config/schema";
 import { buildAppView } from "../guardrails/app-view";
 import type { AppView } from "../guardrails/types";
@@ -21,7 +22,7 @@ export interface ContextOptions {
 
 export function createContext(options: ContextOptions = {}): DiagnoseContext {
   const notes: string[] = [];
-  const configFile = options.configFile ?? "platform.yaml";
+  const configFile = options.configFile ?? DEFAULT_CONFIG_PATH;
   let view: AppView | undefined;
   let built = false;
   return {

@@ -26,7 +26,7 @@ export class MalformedJsonError extends Error {
  * An object, or a list of objects or strings. Log lines that start with a bracket ("[Container] ...",
  * CodeBuild's prefix) are not JSON.
  */
-export function looksLikeJson(text: string): boolean {
+function looksLikeJson(text: string): boolean {
   return /^\s*(?:\{\s*["}]|\[\s*[{"\]])/.test(text);
 }
 

@@ -5,7 +5,7 @@ import { stripControls } from "./sanitize";
 import type { Diagnosis } from "./types";
 
 /** Markdown for the README; plain words for the terminal. */
-export function plain(text: string): string {
+function plain(text: string): string {
   return text.replace(/\[([^\]]+)\]\(#[^)]+\)/g, 'README "$1"').replace(/\*\*([^*]+)\*\*/g, "$1");
 }
 

@@ -13,7 +13,7 @@ export interface TrustedSubject {
   readonly operator: string;
 }
 
-export function isPattern(t: TrustedSubject): boolean {
+function isPattern(t: TrustedSubject): boolean {
   return /Like/.test(t.operator);
 }
 
@@ -54,7 +54,7 @@ export function nearestTrusted(subject: string, trusted: readonly TrustedSubject
   return best;
 }
 
-export function compare(subject: string, trusted: TrustedSubject): Nearest {
+function compare(subject: string, trusted: TrustedSubject): Nearest {
   const token = parseSubject(subject);
   const allowed = parseSubject(trusted.value);
   if (!token || !allowed) {

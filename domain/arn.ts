@@ -19,7 +19,7 @@ export interface Partition {
   readonly dnsSuffix: string;
 }
 
-export const PARTITIONS: readonly Partition[] = [
+const PARTITIONS: readonly Partition[] = [
   { id: "aws", regionPrefixes: ["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"], dnsSuffix: "amazonaws.com" },
   { id: "aws-cn", regionPrefixes: ["cn"], dnsSuffix: "amazonaws.com.cn" },
   { id: "aws-us-gov", regionPrefixes: ["us-gov"], dnsSuffix: "amazonaws.com" },

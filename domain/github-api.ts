@@ -8,6 +8,7 @@
  * 15.3.1 binds), files under github/. `pages(n)` is one request per 100 items (maxPerPage = 100,
  * util.go), and at least one: an empty list is one request too.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- reads the untyped synthesized Terraform JSON of every resource type */
 
 /** The GitHub App installation's primary REST limit GitHub guarantees (more with many repositories, 15,000 on Enterprise Cloud). */
 export const INSTALLATION_REQUESTS_PER_HOUR = 5_000;
@@ -80,7 +81,7 @@ export const READ_COSTS: Readonly<Record<string, ReadCost>> = {
 };
 
 /** The provider's own requests per terraform run: config.go ConfigureOwner (Organizations.Get for the configured owner). */
-export const PROVIDER_CONFIGURE_CALLS = 1;
+const PROVIDER_CONFIGURE_CALLS = 1;
 
 /** A type the table does not know: assumed one request (a single GET), and named in the estimate. */
 const UNKNOWN_COST = 1;

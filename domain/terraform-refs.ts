@@ -4,7 +4,7 @@
  * apply; the guardrails and `diagnose` treat it as the provider's ARN.
  */
 
-export const OIDC_PROVIDER_TYPE = "aws_iam_openid_connect_provider";
+const OIDC_PROVIDER_TYPE = "aws_iam_openid_connect_provider";
 const OIDC_PROVIDER_PREFIX = `\${${OIDC_PROVIDER_TYPE}.`;
 const OIDC_PROVIDER_ARN_REFERENCE = new RegExp(`\\$\\{${OIDC_PROVIDER_TYPE}\\.[^}]+\\.arn\\}`, "g");
 

@@ -11,8 +11,8 @@
  * - a job with `environment:` gets `repo:O/R:environment:E` whatever the event (environment wins);
  * - else a pull_request event gets `repo:O/R:pull_request`;
  * - else `repo:O/R:ref:<the ref the run is on>` (`refs/heads/B` or `refs/tags/T`).
- * `repo:O/R` is the legacy form; the immutable form is `repo:O@OWNER_ID/R@REPO_ID` (GUARDRAILS.md
- * OIDC-010). A repository sends exactly ONE of the two forms, chosen by a repository setting that
+ * `repo:O/R` is the legacy form; the immutable form is `repo:O@OWNER_ID/R@REPO_ID` (README,
+ * Guardrails > Rules: OIDC-010). A repository sends exactly ONE of the two forms, chosen by a repository setting that
  * the template cannot read, so for `subjectFormat: both` (a migration) both claim sets are returned
  * and callers must require the trust policy to allow each of them.
  *

@@ -42,7 +42,7 @@ export function isWorkflowFile(resource: SynthResource): boolean {
 }
 
 /** All workflow files of the app, parsed once per synth. */
-export function workflowFiles(app: AppView): readonly WorkflowFileView[] {
+function workflowFiles(app: AppView): readonly WorkflowFileView[] {
   return app.memo("workflow-files", () =>
     app
       .ofType("github_repository_file")
@@ -126,7 +126,7 @@ export function actionsVariables(app: AppView): ReadonlyMap<string, ReadonlyMap<
  * environment names ignoring case) -> name -> value. The environment of a variable is usually a
  * reference to its github_repository_environment, resolved here to that environment's name.
  */
-export function environmentVariables(app: AppView): ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, string>>> {
+function environmentVariables(app: AppView): ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, string>>> {
   return app.memo("environment-variables", () => {
     const map = new Map<string, Map<string, Map<string, string>>>();
     for (const v of app.ofType("github_actions_environment_variable")) {

@@ -1,8 +1,8 @@
 import type { IConstruct } from "constructs";
 
 /** Metadata type under which a construct carries its suppressions. */
-export const SUPPRESSION_METADATA = "github-actions-platform/suppress";
-export const MIN_REASON_LENGTH = 10;
+const SUPPRESSION_METADATA = "github-actions-platform/suppress";
+const MIN_REASON_LENGTH = 10;
 
 export interface Suppression {
   /** Rule id, e.g. `ECR-001`. */

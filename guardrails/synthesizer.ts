@@ -13,15 +13,12 @@
  *   3. each stack is then written from the very Terraform the rules read (resolving is the
  *      costliest step of synth; nothing changes the tree between the check and the write).
  *
- * This file is the one place that re-implements a cdktf internal (StackSynthesizer.synthesize of
- * cdktf 0.21, pinned); __tests__/guardrails/synthesizer.test.ts proves it writes byte-for-byte what
- * cdktf writes, and fails first on an upgrade that changes that.
+ * Writing a stack as cdktf does is cdktf-internal: writeStack in cdktf-internals.ts, whose test
+ * (__tests__/cdktf-internals.test.ts) proves this writes byte-for-byte what plain cdktf writes.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { Aspects, TerraformStack, type IAspect } from "cdktf";
-import type { IStackSynthesizer, ISynthesisSession } from "cdktf/lib/synthesize/types";
-import { ConstructOrder, type IConstruct } from "constructs";
+import type { IConstruct } from "constructs";
+import { writeOptionsFromEnv, writeStack, type IStackSynthesizer, type ISynthesisSession } from "../cdktf-internals";
 import { stacksOf } from "./app-view";
 import type { GuardrailsAspect } from "./aspect";
 
@@ -50,7 +47,7 @@ export function guardSynthesis(stack: TerraformStack, aspect: GuardrailsAspect):
 }
 
 /** The guarded stacks of the app `scope` belongs to, in the order app.synth() visits them. */
-export function guardedStacks(scope: IConstruct): TerraformStack[] {
+function guardedStacks(scope: IConstruct): TerraformStack[] {
   // Asked by every stack's synthesize: the App's children, not a walk of every construct.
   return stacksOf(scope).filter((s) => guarded.has(s));
 }
@@ -102,39 +99,11 @@ function invokeAspectsOnce(construct: IConstruct, inherited: readonly IAspect[],
   for (const child of construct.node.children) invokeAspectsOnce(child, here, skip);
 }
 
-const CUSTOM_SYNTHESIS = Symbol.for("cdktf/customSynthesis");
 const ERROR = "@cdktf/error";
-const ANNOTATION_TYPES = new Set(["@cdktf/info", "@cdktf/warn", ERROR]);
-
-/**
- * json-stable-stringify(value, { space: 2 }), which cdktf writes its files with: keys sorted, and
- * an empty object or array written open ("{" newline "}"), unlike JSON.stringify.
- */
-export function stableJson(value: unknown): string {
-  const write = (node: unknown, level: number): string | undefined => {
-    const indent = `\n${"  ".repeat(level)}`;
-    if (node !== null && typeof node === "object" && typeof (node as { toJSON?: unknown }).toJSON === "function") {
-      node = (node as { toJSON(): unknown }).toJSON();
-    }
-    if (node === undefined) return undefined;
-    if (typeof node !== "object" || node === null) return JSON.stringify(node);
-    const parts: string[] = [];
-    if (Array.isArray(node)) {
-      for (const item of node) parts.push(`${indent}  ${write(item, level + 1) ?? "null"}`);
-      return `[${parts.join(",")}${indent}]`;
-    }
-    for (const key of Object.keys(node).sort()) {
-      const v = write((node as Record<string, unknown>)[key], level + 1);
-      if (v) parts.push(`${indent}  ${JSON.stringify(key)}: ${v}`);
-    }
-    return `{${parts.join(",")}${indent}}`;
-  };
-  return write(value, 0) ?? "";
-}
 
 class GuardedSynthesizer implements IStackSynthesizer {
-  private readonly continueOnErrorAnnotations = process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
-  private readonly hclOutput = process.env.SYNTH_HCL_OUTPUT === "true" || process.env.SYNTH_HCL_OUTPUT === "1";
+  // Read when the stack is guarded, as cdktf's own StackSynthesizer reads them when a stack is created.
+  private readonly options = writeOptionsFromEnv();
 
   constructor(private readonly stack: TerraformStack) {}
 
@@ -145,35 +114,9 @@ class GuardedSynthesizer implements IStackSynthesizer {
       const errors = checkGuardedApp(stack);
       if (errors.length > 0) throw new GuardrailsFailure(errors);
     }
-    if (!session.skipValidation) stack.runAllValidations();
-
-    const stackManifest = session.manifest.forStack(stack);
-    const workingDirectory = join(session.outdir, stackManifest.workingDirectory);
-    if (!existsSync(workingDirectory)) mkdirSync(workingDirectory);
-    for (const node of stack.node.findAll(ConstructOrder.POSTORDER)) {
-      (node as unknown as Record<symbol, { onSynthesize(s: ISynthesisSession): void } | undefined>)[CUSTOM_SYNTHESIS]?.onSynthesize(session);
-    }
-
-    const annotations = stack.node.findAll().flatMap((node) =>
-      node.node.metadata
-        .filter((m) => ANNOTATION_TYPES.has(m.type))
-        .map((m) => ({ constructPath: node.node.path, level: m.type, message: m.data, stacktrace: m.trace })),
-    );
-    (stackManifest as { annotations: unknown }).annotations = annotations;
-    const errors = annotations.filter((a) => a.level === ERROR);
-    if (!this.continueOnErrorAnnotations && errors.length > 0) {
-      throw new Error(`Synth failed on error annotations:\n${errors.map((a) => `[${a.constructPath}] ${String(a.message)}`).join("\n")}`);
-    }
-
-    if (this.hclOutput) {
-      checked.delete(stack);
-      const hcl = stack.toHclTerraform();
-      writeFileSync(join(session.outdir, stackManifest.synthesizedStackPath), hcl.hcl);
-      writeFileSync(join(session.outdir, stackManifest.stackMetadataPath!), stableJson(hcl.metadata));
-      return;
-    }
-    const terraform = checked.get(stack) ?? stack.toTerraform();
+    // The HCL output is rendered from the tree, not from the JSON the check resolved.
+    const resolved = this.options.hclOutput ? undefined : checked.get(stack);
     checked.delete(stack);
-    writeFileSync(join(session.outdir, stackManifest.synthesizedStackPath), stableJson(terraform));
+    writeStack(stack, session, this.options, resolved);
   }
 }

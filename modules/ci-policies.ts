@@ -66,7 +66,7 @@ function stateListStatement(scope: CiPolicyScope): PolicyStatement {
 }
 
 /** What reading a role needs (terraform refresh of aws_iam_role and its exclusive-policy resources). */
-export const ROLE_READ_ACTIONS = [
+const ROLE_READ_ACTIONS = [
   "iam:GetRole",
   "iam:GetRolePolicy",
   "iam:ListAttachedRolePolicies",
@@ -76,14 +76,14 @@ export const ROLE_READ_ACTIONS = [
 ] as const;
 
 /** What reading the boundary (an aws_iam_policy) needs. */
-export const POLICY_READ_ACTIONS = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyTags", "iam:ListPolicyVersions"] as const;
+const POLICY_READ_ACTIONS = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyTags", "iam:ListPolicyVersions"] as const;
 
 /**
  * The role actions AWS evaluates `iam:PermissionsBoundary` for (the boundary the role has or is
  * given): granted only with the template's boundary, so whatever the deploy role creates or
  * changes stays capped by it.
  */
-export const ROLE_ACTIONS_NEEDING_BOUNDARY = [
+const ROLE_ACTIONS_NEEDING_BOUNDARY = [
   "iam:CreateRole",
   "iam:DeleteRolePolicy",
   "iam:DetachRolePolicy",
@@ -110,7 +110,7 @@ export function protectionStatements(scope: IamScope): PolicyStatement[] {
 }
 
 /** Read-only: what `terraform plan -lock=false` of the AWS stack reads, and nothing it could change. */
-export const PLAN_READ_ACTIONS = {
+const PLAN_READ_ACTIONS = {
   iamRoles: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:ListRoleTags"],
   boundary: POLICY_READ_ACTIONS,
   oidcProvider: ["iam:GetOpenIDConnectProvider"],

@@ -112,7 +112,7 @@ export interface CodeBuildRunnerProps {
 }
 
 /** Name of the service role's one inline policy. */
-export const RUNNER_POLICY_NAME = "codebuild-runner";
+const RUNNER_POLICY_NAME = "codebuild-runner";
 
 /** A regular expression that matches exactly one of `values` (CodeBuild filter patterns are regexes). */
 export function anchoredAlternation(values: readonly string[]): string {
@@ -135,7 +135,7 @@ export function anchoredAlternation(values: readonly string[]): string {
  * no repository's jobs are admitted under another repository's workflow names.
  * Undefined when the webhook would admit nothing (no workflow, or no repository for an organisation).
  */
-export function runnerWebhookFilterGroups(
+function runnerWebhookFilterGroups(
   props: Pick<CodeBuildRunnerProps, "scope" | "workflowNames" | "repositories" | "repositoryWorkflows" | "actorAccountIds">,
 ): { type: string; pattern: string }[][] | undefined {
   const group = (workflowNames: readonly string[], repositories: readonly string[] | undefined) => {

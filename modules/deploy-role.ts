@@ -60,11 +60,11 @@ export interface DeployRoleProps {
   readonly inlinePolicies?: Readonly<Record<string, PolicyDocument>>;
 }
 
-export const ECR_PUSH_POLICY_NAME = "ecr-push";
+const ECR_PUSH_POLICY_NAME = "ecr-push";
 
 /** IAM's quota "Role trust policy length": 2,048 characters by default, 4,096 at most (whitespace not counted). */
-export const TRUST_POLICY_DEFAULT_CHARACTERS = 2048;
-export const TRUST_POLICY_MAX_CHARACTERS = 4096;
+const TRUST_POLICY_DEFAULT_CHARACTERS = 2048;
+const TRUST_POLICY_MAX_CHARACTERS = 4096;
 
 /**
  * A role that GitHub Actions jobs assume with AssumeRoleWithWebIdentity. Its permissions are

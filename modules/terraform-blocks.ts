@@ -30,11 +30,13 @@ export class RemovedResources extends TerraformElement {
     this.addresses = [...addresses];
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the signature cdktf declares
   override toTerraform(): any {
     return this.addresses.length === 0 ? {} : { removed: this.addresses.map((from) => ({ from, lifecycle: { destroy: false } })) };
   }
 
   /** cdktf's HCL renderer knows no `removed` block: PlatformStack appends {@link renderRemovedHcl} instead. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the signature cdktf declares
   override toHclTerraform(): any {
     return {};
   }
@@ -64,11 +66,13 @@ export class ImportExisting extends TerraformElement {
     return `${this.target.terraformResourceType}.${this.target.friendlyUniqueId}`;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the signature cdktf declares
   override toTerraform(): any {
     // The id is a Terraform string like any other: `${` in it would be evaluated.
     return { import: [{ to: this.to, id: terraformString(this.importId) }] };
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the signature cdktf declares
   override toHclTerraform(): any {
     return {
       import: [

@@ -152,7 +152,7 @@ export function jsonencodeLiterals<T>(doc: T): T {
 // ---------------------------------------------------------------------------------------------
 
 /** `U+200B` for a code point. */
-export function codePointLabel(ch: string): string {
+function codePointLabel(ch: string): string {
   return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 

@@ -29,7 +29,7 @@ export interface BlockedChange {
   readonly allowedBy?: IntendedEntry;
 }
 
-export const ACCESS_TYPES = new Set(["github_repository_collaborators", "github_team_repository", "github_repository_collaborator"]);
+const ACCESS_TYPES = new Set(["github_repository_collaborators", "github_team_repository", "github_repository_collaborator"]);
 const CONNECTION_TYPES = new Set(["aws_codeconnections_connection", "aws_codestarconnections_connection"]);
 
 /** Terraform deletes the object (alone or as half of a replace); a `forget` keeps it. */

@@ -8,7 +8,7 @@ import { afterValue, type Change } from "./plan";
 /** API permission words -> the words GitHub's UI and platform.yaml use. */
 const UI_PERMISSION: Record<string, string> = { pull: "read", push: "write", triage: "triage", maintain: "maintain", admin: "admin" };
 
-export function uiPermission(permission: string): string {
+function uiPermission(permission: string): string {
   return UI_PERMISSION[permission.toLowerCase()] ?? permission;
 }
 

@@ -128,7 +128,7 @@ function formsOf(entries: Iterable<TrustEntry>): Map<string, RepositoryForms> {
 
 const FORM_ORDER: readonly SubjectForm[] = ["legacy", "immutable"];
 
-export function isWildcard(e: TrustEntry): boolean {
+function isWildcard(e: TrustEntry): boolean {
   return e.value === "*" || (e.like && isWildcardPattern(e.value));
 }
 
@@ -298,7 +298,7 @@ function policyDisplayName(c: Change, changes: readonly Change[]): string {
 }
 
 /** The role (user, group) an inline policy belongs to, through its value or its configuration reference. */
-export function ownerName(c: Change, attr: string, changes: readonly Change[]): string | undefined {
+function ownerName(c: Change, attr: string, changes: readonly Change[]): string | undefined {
   const subject = c.after ?? c.before ?? {};
   if (typeof subject[attr] === "string" && subject[attr] !== "") return subject[attr];
   const ref = referenceOf(c, [attr]);
@@ -371,7 +371,7 @@ export function permissionChanges(changes: readonly Change[]): PermissionChange[
  * ECR repository names an Allow statement of the policy grants (`*` for every repository,
  * `ref:<address>` for a repository whose ARN is only known after apply).
  */
-export function ecrRepositoriesOf(policy: unknown): string[] {
+function ecrRepositoriesOf(policy: unknown): string[] {
   const doc = parsePolicy(policy);
   if (doc === undefined) return [];
   const names = new Set<string>();

@@ -4,7 +4,7 @@ import { basename, dirname, join } from "node:path";
 import { parsePlan, PlanInputError, type StackPlan } from "./plan";
 import type { StackInput } from "./summary";
 
-export function stackName(file: string): string {
+function stackName(file: string): string {
   return basename(file).replace(/\.json$/i, "");
 }
 

@@ -59,7 +59,7 @@ export function html(text: string): string {
 }
 
 /** Terminal colour codes, in case a plan text was saved without -no-color. */
-export function stripAnsi(text: string): string {
+function stripAnsi(text: string): string {
   return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");
 }
 

@@ -157,7 +157,7 @@ function configurationExpressions(configuration: any): Map<string, Record<string
 /** A value from the plan: known, or only known after apply. */
 export type Value<T = unknown> = { readonly known: true; readonly value: T } | { readonly known: false };
 
-export const UNKNOWN: Value<never> = { known: false };
+const UNKNOWN: Value<never> = { known: false };
 
 type Path = readonly (string | number)[];
 
@@ -182,10 +182,6 @@ export function afterValue(change: Change, path: Path): Value {
   return { known: true, value: at(change.after, path) };
 }
 
-export function beforeValue(change: Change, path: Path): unknown {
-  return at(change.before, path);
-}
-
 /**
  * The resource address an attribute refers to in the configuration (e.g. `role = aws_iam_role.x.name`
  * -> `aws_iam_role.x`), so links between resources survive values that are unknown until apply.
@@ -204,13 +200,4 @@ export function referenceOf(change: Change, path: Path): string | undefined {
 export function configText(change: Change, path: Path): string | undefined {
   const value = at(change.expressions, path)?.constant_value;
   return typeof value === "string" ? value : undefined;
-}
-
-/** The state an object is left in: after for everything but a delete. */
-export function finalState(change: Change): any {
-  return change.action === "delete" || change.action === "forget" ? null : change.after;
-}
-
-export function isManaged(change: Change): boolean {
-  return change.mode === "managed";
 }

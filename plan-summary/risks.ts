@@ -8,7 +8,7 @@ import { blockedChanges, type BlockedChange, type IntendedEntry } from "./blocke
 import { environmentChanges } from "./environments";
 import { accessRows, admins, type Grantee, type RepositoryAccessChange } from "./github";
 import { permissionChanges, trustChanges } from "./iam";
-import { code, plural } from "./markdown";
+import { code } from "./markdown";
 import type { Change } from "./plan";
 
 export type RiskKind =
@@ -254,8 +254,4 @@ function serves(runner: RunnerProject, repository: string, owner: string | undef
   if (scope === undefined) return true; // unknown scope: the login losing admin is reason enough to look
   if (owner !== undefined && scope.owner !== undefined && scope.owner.toLowerCase() !== owner.toLowerCase()) return false;
   return scope.repository === undefined || scope.repository.toLowerCase() === repository.toLowerCase();
-}
-
-export function riskHeadline(flags: readonly RiskFlag[]): string {
-  return flags.length === 0 ? "No risk flags." : `${plural(flags.length, "risk flag")}:`;
 }

@@ -452,7 +452,7 @@ export function renderComment(inputs: readonly StackInput[], options: CommentOpt
  * length and the first 12 hex digits of its SHA-256, which a reviewer can compare with
  * `printf %s "$VALUE" | sha256sum`.
  */
-export function maskedValue(value: string): string {
+function maskedValue(value: string): string {
   const hash = createHash("sha256").update(value, "utf8").digest("hex").slice(0, 12);
   const keep = Math.min(12, Math.floor(value.length / 3));
   const preview = /^[A-Za-z0-9:/._-]*/.exec(value.slice(0, keep))![0];

@@ -40,7 +40,7 @@ import { addressMap, emitDepartures } from "./inventory";
 import { constructId, DEFAULT_TAGS } from "./naming";
 
 /** The console step that turns a PENDING connection AVAILABLE; printed by synth while pending. */
-export function connectionHandshakeSteps(connectionName: string, region: string, owner: string): string {
+function connectionHandshakeSteps(connectionName: string, region: string, owner: string): string {
   return [
     `The CodeConnections connection "${connectionName}" must be completed once by a person, in the AWS console:`,
     `  1. Open https://console.aws.amazon.com/codesuite/settings/connections?region=${region}`,
@@ -54,7 +54,7 @@ export function connectionHandshakeSteps(connectionName: string, region: string,
  * One repository's part of a deploy role's trust: its subjects in its subject format, and the
  * claims the role pins (the config validator guarantees the ids and workflows these need).
  */
-export function trustedRepository(config: PlatformConfig, role: ResolvedDeployRole, t: RoleTrustEntry): TrustedRepository {
+function trustedRepository(config: PlatformConfig, role: ResolvedDeployRole, t: RoleTrustEntry): TrustedRepository {
   const subjects = roleSubjects(subjectIdentity(config, t.repository), t.allow, t.wildcardSubjects.map((w) => w.pattern));
   const files = t.repository.workflows.filter((w) => w.deployRole === role.name).map((w) => w.file);
   return {
@@ -382,7 +382,7 @@ export interface RunnerContext {
  * One runner's AWS resources (project, service role, log group, webhook), for a repository's own
  * runner and a shared one alike, with the opt-ins of the config as visible suppressions.
  */
-export function addRunner(scope: Construct, runner: ConfiguredRunner, ctx: RunnerContext): CodeBuildRunner {
+function addRunner(scope: Construct, runner: ConfiguredRunner, ctx: RunnerContext): CodeBuildRunner {
   const settings = runner.settings;
   const token = settings.legacyPersonalToken;
   const ready = ctx.ready(runner);

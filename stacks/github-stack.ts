@@ -60,7 +60,7 @@ export interface GithubPlatformStackOptions {
  * Values of the Actions variables a repository's workflows read; everything derived from config.
  * AWS_REGION and ECR_REGISTRY are the repository's account's; each role ARN names its own account.
  */
-export function repositoryVariables(config: PlatformConfig, repo: RepositoryConfig): Record<string, string> {
+function repositoryVariables(config: PlatformConfig, repo: RepositoryConfig): Record<string, string> {
   const { accountId, region } = repositoryAccount(config, repo);
   // Its own roles and the shared roles that trust it.
   const roles = rolesOfRepository(config, repo);
@@ -86,7 +86,7 @@ export function repositoryVariables(config: PlatformConfig, repo: RepositoryConf
  * environment and variable_name force a new resource; each refresh reads one variable, GET
  * .../environments/<env>/variables/<name>.)
  */
-export function environmentVariables(config: PlatformConfig, repo: RepositoryConfig, env: RepositoryConfig["environments"][number]): Record<string, string> {
+function environmentVariables(config: PlatformConfig, repo: RepositoryConfig, env: RepositoryConfig["environments"][number]): Record<string, string> {
   if (env.deployRole === undefined) return {};
   const role = repo.deployRoles.find((d) => d.name === env.deployRole);
   // The config validator requires a role of this repository.
@@ -100,7 +100,7 @@ export function environmentVariables(config: PlatformConfig, repo: RepositoryCon
 }
 
 /** Repository variables the template's own plan workflow reads (deploy values live on the environment). */
-export function selfRepositoryVariables(config: PlatformConfig, self: SelfConfig): Record<string, string> {
+function selfRepositoryVariables(config: PlatformConfig, self: SelfConfig): Record<string, string> {
   const account = primaryAccount(config);
   return {
     [VARIABLE_AWS_REGION]: account.region,
@@ -112,7 +112,7 @@ export function selfRepositoryVariables(config: PlatformConfig, self: SelfConfig
 }
 
 /** Variables of the deploy environment: only the job that passed its protection rules reads them. */
-export function selfEnvironmentVariables(config: PlatformConfig, self: SelfConfig): Record<string, string> {
+function selfEnvironmentVariables(config: PlatformConfig, self: SelfConfig): Record<string, string> {
   return {
     [SELF_VARIABLES.deployRoleArn]: accountRoleArn(primaryAccount(config), self.deployRoleName),
     [SELF_VARIABLES.deployAppId]: String(self.deployApp.appId),
@@ -120,12 +120,12 @@ export function selfEnvironmentVariables(config: PlatformConfig, self: SelfConfi
 }
 
 /** The header's "generated from": names, never the config's path or list positions. */
-export function workflowSource(repository: string, file: string): string {
+function workflowSource(repository: string, file: string): string {
   return `the platform config (repository ${repository}, workflow ${file})`;
 }
 
 /** The typed workflow model for one configured workflow. */
-export function workflowModel(repo: RepositoryConfig, wf: WorkflowConfig): Workflow {
+function workflowModel(repo: RepositoryConfig, wf: WorkflowConfig): Workflow {
   return imageBuildPushWorkflow({
     name: workflowDisplayName(wf),
     triggers: wf.on,
@@ -279,6 +279,7 @@ export class GithubPlatformStack extends PlatformStack {
    * estimate of exactly that Terraform is printed then, one line per stack, and the total on the
    * last GitHub stack of the app. GH-011 fails the synth of a stack over its budget.
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdktf declares toTerraform(): any
   override toTerraform(): any {
     const terraform = super.toTerraform();
     const estimate = estimateRefreshCalls(terraform);
@@ -309,17 +310,17 @@ function infoOnce(scope: Construct, text: string): void {
 // their id ends in GitHub's numeric policy id (resource_github_repository_environment_deployment_policy.go).
 
 /** github_actions_variable: `<repository>:<variable_name>`. */
-export function actionsVariableImportId(repository: string, name: string): string {
+function actionsVariableImportId(repository: string, name: string): string {
   return `${repository}:${name}`;
 }
 
 /** github_repository_environment: `<repository>:<environment>`; github_actions_environment_variable: `<repository>:<environment>:<name>`. */
-export function environmentImportId(repository: string, environment: string, variable?: string): string {
+function environmentImportId(repository: string, environment: string, variable?: string): string {
   return variable === undefined ? `${repository}:${environment}` : `${repository}:${environment}:${variable}`;
 }
 
 /** github_repository_file: `<repository>/<path>:<branch>` (the importer reads the branch after the ':'). */
-export function repositoryFileImportId(repository: string, path: string, branch: string): string {
+function repositoryFileImportId(repository: string, path: string, branch: string): string {
   return `${repository}/${path}:${branch}`;
 }
 

@@ -8,7 +8,7 @@ import { INVENTORY_KINDS, type Arrival, type Departures, type InventoryKind, typ
 import { ImportExisting, RemovedResources } from "../modules/terraform-blocks";
 
 /** `type.name` of every resource under the given constructs, sorted. */
-export function addressesOf(scopes: readonly Construct[]): string[] {
+function addressesOf(scopes: readonly Construct[]): string[] {
   const addresses = scopes.flatMap((scope) =>
     scope.node
       .findAll()

@@ -1,9 +1,10 @@
 /** Construct ids and tags shared by the stacks. */
+import { DEFAULT_CONFIG_PATH } from "../config/load";
 
 /** Tags every AWS resource carries, so a console user can tell where it is managed. */
 export const DEFAULT_TAGS: Readonly<Record<string, string>> = {
   ManagedBy: "github-actions-aws-platform",
-  ConfigFile: "platform.yaml",
+  ConfigFile: DEFAULT_CONFIG_PATH,
 };
 
 /**

@@ -11,6 +11,7 @@ export class PlatformStack extends TerraformStack {
    * `cdktf synth --hcl`: the same Terraform, in HCL that validate and fmt accept (see hcl-output.ts);
    * cdktf renders no `removed` blocks of its own, so they are appended here.
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the signature cdktf declares
   override toHclTerraform(): any {
     renderableAsHcl(this);
     const out = super.toHclTerraform();

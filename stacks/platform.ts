@@ -2,7 +2,6 @@ import type { App, TerraformStack } from "cdktf";
 import { awsAccounts, awsStackName, entryAccount, githubStackName, githubStackNameFor, githubStackNames } from "../config/derive";
 import { arrivals, departures, type Inventory, type ManagedNow } from "../config/inventory";
 import type { PlatformConfig, RepositoryConfig } from "../config/schema";
-import { applyGuardrails } from "../guardrails/aspect";
 import { AwsPlatformStack } from "./aws-stack";
 import { GithubPlatformStack } from "./github-stack";
 
@@ -31,14 +30,6 @@ export interface BuildPlatformOptions {
   readonly inventory?: Inventory;
 }
 
-/** Repository names the GitHub stacks manage: repositories[], and the self repository if not listed there. */
-export function managedRepositoryNames(config: PlatformConfig): string[] {
-  const names = config.repositories.map((r) => r.name);
-  const self = config.self?.repository;
-  if (self !== undefined && !names.some((n) => n.toLowerCase() === self.toLowerCase())) names.push(self);
-  return names;
-}
-
 /** Repositories whose access the config manages (they list collaborators or teams). */
 function withAccessList(config: PlatformConfig): Set<string> {
   return new Set(config.repositories.filter((r) => r.collaborators.length + r.teams.length > 0).map((r) => r.name));
@@ -56,7 +47,7 @@ export interface GithubShard {
  * defines, and every GitHub stack of the inventory it no longer defines (retired: it still has to
  * release what it managed, so that the stacks the names moved to can import them). Sorted by name.
  */
-export function githubShards(config: PlatformConfig, inventory?: Inventory): GithubShard[] {
+function githubShards(config: PlatformConfig, inventory?: Inventory): GithubShard[] {
   const stackOf = (repo: { name: string; shard?: string }) => githubStackNameFor(config.github, repo);
   const names = new Set(githubStackNames(config.github, config.repositories));
   const prefix = githubStackName(config.github.owner);
@@ -78,7 +69,8 @@ export function githubShards(config: PlatformConfig, inventory?: Inventory): Git
 /**
  * One stack per state and credential boundary: each AWS account and region, and the GitHub owner
  * (split into shards when configured). They share no remote state: names and ARNs that cross
- * over are derived from the config.
+ * over are derived from the config. The guardrails are attached by the composition root
+ * (main.ts attachGuardrails).
  */
 export function buildPlatform(app: App, config: PlatformConfig, options: BuildPlatformOptions = {}): Platform {
   const inventory = options.inventory;
@@ -109,8 +101,6 @@ export function buildPlatform(app: App, config: PlatformConfig, options: BuildPl
   );
   const github = githubStacks.find((s) => s.node.id === githubStackName(config.github.owner)) ?? githubStacks[0];
   const stacks = [...awsStacks, ...githubStacks];
-  // Checked together: the cross-side rules need every stack.
-  applyGuardrails(stacks, { suppressions: config.guardrails.suppressions });
   return { aws: awsStacks[0], awsStacks, github, githubStacks, stacks };
 }
 

@@ -44,16 +44,16 @@ export interface ImageBuildPushProps {
   readonly context: string;
 }
 
-export const IMAGE_BUILD_PUSH_JOB_ID = "build-and-push";
+const IMAGE_BUILD_PUSH_JOB_ID = "build-and-push";
 
 /** Generous for a docker build and push; a hung build then fails instead of holding a runner for 6 h. */
-export const IMAGE_BUILD_PUSH_TIMEOUT_MINUTES = 30;
+const IMAGE_BUILD_PUSH_TIMEOUT_MINUTES = 30;
 
 /**
  * ECR tags are immutable (ECR-001), so every run must push a tag no earlier run used: the git tag
  * for tag pushes, the commit SHA otherwise.
  */
-export const IMAGE_TAG_EXPRESSION = "${{ github.ref_type == 'tag' && github.ref_name || github.sha }}";
+const IMAGE_TAG_EXPRESSION = "${{ github.ref_type == 'tag' && github.ref_name || github.sha }}";
 
 // Plain docker CLI; every value arrives through env and is used quoted (WF-003). A git tag may hold
 // characters a Docker tag cannot ('/', '+'), so say so instead of failing inside docker build.

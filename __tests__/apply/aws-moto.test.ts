@@ -24,7 +24,7 @@ import { join, resolve } from "node:path";
 import { App } from "cdktf";
 import { DEFAULT_IAM_PATH } from "../../config/derive";
 import { loadConfig } from "../../config/load";
-import { buildPlatform } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { findProviderMirror, offlineAwsStack, terraformEnv, terraformSkipReason } from "../helpers/terraform-offline";
 
 const FIXTURE = join(__dirname, "fixtures", "moto.yaml");
@@ -65,7 +65,6 @@ async function waitForMoto(url: string, child: ChildProcess, log: () => string, 
   throw new Error(`moto_server did not answer on ${url} within ${timeoutMs / 1000} s:\n${log()}`);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 interface Run {
@@ -126,7 +125,7 @@ suite(`the AWS stack applied against moto_server${skipReason ? ` (${skipReason})
   function synthForMoto(name: string, configFile: string): string {
     const outdir = join(root, name);
     const app = new App({ outdir });
-    const platform = buildPlatform(app, loadConfig(configFile));
+    const platform = buildGuardedPlatform(app, loadConfig(configFile));
     app.synth();
     stackName = platform.aws.node.id;
     const dir = join(outdir, "stacks", stackName);

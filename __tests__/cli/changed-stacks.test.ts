@@ -10,7 +10,7 @@ import { App } from "cdktf";
 import { stringify } from "yaml";
 import { applyOrder, canonicalJson, changedStacks, main, readStacks } from "../../cli/changed-stacks";
 import { parseConfig } from "../../config/load";
-import { buildPlatform } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 
 jest.setTimeout(60_000);
 
@@ -36,7 +36,7 @@ function org(edit: (doc: any) => void = () => undefined): string {
 function synth(name: string, text: string): string {
   const outdir = join(root, name);
   const app = new App({ outdir, skipValidation: true });
-  buildPlatform(app, parseConfig(text));
+  buildGuardedPlatform(app, parseConfig(text));
   app.synth();
   return join(outdir, "stacks");
 }

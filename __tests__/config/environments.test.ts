@@ -12,7 +12,6 @@ import { withSelf } from "../helpers/self";
 const variant = edited;
 const errorOf = (text: string): string => configError(text).message;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const trustProduction = (d: any) => d.repositories[0].deployRoles[0].allow.environments = ["production"];
 
 describe("repositories[].environments", () => {

@@ -192,7 +192,7 @@ describe("config/platform.schema.json", () => {
 });
 
 describe("platform.yaml against the JSON Schema", () => {
-  const example = (): Record<string, any> => parse(EXAMPLE_TEXT); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const example = (): Record<string, any> => parse(EXAMPLE_TEXT);
 
   it("points editors at the committed schema file", () => {
     const comment = /^# yaml-language-server: \$schema=(\S+)$/m.exec(EXAMPLE_TEXT);

@@ -1,13 +1,19 @@
 /**
- * dev/bench.ts: it runs cdktf.json's own app command, and its generated configs stay valid as
- * the schema changes (a bench that fails on its own input measures nothing).
+ * dev/bench.ts: it runs cdktf.json's own app command, its generated configs stay valid as the
+ * schema changes, and its in-process child measures main.ts itself (a bench that fails on its own
+ * input measures nothing).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { parseConfig } from "../../config/load";
 import { appCommand, generatedConfig } from "../../dev/bench";
+import type { PhaseTimings } from "../../dev/bench-phases";
+import { EXAMPLE_TEXT } from "../helpers/example";
+
+const ROOT = resolve(__dirname, "..", "..");
 
 describe("dev/bench", () => {
   test("measures the app command of cdktf.json, split into node options and script", () => {
@@ -40,4 +46,31 @@ describe("dev/bench", () => {
       expect(repo.workflows).toHaveLength(2);
     }
   });
+});
+
+describe("dev/bench-phases", () => {
+  test("runs main.ts's run() with a timer per step: every phase measured, and the synth written", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bench-phases-"));
+    try {
+      const configFile = join(dir, "platform.yaml");
+      writeFileSync(configFile, EXAMPLE_TEXT);
+      const result = spawnSync(process.execPath, ["--require", "./dev/register.js", join("dev", "bench-phases.ts")], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, PLATFORM_CONFIG: configFile, CDKTF_OUTDIR: join(dir, "out"), PLATFORM_START_CACHE: "off" },
+      });
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      const timings = JSON.parse(result.stdout.trim()) as PhaseTimings;
+      for (const phase of ["moduleLoadMs", "configLoadMs", "constructBuildMs", "synthMs", "guardrailsMs"] as const) {
+        expect(timings[phase]).toBeGreaterThan(0);
+      }
+      expect(timings.inProcessMs).toBeGreaterThan(timings.startupMs + timings.moduleLoadMs + timings.configLoadMs + timings.constructBuildMs);
+      expect(readdirSync(join(dir, "out", "stacks")).sort()).toEqual(["aws-000123456789-ap-northeast-1", "github-test-user"]);
+      // run() wrote the inventory beside the config, as cdktf synth does.
+      expect(readdirSync(dir)).toContain("platform.managed.json");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

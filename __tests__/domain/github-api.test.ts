@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import { describeEstimate, estimateRefreshCalls, READ_COSTS, STACK_REFRESH_BUDGET } from "../../domain/github-api";
 import { parseConfig } from "../../config/load";
 import { runGuardrails } from "../../guardrails/report";
-import { buildPlatform } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { EXAMPLE_TEXT } from "../helpers/example";
 import { removeTestOutdir, synthStack, testApp } from "../helpers/synth";
 
@@ -84,7 +84,7 @@ describe("printed by synth, per stack and in total", () => {
     stack.node.metadata.filter((m) => m.type === "@cdktf/info").map((m) => String(m.data));
 
   test("the example: one line for its one GitHub stack, matching the estimate of the JSON synth writes", () => {
-    const platform = buildPlatform(testApp(), parseConfig(EXAMPLE_TEXT));
+    const platform = buildGuardedPlatform(testApp(), parseConfig(EXAMPLE_TEXT));
     expect(runGuardrails(platform.stacks)).toEqual([]);
     const calls = estimateRefreshCalls(synthStack(platform.github)).calls;
     expect(infos(platform.github)).toEqual([
@@ -99,7 +99,7 @@ describe("printed by synth, per stack and in total", () => {
       aws: { accountId: "000123456789", region: "ap-northeast-1" },
       repositories: ["web", "api", "docs", "billing"].map((name) => ({ name, collaborators: [{ username: "alice", permission: "admin" }] })),
     });
-    const platform = buildPlatform(testApp(), parseConfig(text));
+    const platform = buildGuardedPlatform(testApp(), parseConfig(text));
     expect(runGuardrails(platform.stacks)).toEqual([]);
     const lines = platform.githubStacks.map((s) => infos(s));
     const each = platform.githubStacks.map((s) => estimateRefreshCalls(synthStack(s)).calls);
@@ -127,7 +127,7 @@ describe("the budget (GH-011) at organisation scale", () => {
     });
 
   test(`one stack of 80 repositories is over ${STACK_REFRESH_BUDGET}: synth fails naming the stack, the estimate and how many stacks to split it into`, () => {
-    const platform = buildPlatform(testApp(), parseConfig(org(1)));
+    const platform = buildGuardedPlatform(testApp(), parseConfig(org(1)));
     const errors = runGuardrails(platform.stacks);
     expect(errors).toEqual([
       expect.stringMatching(
@@ -137,7 +137,7 @@ describe("the budget (GH-011) at organisation scale", () => {
   });
 
   test("github.shards 4: every stack within the budget, no finding", () => {
-    const platform = buildPlatform(testApp(), parseConfig(org(4)));
+    const platform = buildGuardedPlatform(testApp(), parseConfig(org(4)));
     expect(runGuardrails(platform.stacks)).toEqual([]);
     for (const stack of platform.githubStacks) expect(estimateRefreshCalls(synthStack(stack)).calls).toBeLessThanOrEqual(STACK_REFRESH_BUDGET);
   });

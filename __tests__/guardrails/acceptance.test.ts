@@ -3,8 +3,9 @@
  * known-bad change (a config edit or a small stack edit) fails synth with the named rule, exactly
  * as `cdktf synth` would report it (error annotations from the Aspects on every stack).
  */
+import { readFileSync } from "node:fs";
 import { Fn, TerraformStack, Testing } from "cdktf";
-import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { invokeAspects } from "../../cdktf-internals";
 import { errorAnnotations } from "../../guardrails/report";
 import { ecrPushStatements, githubOidcTrustPolicy } from "../../modules/policy-document";
 import { unescapeFromTerraform, escapeForTerraform } from "../../workflows/render";
@@ -304,7 +305,7 @@ test("Testing.synth does not fail on findings, which is why these tests read ann
 test("synth writes the Terraform the guardrails checked (handed over, not resolved again)", () => {
   const { app, platform } = examplePlatform();
   app.synth();
-  const written = JSON.parse(require("node:fs").readFileSync(`${app.outdir}/stacks/${platform.aws.node.id}/cdk.tf.json`, "utf8"));
+  const written = JSON.parse(readFileSync(`${app.outdir}/stacks/${platform.aws.node.id}/cdk.tf.json`, "utf8"));
   // A fresh resolve, bypassing the hand-over.
   const fresh = JSON.parse(JSON.stringify(TerraformStack.prototype.toTerraform.call(platform.aws)));
   expect(written.resource).toEqual(fresh.resource);

@@ -5,10 +5,9 @@ import { parseConfig } from "../../config/load";
 import { buildAppView } from "../../guardrails/app-view";
 import { evaluateRules } from "../../guardrails/engine";
 import type { Finding, Rule } from "../../guardrails/types";
-import { buildPlatform, type Platform } from "../../stacks/platform";
+import { type Platform } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { testApp } from "../helpers/synth";
-
-export { EXAMPLE_TEXT };
 
 /** The example config with an edit applied to its parsed YAML, as config text. */
 export function exampleVariant(edit: (doc: any) => void = () => undefined): string {
@@ -20,7 +19,7 @@ export function exampleVariant(edit: (doc: any) => void = () => undefined): stri
 /** The example platform (with the app's guardrails attached), optionally edited. */
 export function examplePlatform(edit?: (doc: any) => void): { app: App; platform: Platform } {
   const app = testApp();
-  const platform = buildPlatform(app, parseConfig(exampleVariant(edit)));
+  const platform = buildGuardedPlatform(app, parseConfig(exampleVariant(edit)));
   return { app, platform };
 }
 

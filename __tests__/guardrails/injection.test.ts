@@ -9,7 +9,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { ActionsVariable } from "@cdktf/provider-github/lib/actions-variable";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { TerraformLocal, TerraformOutput, TerraformVariable, type TerraformStack } from "cdktf";
-import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { invokeAspects } from "../../cdktf-internals";
 import { parse, stringify } from "yaml";
 import { parseConfig } from "../../config/load";
 import { buildAppView } from "../../guardrails/app-view";
@@ -18,7 +18,8 @@ import { errorAnnotations } from "../../guardrails/report";
 import { foreignExpressions } from "../../guardrails/rules/terraform/expressions";
 import { TF_001 } from "../../guardrails/rules/terraform/tf-001-no-foreign-expressions";
 import { terraformLiterals } from "../../modules/terraform-text";
-import { buildPlatform, type Platform } from "../../stacks/platform";
+import { type Platform } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { EXAMPLE_TEXT } from "../helpers/example";
 import { ATTACKS } from "../helpers/injection";
 import { testApp } from "../helpers/synth";
@@ -26,7 +27,7 @@ import { testApp } from "../helpers/synth";
 function platformOf(edit?: (doc: any) => void): Platform {
   const doc = parse(EXAMPLE_TEXT);
   edit?.(doc);
-  return buildPlatform(testApp(), parseConfig(stringify(doc)));
+  return buildGuardedPlatform(testApp(), parseConfig(stringify(doc)));
 }
 
 /** TF-001 findings as synth prints them. */

@@ -15,7 +15,7 @@ import { applyGuardrails } from "../../guardrails/aspect";
 import { runGuardrails } from "../../guardrails/report";
 import { GuardrailsFailure } from "../../guardrails/synthesizer";
 import type { Rule } from "../../guardrails/types";
-import { buildPlatform } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { EXAMPLE_TEXT } from "../helpers/example";
 
 let dir: string;
@@ -26,7 +26,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function example(): { app: App; stacks: TerraformStack[] } {
   const app = new App({ outdir: dir, stackTraces: false });
-  const platform = buildPlatform(app, parseConfig(EXAMPLE_TEXT));
+  const platform = buildGuardedPlatform(app, parseConfig(EXAMPLE_TEXT));
   return { app, stacks: [platform.aws, platform.github] };
 }
 

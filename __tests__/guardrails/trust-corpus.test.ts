@@ -6,7 +6,7 @@
 import { EXAMPLE_TEXT } from "../helpers/example";
 import { parse } from "yaml";
 import { parseConfig } from "../../config/load";
-import { buildPlatform } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { unescapeFromTerraform } from "../../workflows/render";
 import { evaluatePolicy, explainEvaluation, type EvaluationRequest } from "../../iam/evaluate";
 import { claimsContext, predictClaims, triggersOfWorkflow, type ClaimsInput } from "../../guardrails/oidc-claims";
@@ -39,7 +39,7 @@ function withFormat(format: "immutable" | "both"): string {
 }
 
 function synth(text: string) {
-  const platform = buildPlatform(testApp(), parseConfig(text));
+  const platform = buildGuardedPlatform(testApp(), parseConfig(text));
   return { aws: synthStack(platform.aws), github: synthStack(platform.github) };
 }
 

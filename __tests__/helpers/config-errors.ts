@@ -9,7 +9,6 @@ import { EXAMPLE_TEXT } from "./example";
 export const FILE = "platform.yaml";
 
 // The example's parsed form, edited freely by the cases (they write invalid values).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Draft = any;
 
 /** The example with one edit of its parsed form, rendered back to YAML. */

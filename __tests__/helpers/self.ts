@@ -4,7 +4,6 @@
  */
 export const SELF_REPOSITORY = "platform-infra";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function withSelf(doc: any, self: Record<string, unknown> = {}): void {
   doc.aws.stateBackend = { bucket: "my-org-terraform-state", keyPrefix: "github-actions-platform" };
   doc.self = {

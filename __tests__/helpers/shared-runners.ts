@@ -3,11 +3,10 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 
 /** A config whose repositories share CodeBuild runners (runners[]), next to one with its own runner. */
-export const SHARED_RUNNERS_PATH = join(__dirname, "..", "fixtures", "shared-runners.yaml");
+const SHARED_RUNNERS_PATH = join(__dirname, "..", "fixtures", "shared-runners.yaml");
 export const SHARED_RUNNERS_TEXT = readFileSync(SHARED_RUNNERS_PATH, "utf8");
 
 /** The shared-runners fixture with one edit of its parsed form, rendered back to YAML. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function sharedRunnersEdited(edit: (c: any) => void = () => undefined): string {
   const config = parse(SHARED_RUNNERS_TEXT);
   edit(config);

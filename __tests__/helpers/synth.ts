@@ -13,7 +13,7 @@ export type Synthesized = {
 };
 
 /** One outdir per test worker (Testing.app() would leave a new temp folder per call). */
-export const TEST_OUTDIR = join(tmpdir(), `cdktf-tests-${process.pid}`);
+const TEST_OUTDIR = join(tmpdir(), `cdktf-tests-${process.pid}`);
 
 export function removeTestOutdir(): void {
   rmSync(TEST_OUTDIR, { recursive: true, force: true });

@@ -12,7 +12,7 @@ import { join } from "node:path";
 const AWS_PROVIDER = join("registry.terraform.io", "hashicorp", "aws");
 
 /** Terraform's name for this machine's platform, as used in mirror folders (linux_amd64). */
-export function terraformPlatform(): string {
+function terraformPlatform(): string {
   const arch: Record<string, string> = { x64: "amd64", arm64: "arm64", ia32: "386", arm: "arm" };
   return `${process.platform === "win32" ? "windows" : process.platform}_${arch[process.arch] ?? process.arch}`;
 }
@@ -132,7 +132,6 @@ export function terraformEnv(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS
  * hold another major version than the pinned one (the resources used exist in both), the state is
  * a local file, and no account or credential can be looked up.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function offlineAwsStack(json: any, statePath: string): void {
   json.terraform.required_providers.aws = { source: "hashicorp/aws", version: ">= 5.70" };
   json.terraform.backend = { local: { path: statePath } };

@@ -5,7 +5,7 @@
  */
 import { parse } from "yaml";
 import { parseConfig } from "../../config/load";
-import { buildPlatform } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { KNOWN_TYPES } from "../../plan-summary/summary";
 import { EXAMPLE_TEXT } from "../helpers/example";
 import { withSelf } from "../helpers/self";
@@ -16,7 +16,7 @@ test("every synthesized resource type is one the summary reads", () => {
   const doc = parse(EXAMPLE_TEXT);
   withSelf(doc);
   const app = testApp();
-  buildPlatform(app, parseConfig(JSON.stringify(doc)));
+  buildGuardedPlatform(app, parseConfig(JSON.stringify(doc)));
   const stacks = app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c));
   const types = new Set(stacks.flatMap((s) => Object.keys((synthStack(s) as { resource?: Record<string, unknown> }).resource ?? {})));
   expect(types.has("github_repository_environment")).toBe(true);

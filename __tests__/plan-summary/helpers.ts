@@ -3,7 +3,7 @@ import { readStackInput } from "../../plan-summary/input";
 import { parsePlan, type StackPlan } from "../../plan-summary/plan";
 import type { StackInput } from "../../plan-summary/summary";
 
-export const FIXTURE_DIR = join(__dirname, "fixtures");
+const FIXTURE_DIR = join(__dirname, "fixtures");
 export const AWS_STACK = "aws-000123456789-ap-northeast-1";
 
 export function fixture(...parts: string[]): string {

@@ -23,13 +23,13 @@ import { join, resolve } from "node:path";
 import { EXAMPLE_PATH } from "../helpers/example";
 import { findProviderMirror, offlineAwsStack, terraformSkipReason } from "../helpers/terraform-offline";
 
-export const REPO_ROOT = resolve(__dirname, "..", "..");
-export const FIXTURES = join(__dirname, "fixtures");
+const REPO_ROOT = resolve(__dirname, "..", "..");
+const FIXTURES = join(__dirname, "fixtures");
 const CONFIGS = join(FIXTURES, "configs");
 const AWS_PROVIDER = "registry.terraform.io/hashicorp/aws";
 
 export type RealScenario = "create" | "changed" | "seed-000";
-export const REAL_SCENARIOS: readonly RealScenario[] = ["create", "changed", "seed-000"];
+const REAL_SCENARIOS: readonly RealScenario[] = ["create", "changed", "seed-000"];
 
 /** Why real plans cannot be produced here ("" when they can). */
 export function realPlanSkipReason(env: NodeJS.ProcessEnv = process.env): string {
@@ -183,7 +183,7 @@ function settle(ws: Workspace, dir: string): any {
 }
 
 /** A version 4 state holding every managed resource as the plan says it will be after apply. */
-export function stateFromPlan(planJson: any, schemas: Record<string, any>, serial: number): object {
+function stateFromPlan(planJson: any, schemas: Record<string, any>, serial: number): object {
   const accountId = "000123456789";
   const region: string = planJson.configuration?.provider_config?.aws?.expressions?.region?.constant_value ?? "ap-northeast-1";
   const defaultTags: Record<string, string> =

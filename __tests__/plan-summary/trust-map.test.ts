@@ -32,10 +32,10 @@ describe("Mermaid output", () => {
   const lines = map.markdown!.split("\n");
 
   test("node ids are generated (n0, n1, ...) and every label is quoted with its special characters as entity codes", () => {
-    const nodes = lines.filter((l) => /^  n\d+\W/.test(l) && !l.includes("-->") && !l.includes("==>"));
+    const nodes = lines.filter((l) => /^ {2}n\d+\W/.test(l) && !l.includes("-->") && !l.includes("==>"));
     expect(nodes.length).toBe(3);
     for (const n of nodes) {
-      expect(n).toMatch(/^  n\d+(\[|\(\[|\{\{|\[\(|\[\[|>|\[\/)"[^"`<>]*"(\]|\]\)|\}\}|\)\]|\]\]|\/\])$/);
+      expect(n).toMatch(/^ {2}n\d+(\[|\(\[|\{\{|\[\(|\[\[|>|\[\/)"[^"`<>]*"(\]|\]\)|\}\}|\)\]|\]\]|\/\])$/);
     }
     expect(map.markdown).toContain("#quot;");
     expect(map.markdown).toContain("#lt;b#gt;");
@@ -44,7 +44,7 @@ describe("Mermaid output", () => {
   });
 
   test("edges use the generated ids: repository -> workflow -> role", () => {
-    const edges = lines.filter((l) => /^  n\d+ (-->|==>|-\.->) n\d+$/.test(l));
+    const edges = lines.filter((l) => /^ {2}n\d+ (-->|==>|-\.->) n\d+$/.test(l));
     expect(edges).toHaveLength(2);
   });
 

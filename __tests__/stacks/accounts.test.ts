@@ -7,7 +7,8 @@
 import { parseConfig } from "../../config/load";
 import { evaluatePolicy } from "../../iam/evaluate";
 import { runGuardrails } from "../../guardrails/report";
-import { buildPlatform, managedNow } from "../../stacks/platform";
+import { managedNow } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { examplePlatform } from "../guardrails/helpers";
 import { removeTestOutdir, resourcesOf, synthStack, testApp } from "../helpers/synth";
 import { withSelf } from "../helpers/self";
@@ -20,7 +21,7 @@ const PROD = "222222222222";
 
 function twoAccountPlatform(edit?: (d: any) => void) {
   const app = testApp();
-  const platform = buildPlatform(app, parseConfig(twoAccounts(edit)));
+  const platform = buildGuardedPlatform(app, parseConfig(twoAccounts(edit)));
   return { app, platform };
 }
 

@@ -8,7 +8,8 @@ import { stringify } from "yaml";
 import { nextInventory, type Inventory } from "../../config/inventory";
 import { parseConfig } from "../../config/load";
 import { errorAnnotations, runGuardrails } from "../../guardrails/report";
-import { buildPlatform, managedNow } from "../../stacks/platform";
+import { managedNow } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { SELF_REPOSITORY, withSelf } from "../helpers/self";
 import { removeTestOutdir, resourcesOf, synthStack, testApp } from "../helpers/synth";
 
@@ -53,7 +54,7 @@ function variant(edit: (doc: any) => void): string {
 const AFTER = variant((d) => d.repositories.splice(1, 1));
 
 function synth(text: string, inventory?: Inventory) {
-  const platform = buildPlatform(testApp(), parseConfig(text), { inventory });
+  const platform = buildGuardedPlatform(testApp(), parseConfig(text), { inventory });
   return { platform, aws: synthStack(platform.aws) as any, github: synthStack(platform.github) as any };
 }
 
@@ -242,7 +243,7 @@ describe("the CodeConnections connection lives as long as codeConnection is conf
       d.repositories[0].deployRoles = [{ name: "kept-push", allow: { branches: ["main"] }, ecrPush: ["kept-app"] }];
       d.repositories.splice(1, 1);
     });
-    const platform = buildPlatform(app, parseConfig(text), { inventory: inventoryOf(stringify(BEFORE)) });
+    const platform = buildGuardedPlatform(app, parseConfig(text), { inventory: inventoryOf(stringify(BEFORE)) });
     const stacks = app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c));
     runGuardrails(stacks);
     expect((synthStack(platform.github) as any).removed.length).toBeGreaterThan(0);

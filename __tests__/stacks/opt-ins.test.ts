@@ -6,7 +6,7 @@ import { Testing, type TerraformStack } from "cdktf";
 import { parse } from "yaml";
 import { parseConfig } from "../../config/load";
 import { errorAnnotations } from "../../guardrails/report";
-import { buildPlatform } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { unescapeFromTerraform } from "../../workflows/render";
 import { edited, type Draft } from "../helpers/config-errors";
 import { resourcesOf, synthStack, testApp } from "../helpers/synth";
@@ -16,7 +16,7 @@ const TOKEN_REASON = "the GitHub App is not approved by security yet; switch in 
 const RUNNER_REASON = "image builds need 16 cores and 64 GB to finish within the job timeout";
 
 function build(edit: (c: Draft) => void) {
-  const platform = buildPlatform(testApp(), parseConfig(edited(edit)));
+  const platform = buildGuardedPlatform(testApp(), parseConfig(edited(edit)));
   const stacks: TerraformStack[] = [platform.aws, platform.github];
   // Testing.synth runs the guardrails (Aspects); annotations are read from construct metadata.
   const json = { aws: JSON.parse(Testing.synth(platform.aws)), github: JSON.parse(Testing.synth(platform.github)) };

@@ -7,14 +7,14 @@ import { parse } from "yaml";
 import { parseConfig } from "../../config/load";
 import { runGuardrails } from "../../guardrails/report";
 import { parsePolicy } from "../../iam/parse";
-import { buildPlatform } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { unescapeFromTerraform } from "../../workflows/render";
 import { onlyResource, resourcesOf, synthStack, testApp, type Synthesized } from "../helpers/synth";
 
 const EXAMPLE = EXAMPLE_TEXT;
 
 function synthConfig(text: string = EXAMPLE) {
-  const platform = buildPlatform(testApp(), parseConfig(text));
+  const platform = buildGuardedPlatform(testApp(), parseConfig(text));
   return { platform, aws: synthStack(platform.aws), github: synthStack(platform.github) };
 }
 
@@ -221,7 +221,7 @@ describe("the example platform.yaml", () => {
 describe("config variants", () => {
   test("a config that creates no role (access and ECR only) has no permissions boundary and no finding", () => {
     const app = testApp();
-    const platform = buildPlatform(
+    const platform = buildGuardedPlatform(
       app,
       parseConfig(
         variant((doc) => {

@@ -4,7 +4,7 @@
  * trusted only for its protected environment, the variables the workflows read, and the
  * environment itself. The trust is checked with the guardrails' IAM evaluator.
  */
-import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { invokeAspects } from "../../cdktf-internals";
 import { evaluatePolicy } from "../../iam/evaluate";
 import { claimsContext } from "../../guardrails/oidc-claims";
 import { errorAnnotations } from "../../guardrails/report";

@@ -8,7 +8,8 @@ import { githubStackNameFor, repositoryShardHash } from "../../config/derive";
 import { nextInventory, parseInventory, renderInventory, type Inventory } from "../../config/inventory";
 import { parseConfig } from "../../config/load";
 import { runGuardrails } from "../../guardrails/report";
-import { buildPlatform, managedNow } from "../../stacks/platform";
+import { managedNow } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { configError } from "../helpers/config-errors";
 import { EXAMPLE_TEXT } from "../helpers/example";
 import { withSelf } from "../helpers/self";
@@ -45,7 +46,7 @@ function org(edit: (doc: any) => void = () => undefined): any {
 }
 
 function build(doc: any, inventory?: Inventory) {
-  return buildPlatform(testApp(), parseConfig(stringify(doc)), { inventory });
+  return buildGuardedPlatform(testApp(), parseConfig(stringify(doc)), { inventory });
 }
 
 const warnings = (stack: { node: { metadata: { type: string; data: unknown }[] } }) =>
@@ -73,7 +74,7 @@ describe("the shard rule", () => {
 
 describe("config", () => {
   test("defaults: one GitHub stack, exactly github-<owner> (the example's stacks are unchanged)", () => {
-    const platform = buildPlatform(testApp(), parseConfig(EXAMPLE_TEXT));
+    const platform = buildGuardedPlatform(testApp(), parseConfig(EXAMPLE_TEXT));
     expect(platform.githubStacks.map((s) => s.node.id)).toEqual(["github-test-user"]);
     expect(platform.github).toBe(platform.githubStacks[0]);
     expect(platform.stacks.map((s) => s.node.id)).toEqual(["aws-000123456789-ap-northeast-1", "github-test-user"]);

@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import { parseConfig } from "../../config/load";
 import { runGuardrails } from "../../guardrails/report";
 import { parsePolicy } from "../../iam/parse";
-import { buildPlatform } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { terraformStringValue } from "../../modules/terraform-text";
 import { unescapeFromTerraform } from "../../workflows/render";
 import { edited as exampleEdited } from "../helpers/config-errors";
@@ -17,7 +17,7 @@ import { SHARED_RUNNERS_TEXT, sharedRunnersEdited } from "../helpers/shared-runn
 import { resourcesOf, synthStack, testApp, type Synthesized } from "../helpers/synth";
 
 function build(text: string) {
-  const platform = buildPlatform(testApp(), parseConfig(text));
+  const platform = buildGuardedPlatform(testApp(), parseConfig(text));
   const stacks = [platform.aws, platform.github];
   const findings = runGuardrails(stacks);
   const warnings = stacks.flatMap((s) =>

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { parseConfig } from "../../config/load";
-import { buildPlatform } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { findProviderMirror, offlineAwsStack, terraformEnv, terraformSkipReason } from "../helpers/terraform-offline";
 import { TWO_ACCOUNTS_TEXT } from "../helpers/two-accounts";
 
@@ -25,7 +25,7 @@ suite(`terraform validate and offline plan of both AWS stacks of a two-account c
   beforeAll(() => {
     outdir = mkdtempSync(join(tmpdir(), "cdktf-accounts-"));
     const app = new App({ outdir });
-    const platform = buildPlatform(app, parseConfig(TWO_ACCOUNTS_TEXT));
+    const platform = buildGuardedPlatform(app, parseConfig(TWO_ACCOUNTS_TEXT));
     app.synth();
     env = terraformEnv(outdir);
     for (const stack of platform.awsStacks) {

@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
 import { loadConfig } from "../../config/load";
-import { buildPlatform } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { EXAMPLE_PATH } from "../helpers/example";
 import { findProviderMirror, offlineAwsStack, terraformEnv, terraformSkipReason } from "../helpers/terraform-offline";
 
@@ -47,7 +47,6 @@ provider "aws" {
 }
 `;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 suite(`the HCL exit: cdktf synth --hcl, terraform fmt and validate${skipReason ? ` (${skipReason})` : ""}`, () => {
@@ -117,7 +116,7 @@ suite(`the HCL exit: cdktf synth --hcl, terraform fmt and validate${skipReason ?
   test("the GitHub stack's workflow files read back from the HCL exactly as from the JSON (no github provider: terraform console)", () => {
     const outdir = join(root, "json-github");
     const app = new App({ outdir });
-    const platform = buildPlatform(app, loadConfig(EXAMPLE_PATH));
+    const platform = buildGuardedPlatform(app, loadConfig(EXAMPLE_PATH));
     app.synth();
     const json = JSON.parse(readFileSync(join(outdir, "stacks", platform.github.node.id, "cdk.tf.json"), "utf8"));
     const files = Object.entries<Json>(json.resource.github_repository_file ?? {});
@@ -159,7 +158,7 @@ suite(`the HCL exit: cdktf synth --hcl, terraform fmt and validate${skipReason ?
     // The JSON of the same config, by the app's own code, offline as the plan layer does it.
     const outdir = join(root, "json");
     const app = new App({ outdir });
-    const platform = buildPlatform(app, loadConfig(EXAMPLE_PATH));
+    const platform = buildGuardedPlatform(app, loadConfig(EXAMPLE_PATH));
     app.synth();
     const jsonDir = join(outdir, "stacks", platform.aws.node.id);
     const json = JSON.parse(readFileSync(join(jsonDir, "cdk.tf.json"), "utf8"));

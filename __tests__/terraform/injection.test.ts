@@ -16,7 +16,7 @@ import { parseConfig } from "../../config/load";
 import { jsonencodeLiterals, terraformLiterals, terraformString, terraformStringValue } from "../../modules/terraform-text";
 import { renderPolicy } from "../../modules/policy-document";
 import { foreignExpressions } from "../../guardrails/rules/terraform/expressions";
-import { buildPlatform } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { EXAMPLE_TEXT } from "../helpers/example";
 import { findProviderMirror, offlineAwsStack } from "../helpers/terraform-offline";
 import { testApp } from "../helpers/synth";
@@ -189,7 +189,7 @@ describe("the app with the attack strings in every free-text sink", () => {
   beforeAll(() => {
     outdir = mkdtempSync(join(tmpdir(), "tf-injection-app-"));
     const app = new App({ outdir });
-    const platform = buildPlatform(app, parseConfig(attackConfigText()));
+    const platform = buildGuardedPlatform(app, parseConfig(attackConfigText()));
     // Guardrails included (TF-001): app.synth() fails on any error annotation.
     app.synth();
     awsStackName = platform.aws.node.id;
@@ -330,7 +330,7 @@ describe("the app with the attack strings in every free-text sink", () => {
       // terraform refuses ("An argument named precondition is not expected here").
       const doc = parse(attackConfigText());
       doc.codeConnection.status = "pending";
-      const platform = buildPlatform(app, parseConfig(stringify(doc)));
+      const platform = buildGuardedPlatform(app, parseConfig(stringify(doc)));
       const hcl = (platform.aws.toHclTerraform() as { hcl: string }).hcl
         .replace(/version = "[^"]+"\nsource = "aws"/, 'version = ">= 5.70"\nsource = "hashicorp/aws"')
         .replace(/backend "local" \{\npath = "[^"]+"/, `backend "local" {\npath = ${JSON.stringify(join(outdir, "attack-hcl.tfstate"))}`)

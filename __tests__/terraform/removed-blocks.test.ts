@@ -14,7 +14,8 @@ import { stringify } from "yaml";
 import { nextInventory, type Inventory } from "../../config/inventory";
 import { parseConfig } from "../../config/load";
 import { ImportExisting } from "../../modules/terraform-blocks";
-import { buildPlatform, managedNow } from "../../stacks/platform";
+import { managedNow } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { findProviderMirror, offlineAwsStack, terraformSkipReason } from "../helpers/terraform-offline";
 
 // Found as every terraform layer finds it: TF_PROVIDER_MIRROR, else a bounded search.
@@ -99,7 +100,7 @@ suite(`removed and import blocks through terraform plan${skipReason ? ` (${skipR
   function planOnce(name: string, ecr: string[], inventory: Inventory | undefined, state: (inventory: Record<string, readonly string[]>) => object, adopt?: string) {
     const outdir = join(root, name);
     const app = new App({ outdir });
-    const platform = buildPlatform(app, config(...ecr), { inventory });
+    const platform = buildGuardedPlatform(app, config(...ecr), { inventory });
     // An import block for an address that is already in state: Terraform must ignore it (no read).
     if (adopt !== undefined) new ImportExisting(platform.aws, "AdoptExisting", platform.aws.ecrRepositories[adopt].resource, adopt);
     app.synth();
@@ -127,7 +128,7 @@ suite(`removed and import blocks through terraform plan${skipReason ? ` (${skipR
   }
 
   // An earlier synth managed web-images and old-images; old-images has left the config since.
-  const before = nextInventory({ version: 1, stacks: {} }, managedNow(buildPlatform(new App({ outdir: join(tmpdir(), `unused-${process.pid}`) }), config("web-images", "old-images"))));
+  const before = nextInventory({ version: 1, stacks: {} }, managedNow(buildGuardedPlatform(new App({ outdir: join(tmpdir(), `unused-${process.pid}`) }), config("web-images", "old-images"))));
   const old = before.stacks[AWS].ecrRepositories!["old-images"].addresses;
   const web = before.stacks[AWS].ecrRepositories!["web-images"].addresses;
   const inState = () =>
@@ -179,7 +180,7 @@ suite(`removed and import blocks through terraform plan${skipReason ? ` (${skipR
   test("the HCL output (what cdktf synth --hcl writes): its removed blocks pass terraform validate", () => {
     const dir = join(root, "hcl");
     const app = new App({ outdir: dir });
-    const platform = buildPlatform(app, config("web-images"), { inventory: before });
+    const platform = buildGuardedPlatform(app, config("web-images"), { inventory: before });
     mkdirSync(dir, { recursive: true });
     const hcl: string = platform.aws.toHclTerraform().hcl;
     expect(hcl.match(/^removed \{$/gm)).toHaveLength(old.length);

@@ -14,7 +14,8 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { nextInventory } from "../../config/inventory";
 import { parseConfig } from "../../config/load";
-import { buildPlatform, managedNow } from "../../stacks/platform";
+import { managedNow } from "../../stacks/platform";
+import { buildGuardedPlatform } from "../helpers/platform";
 import { removeTestOutdir, synthStack, testApp } from "../helpers/synth";
 
 const hasTerraform = spawnSync("terraform", ["version"]).status === 0;
@@ -45,8 +46,8 @@ suite(`a move between GitHub stacks through the terraform CLI${hasTerraform ? ""
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  const inventory = nextInventory({ version: 1, stacks: {} }, managedNow(buildPlatform(testApp(), parseConfig(org(false)))));
-  const moved = buildPlatform(testApp(), parseConfig(org(true)), { inventory });
+  const inventory = nextInventory({ version: 1, stacks: {} }, managedNow(buildGuardedPlatform(testApp(), parseConfig(org(false)))));
+  const moved = buildGuardedPlatform(testApp(), parseConfig(org(true)), { inventory });
   const from = moved.githubStacks.find((s) => s.node.id === "github-acme-00")!;
   const to = moved.githubStacks.find((s) => s.node.id === "github-acme-payments")!;
   const fromJson = synthStack(from) as any;

@@ -26,7 +26,6 @@ import { permissionsFor } from "../../cli/github-app-token";
 const DIR = join(__dirname, "..", "..", ".github", "workflows");
 const FILES = ["ci.yml", "plan.yml", "deploy.yml"] as const;
 const text = Object.fromEntries(FILES.map((f) => [f, readFileSync(join(DIR, f), "utf8")])) as Record<(typeof FILES)[number], string>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const doc = Object.fromEntries(FILES.map((f) => [f, load(text[f]) as any])) as Record<(typeof FILES)[number], any>;
 
 let project: ActionlintProject;

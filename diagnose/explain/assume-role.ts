@@ -169,7 +169,7 @@ function explainWithoutSubject(
 }
 
 /** What differs between the token's subject and the nearest trusted one, in config terms. */
-export function likelyCauses(nearest: Nearest, config: PlatformConfig, subject: string): { causes: string[]; fixes: string[] } {
+function likelyCauses(nearest: Nearest, config: PlatformConfig, subject: string): { causes: string[]; fixes: string[] } {
   const causes: string[] = [];
   const fixes: string[] = [];
   const { token, allowed } = nearest;

@@ -9,7 +9,8 @@ import { OIDC_009 } from "../../../guardrails/rules/cross/oidc-009-workflow-trus
 import { OIDC_002 } from "../../../guardrails/rules/oidc/oidc-002-one-provider";
 import { ST_005 } from "../../../guardrails/rules/state/st-005-one-state-per-stack";
 import { GithubOidcProvider } from "../../../modules/github-oidc-provider";
-import { buildPlatform, type Platform } from "../../../stacks/platform";
+import { type Platform } from "../../../stacks/platform";
+import { buildGuardedPlatform } from "../../helpers/platform";
 import { escapeForTerraform, unescapeFromTerraform } from "../../../workflows/render";
 import { findings } from "../helpers";
 import { removeTestOutdir, testApp } from "../../helpers/synth";
@@ -20,7 +21,7 @@ afterAll(removeTestOutdir);
 const DEV_ROLE = "arn:aws:iam::111111111111:role/github-actions-platform/service-dev-push";
 
 function platformOf(edit?: (d: any) => void): Platform {
-  return buildPlatform(testApp(), parseConfig(twoAccounts(edit)));
+  return buildGuardedPlatform(testApp(), parseConfig(twoAccounts(edit)));
 }
 
 const stacksOf = (p: Platform) => [...p.awsStacks, p.github];

@@ -55,7 +55,7 @@ describe("OIDC-001 provider shape", () => {
   test("compliant: the module's provider", () => {
     expect(findingsOfStack(OIDC_001, (s) => new GithubOidcProvider(s, "p"))).toEqual([]);
   });
-  test("must fail: a client id other than sts.amazonaws.com (GUARDRAILS bad input)", () => {
+  test("must fail: a client id other than sts.amazonaws.com (the documented bad input)", () => {
     const f = findingsOfStack(OIDC_001, (s) =>
       new IamOpenidConnectProvider(s, "p", { url: "https://token.actions.githubusercontent.com", clientIdList: ["https://github.com/octo-org"] }),
     );

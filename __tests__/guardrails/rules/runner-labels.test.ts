@@ -5,14 +5,15 @@
 import { parseConfig } from "../../../config/load";
 import { CB_011 } from "../../../guardrails/rules/cross/cb-011-runner-label";
 import type { Finding } from "../../../guardrails/types";
-import { buildPlatform, type Platform } from "../../../stacks/platform";
+import { type Platform } from "../../../stacks/platform";
+import { buildGuardedPlatform } from "../../helpers/platform";
 import { escapeForTerraform, unescapeFromTerraform } from "../../../workflows/render";
 import { SHARED_RUNNERS_TEXT } from "../../helpers/shared-runners";
 import { testApp } from "../../helpers/synth";
 import { findings } from "../helpers";
 
 function platform(): Platform {
-  return buildPlatform(testApp(), parseConfig(SHARED_RUNNERS_TEXT));
+  return buildGuardedPlatform(testApp(), parseConfig(SHARED_RUNNERS_TEXT));
 }
 
 function cb011(edit: (p: Platform) => void = () => undefined): [string, string][] {

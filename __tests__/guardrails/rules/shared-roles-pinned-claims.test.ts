@@ -4,7 +4,7 @@
  * alone (issue 12 §3, issue 11: no side channel on the workflow file).
  */
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
-import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { invokeAspects } from "../../../cdktf-internals";
 import { errorAnnotations } from "../../../guardrails/report";
 import { OIDC_009 } from "../../../guardrails/rules/cross/oidc-009-workflow-trust";
 import type { Platform } from "../../../stacks/platform";

@@ -61,7 +61,7 @@ export const CB_012: Rule = {
   why:
     "On a public repository anyone can fork and open a pull request, comment or star: a runner webhook without an ACTOR_ACCOUNT_ID filter starts a build for whoever's run GitHub queues, and a workflow on the runner triggered by pull_request, issue_comment or workflow_run runs a stranger's code on your CodeBuild project, its network and its service role.",
   fix: "List the numeric GitHub ids of the people whose runs may use the runner under runner.allowedActorIds (or accept it with publicRepositoryOptIns.runnerWithoutActorFilter and a reason); trigger runner workflows on push only.",
-  source: "GUARDRAILS CB-012; GitHub docs: Security hardening for GitHub Actions (self-hosted runners on public repositories); AWS CodeBuild API reference: WebhookFilter (ACTOR_ACCOUNT_ID)",
+  source: "README: Threat model (public repository pull requests); GitHub docs: Security hardening for GitHub Actions (self-hosted runners on public repositories); AWS CodeBuild API reference: WebhookFilter (ACTOR_ACCOUNT_ID)",
   resourceTypes: ["aws_codebuild_webhook", "github_repository_file"],
   check(resource, app) {
     const problems = resource.type === "aws_codebuild_webhook" ? webhookProblems(app, resource) : workflowProblems(app, resource);

@@ -12,7 +12,7 @@ import { asArray, githubOwner } from "../../support";
 import type { AppView, SynthResource } from "../../types";
 import { block, blocks, webhooksOf } from "./projects";
 
-export const VISIBILITY_DATA_SOURCE = "data.github_repository";
+const VISIBILITY_DATA_SOURCE = "data.github_repository";
 const DECLARED = /self\.visibility\s*==\s*"(private|internal|public)"/;
 
 /** `owner/repo` (lower case) -> declared visibility, across the app. */
@@ -37,7 +37,7 @@ export function declaredVisibility(app: AppView): ReadonlyMap<string, string> {
 }
 
 /** Public repositories of the app as `owner/repo`, in their declared spelling order (lower case). */
-export function publicRepositories(app: AppView): string[] {
+function publicRepositories(app: AppView): string[] {
   return [...declaredVisibility(app)].filter(([, v]) => v === "public").map(([k]) => k);
 }
 

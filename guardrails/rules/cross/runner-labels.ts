@@ -6,7 +6,7 @@ import { asArray } from "../../support";
 import { webhooksOf } from "../codebuild/projects";
 import type { AppView, SynthResource } from "../../types";
 
-export const RUNNER_LABEL_SUFFIX = "-${{ github.run_id }}-${{ github.run_attempt }}";
+const RUNNER_LABEL_SUFFIX = "-${{ github.run_id }}-${{ github.run_attempt }}";
 
 /** The first runs-on label, from a string, a list, or a { labels } / { group } mapping. */
 export function runsOnLabels(runsOn: unknown): string[] {

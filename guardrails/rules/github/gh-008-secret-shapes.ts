@@ -5,7 +5,7 @@
  */
 
 /** Shapes of credentials, by kind. */
-export const SECRET_SHAPES: readonly [string, RegExp][] = [
+const SECRET_SHAPES: readonly [string, RegExp][] = [
   ["an AWS access key id (AKIA...)", /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/],
   ["a GitHub token (ghp_/gho_/ghs_/ghu_/ghr_...)", /\bgh[pousr]_[A-Za-z0-9]/],
   ["a GitHub fine-grained token (github_pat_...)", /\bgithub_pat_[A-Za-z0-9_]/],
@@ -36,7 +36,7 @@ export function secretValueKind(value: string): string | undefined {
 }
 
 /** Words in a variable's name that say it holds a secret. */
-export const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_?KEY|CREDENTIAL/i;
+const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_?KEY|CREDENTIAL/i;
 
 /** An ARN names a resource (DB_SECRET_ARN: the secret's ARN), it is not the secret itself. */
 const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12})?:\S+$/;

@@ -4,7 +4,7 @@ import type { Rule } from "../../types";
 import { actionsOf, allowStatements, isBoundaryOnly, POLICY_RESOURCE_TYPES, resourcesOf } from "./policies";
 
 /** Actions this template needs that have no resource-level scoping, so must be granted on "*". */
-export const UNSCOPED_ACTIONS: readonly string[] = ["ecr:GetAuthorizationToken"];
+const UNSCOPED_ACTIONS: readonly string[] = ["ecr:GetAuthorizationToken"];
 
 /**
  * Wildcards that still name one resource: the log streams of one named log group (CodeBuild
@@ -14,7 +14,7 @@ export const UNSCOPED_ACTIONS: readonly string[] = ["ecr:GetAuthorizationToken"]
 const ONE_LOG_GROUP_STREAMS = /^(arn:[^:*?]+:logs:[^:*?]*:[^:*?]*:log-group:[^:*?]+|\$\{[^}*?]+\})(?::\*|:log-stream:\*)$/;
 const ONE_SECRET = /^arn:[^:*?]+:secretsmanager:[^:*?]+:[^:*?]+:secret:[^:*?]+-\?{6}$/;
 
-export function namesOneResource(arn: string): boolean {
+function namesOneResource(arn: string): boolean {
   return !isWildcardPattern(arn) || ONE_LOG_GROUP_STREAMS.test(arn) || ONE_SECRET.test(arn);
 }
 

@@ -15,7 +15,7 @@ function services(statement: Statement): string[] {
   return typeof p === "object" && p !== null && !Array.isArray(p) ? asArray(p.Service as string | string[]).map(String) : [];
 }
 
-export function isCodebuildServiceRole(role: SynthResource): boolean {
+function isCodebuildServiceRole(role: SynthResource): boolean {
   return trustStatements(role).some((s) => services(s).includes(CODEBUILD));
 }
 

@@ -53,7 +53,7 @@ export function allowStatements(resource: SynthResource): readonly AllowStatemen
   return list;
 }
 
-export function statementLabel(where: string, statement: Statement, index: number): string {
+function statementLabel(where: string, statement: Statement, index: number): string {
   const name = typeof statement.Sid === "string" && statement.Sid !== "" ? `"${statement.Sid}"` : `#${index + 1}`;
   return where === "policy" ? `statement ${name}` : `${where} statement ${name}`;
 }

@@ -37,7 +37,3 @@ export function label(s: Statement, index: number): string {
   return s.Sid ? `statement "${s.Sid}"` : `statement ${index + 1}`;
 }
 
-/** Roles whose trust policy names GitHub's OIDC provider. */
-export function isGithubRole(role: SynthResource): boolean {
-  return githubStatements(role).length > 0;
-}

@@ -7,7 +7,7 @@ export const OIDC_006: Rule = {
   title: "Every trusted subject names one repository and a branch, tag, environment or pull_request",
   why: "repo:org/*, repo:org/repo:* or * let any repository, branch or pull request (including forks) assume the role; checkov passes these and AWS only refuses a policy with no sub at all",
   fix: "trust exact subjects through deployRoles[].allow; put branch or tag patterns under wildcardSubjects with a reason (the repository part is always exact)",
-  source: "GitHub docs: OIDC subject claims; GUARDRAILS OIDC-006 (checkov CKV_AWS_358 is weaker)",
+  source: "GitHub docs: OIDC subject claims; checkov CKV_AWS_358 (weaker: it passes repo:org/* and repo:org/repo:*)",
   resourceTypes: ["aws_iam_role"],
   check(role) {
     return githubStatements(role).flatMap((s, i) =>

@@ -13,7 +13,7 @@ export const OIDC_014: Rule = {
   why:
     "Every pull request run gets the subject repo:<owner>/<repo>:pull_request, whoever opened it: on a public repository that is anyone with a fork, so the role is one workflow edit in a stranger's pull request away (GitHub withholds id-token from most fork runs, but approval settings, pull_request_target and maintainers re-running them decide that, not the trust policy).",
   fix: "Remove allow.pullRequest from the role of the public repository (trust branches, tags or a protected environment instead), or accept it with publicRepositoryOptIns.pullRequestTrust and a reason.",
-  source: "GitHub docs: OIDC subject claims (pull_request), Approving workflow runs from forks; GUARDRAILS threats (public repository pull requests)",
+  source: "GitHub docs: OIDC subject claims (pull_request), Approving workflow runs from forks; README: Threat model (public repository pull requests)",
   resourceTypes: ["aws_iam_role"],
   check(role, app) {
     return githubStatements(role).flatMap((s, i) =>

@@ -13,7 +13,7 @@
  */
 
 /** Functions the template itself emits (cdktf's Fn.jsonencode in modules/policy-document.ts). */
-export const GENERATED_FUNCTIONS: ReadonlySet<string> = new Set(["jsonencode"]);
+const GENERATED_FUNCTIONS: ReadonlySet<string> = new Set(["jsonencode"]);
 
 /**
  * Attributes whose values are identifiers the provider or cloud restricts (names, ids, ARNs,
@@ -27,8 +27,8 @@ const PLAIN_REFERENCE = /^\$\{(?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z0-9_-
 
 // One token of an expression, read in place (sticky): whitespace and strip markers, a string, a
 // heredoc, brackets, == / !=, structural punctuation, a number, the start of a name.
-const EXPRESSION_TOKEN = /[\s~]+|"|<<|[{(\[]|[})\]]|==|!=|[,=:]|[0-9][0-9.eE]*|[A-Za-z_]/y;
-const OPERATOR = /&&|\|\||=>|<=|>=|\.\.\.|[?!<>+\-*\/%.]/y;
+const EXPRESSION_TOKEN = /[\s~]+|"|<<|[{([]|[})\]]|==|!=|[,=:]|[0-9][0-9.eE]*|[A-Za-z_]/y;
+const OPERATOR = /&&|\|\||=>|<=|>=|\.\.\.|[?!<>+\-*/%.]/y;
 const WORD = /[A-Za-z_][A-Za-z0-9_-]*/y;
 const INDEX = /\[\s*(\d+|\*)\s*\]/y;
 
