@@ -78,7 +78,6 @@ const environmentName = identifierString()
   })
   .refine((s) => !/[\s:]/.test(s), { error: "environment names cannot contain spaces or ':'" });
 
-/** A written reason for an opt-in that weakens a default; cdk-nag asks for at least 10 characters. */
 const reason = z
   .string({ error: "a written reason is required (at least 10 characters)" })
   .trim()
@@ -238,13 +237,10 @@ const permission = z.enum(PERMISSION_WORDS).transform((word) => PERMISSION_MAP[w
 // ---------------------------------------------------------------------------------------------
 
 const githubSection = z.strictObject({
-  /** Organisation or user that owns the repositories. */
   owner: githubLogin("organisation or user").describe("Organisation or user that owns the repositories."),
-  /** Numeric owner id; needed for the immutable subject format (repo:owner@ID/repo@ID:...). */
   ownerId: githubId("owner")
     .optional()
     .describe("Numeric owner id; needed for the immutable subject format (repo:owner@ID/repo@ID:...)."),
-  /** Organisation-level runner webhooks and teams need an organisation. */
   ownerType: z
     .enum(["organization", "user"])
     .default("organization")
@@ -267,12 +263,10 @@ const githubSection = z.strictObject({
 });
 
 const stateBackend = z.strictObject({
-  /** An existing S3 bucket (versioning and encryption on) that holds the state files. */
   bucket: z
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be an S3 bucket name: 3-63 lowercase letters, digits, '.' or '-'" })
     .describe("An existing S3 bucket (versioning and encryption on) that holds the state files."),
-  /** Each stack's state lives at <keyPrefix>/<stack>.tfstate. */
   keyPrefix: z
     .string()
     .refine(...noPolicyWildcard("state key prefix"))
@@ -280,7 +274,6 @@ const stateBackend = z.strictObject({
     .refine((s) => !s.startsWith("/") && !s.endsWith("/"), { error: "must not start or end with '/'" })
     .default("github-actions-platform")
     .describe("Each stack's state lives at <keyPrefix>/<stack>.tfstate."),
-  /** Region of the bucket; defaults to aws.region. */
   region: awsRegion.optional().describe("Region of the bucket; defaults to aws.region."),
   /**
    * Put the GitHub owner in every state key: <keyPrefix>/<owner>/<stack>.tfstate, so two configs
@@ -309,11 +302,9 @@ const iamPolicyName = z.string().regex(/^[\w+=,.@-]{1,128}$/, { error: "must be 
  * path only, and only with this boundary attached.
  */
 const iamSection = z.strictObject({
-  /** IAM path of every role the template creates (and of its permissions boundary). */
   path: iamPath
     .default(DEFAULT_IAM_PATH)
     .describe("IAM path of every role the template creates (and of its permissions boundary); the deploy role may manage roles under it only."),
-  /** Name of the managed policy the stack creates as the permissions boundary of every role. */
   permissionsBoundaryName: iamPolicyName
     .default(DEFAULT_PERMISSIONS_BOUNDARY_NAME)
     .describe("Name of the managed policy the stack creates as the permissions boundary of every role it creates."),
@@ -339,13 +330,11 @@ const oidcProviderSection = z.strictObject({
 
 const codeConnectionSection = z
   .strictObject({
-    /** Name of a new CodeConnections connection (provider GitHub) that this template creates. */
     name: z
       .string()
       .regex(/^[A-Za-z0-9.@_-]{1,32}$/, { error: "must be a connection name: 1-32 letters, digits or '.@_-'" })
       .optional()
       .describe("Name of a new CodeConnections connection (provider GitHub) that this template creates."),
-    /** ARN of an existing connection to use instead of creating one. */
     existingArn: z
       .string()
       .refine(...noPolicyWildcard("connection ARN"))
@@ -388,15 +377,11 @@ const awsAccountEntry = z.strictObject({
   name: accountName.describe("What ecrRepositories[].account, deployRoles[].account, runner.account and repositories[].account call this account (e.g. dev, prod)."),
   accountId: awsAccountId,
   region: awsRegion,
-  /** Remote state of this account's stack (the first entry's also holds the GitHub stack's state). */
   stateBackend: stateBackend
     .optional()
     .describe("Remote state of this account's stack; the first entry's also holds the GitHub stack's state. Without it, local files."),
-  /** The account's GitHub OIDC provider: created in this stack, or an existing one of this account. */
   oidcProvider: oidcProviderSection.prefault({}).describe("The account's GitHub OIDC provider: created by this stack unless existingArn names the account's existing one."),
-  /** The GitHub App connection of the runners that live in this account. */
   codeConnection: codeConnectionSection.optional().describe("The GitHub App connection of the runners in this account; needed when a runner lives here."),
-  /** Overrides aws.iam for this account (an account listed twice, in two regions, needs its own boundary name). */
   iam: z
     .strictObject({ path: iamPath.optional(), permissionsBoundaryName: iamPolicyName.optional() })
     .optional()
@@ -408,13 +393,10 @@ const awsSection = z
     /** The one account (with region): write either accountId and region, or accounts. */
     accountId: awsAccountId.optional().describe("The one AWS account, quoted 12 digits; or list several under accounts."),
     region: awsRegion.optional().describe("Region of every regional resource of that account."),
-    /** Remote state. Without it, state stays in local files: fine for trying the template only. */
     stateBackend: stateBackend
       .optional()
       .describe("Remote state. Without it, state stays in local files: fine for trying the template only."),
-    /** IAM path and permissions boundary of the template's roles. */
     iam: iamSection.prefault({}).describe("IAM path and permissions boundary of every role the template creates."),
-    /** Several accounts (and regions), each its own stack and state; instead of accountId and region. */
     accounts: z
       .array(awsAccountEntry)
       .min(1, { error: "list at least one account" })
@@ -450,7 +432,6 @@ const collaborator = z.strictObject({
   // resource_github_repository_collaborators.go, v6.9.0: userData["username"] == has.username):
   // a login in another letter case than GitHub's is removed and re-invited on every apply.
   username: githubLogin("user").describe("GitHub login, letter case exactly as GitHub shows it (the provider compares logins exactly)."),
-  /** read | triage | write | maintain | admin (pull and push are accepted as well). */
   permission: permission.describe("read | triage | write | maintain | admin (pull and push are accepted as well)."),
 });
 
@@ -467,9 +448,7 @@ const ecrRepository = z.strictObject({
     .regex(/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/, {
       error: "must be an ECR repository name: lowercase letters, digits and ._- separated path parts, e.g. team/app",
     }),
-  /** Name of the aws.accounts entry the ECR repository lives in; default: the repository's account. */
   account: accountName.optional().describe("Name of the aws.accounts entry the ECR repository lives in; default: the repository's account (repositories[].account, else the first account)."),
-  /** IMMUTABLE stops a tag from being pointed at another image (ECR-001). */
   tagMutability: z
     .enum(["IMMUTABLE", "MUTABLE"])
     .default("IMMUTABLE")
@@ -477,7 +456,6 @@ const ecrRepository = z.strictObject({
   scanOnPush: z.boolean().default(true),
   encryption: z
     .strictObject({
-      /** KMS (default, AWS managed key unless kmsKeyArn) or AES256. Cannot change after creation. */
       type: z
         .enum(["KMS", "AES256"])
         .default("KMS")
@@ -496,9 +474,7 @@ const ecrRepository = z.strictObject({
     .prefault({}),
   lifecycle: z
     .strictObject({
-      /** Tagged images kept; older ones expire. */
       keepLastImages: z.number().int().min(1).max(10000).default(30).describe("Tagged images kept; older ones expire."),
-      /** Untagged images expire this many days after push. */
       untaggedExpireDays: z
         .number()
         .int()
@@ -533,7 +509,6 @@ const trustAllow = z
       branches: z.array(exactRefName("branch")).default([]),
       tags: z.array(exactRefName("tag")).default([]),
       environments: z.array(environmentName).default([]),
-      /** Trust the subject of pull_request runs (any pull request, including from forks of public repos). */
       pullRequest: z
         .boolean()
         .default(false)
@@ -542,7 +517,6 @@ const trustAllow = z
     .prefault({})
     .describe("Exact subjects the role trusts, matched with StringEquals. Nothing is trusted by default.");
 
-/** Patterns the role trusts, matched with StringLike; each needs a reason. */
 const trustWildcards = z
     .array(wildcardSubject)
     .default([])
@@ -589,9 +563,7 @@ const sharedRoleTrust = z.strictObject({
 /** What every deploy role has besides its trust: permissions and session. */
 const rolePermissions = {
   pinClaims,
-  /** ECR repositories of this config the role may push to. */
   ecrPush: z.array(z.string()).default([]).describe("ECR repositories of this config the role may push to."),
-  /** Also allow pulling layers (BatchGetImage, GetDownloadUrlForLayer), e.g. for build caches. */
   ecrPull: z
     .boolean()
     .default(false)
@@ -655,7 +627,6 @@ const runnerSettings = {
     .enum(["LINUX_CONTAINER", "ARM_CONTAINER", "LINUX_LAMBDA_CONTAINER", "ARM_LAMBDA_CONTAINER"])
     .default("LINUX_CONTAINER"),
   image: identifierString().min(1).default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
-  /** Docker-in-Docker needs privileged mode; it is off unless asked for with a reason (CB-006). */
   privilegedMode: z
     .strictObject({ enabled: z.boolean(), reason: reason.optional() })
     .refine((p) => !p.enabled || p.reason !== undefined, {
@@ -695,11 +666,9 @@ const runnerSettings = {
 };
 
 const runner = z.strictObject({
-  /** CodeBuild project name; jobs select it with runs-on: codebuild-<projectName>-${{ github.run_id }}-${{ github.run_attempt }}. */
   projectName: runnerProjectName.describe(
     "CodeBuild project name; jobs select it with runs-on: codebuild-<projectName>-${{ github.run_id }}-${{ github.run_attempt }}.",
   ),
-  /** Name of the aws.accounts entry the runner (its CodeBuild project, service role and webhook) lives in; default: the repository's account. */
   account: accountName.optional().describe("Name of the aws.accounts entry the runner (its CodeBuild project, service role and webhook) lives in; default: the repository's account (repositories[].account, else the first account)."),
   computeType: runnerSettings.computeType,
   environmentType: runnerSettings.environmentType,
@@ -751,7 +720,6 @@ const runner = z.strictObject({
  * (scope GITHUB_ORGANIZATION) admitting exactly those repositories' generated workflows.
  */
 const sharedRunner = z.strictObject({
-  /** CodeBuild project name, and the name workflows use in runsOn: { runner: <name> }. */
   name: runnerProjectName.describe(
     "CodeBuild project name, and what workflows name in runsOn: { runner: <name> }; jobs select it with runs-on: codebuild-<name>-${{ github.run_id }}-${{ github.run_attempt }}.",
   ),
@@ -788,7 +756,6 @@ const sharedRunner = z.strictObject({
 
 const imageBuildPushWorkflow = z.strictObject({
   type: z.literal("image-build-push"),
-  /** File name under .github/workflows/. */
   file: z
     .string()
     .regex(/^[A-Za-z0-9._-]+\.ya?ml$/, { error: "must be a file name ending in .yml or .yaml, without folders" })
@@ -812,7 +779,6 @@ const imageBuildPushWorkflow = z.strictObject({
     .describe(
       "github-hosted: a GitHub-hosted runner. codebuild: this repository's runner. { runner: <name> }: a shared runner of runners[]. All assume deployRole through OIDC.",
     ),
-  /** Label of a GitHub standard hosted runner for github-hosted jobs. */
   githubHostedLabel: githubHostedLabel
     .default(DEFAULT_GITHUB_HOSTED_LABEL)
     .describe("Label of a GitHub standard hosted runner (ubuntu-24.04, ubuntu-latest, windows-2025, macos-15, ...) for github-hosted jobs."),
@@ -848,16 +814,12 @@ const imageBuildPushWorkflow = z.strictObject({
     })
     .describe("Branch and tag filters of the push trigger; GitHub's glob patterns (v*, release/**) are allowed."),
   ecrRepository: z.string(),
-  /** Role the job assumes through OIDC, on either runner; one of this repository's deployRoles. */
   deployRole: z
     .string()
     .optional()
     .describe("Role the job assumes through OIDC, on either runner (required); one of this repository's deployRoles."),
-  /** Job environment; the OIDC subject then becomes environment:<name>. */
   environment: environmentName.optional().describe("Job environment; the OIDC subject then becomes environment:<name>."),
-  /** Dockerfile, relative to the repository root. */
   dockerfile: repositoryPath("file", "Dockerfile").describe("Dockerfile, relative to the repository root (no URL, no absolute path, no '..')."),
-  /** Build context directory, relative to the repository root. */
   context: repositoryPath("directory", ".").describe("Build context directory, relative to the repository root (no URL, no absolute path, no '..')."),
 });
 
@@ -873,15 +835,12 @@ const deploymentRefPattern = refFilter;
  */
 const repositoryEnvironment = z.strictObject({
   name: environmentName.describe("Environment name, as in a job's environment: and the subject environment:<name>."),
-  /** Branch names or patterns that may deploy; with no branches and no tags, only defaultBranch. */
   branches: z
     .array(deploymentRefPattern("branch"))
     .default([])
     .describe("Branch names or patterns (release/*) whose runs may enter the environment; with neither branches nor tags, only the repository's defaultBranch."),
-  /** Tag names or patterns that may deploy. */
   tags: z.array(deploymentRefPattern("tag")).default([]).describe("Tag names or patterns (v*) whose runs may enter the environment."),
   reviewers: environmentReviewers.describe("User ids and team ids (numbers) who must approve each deployment into the environment."),
-  /** Whoever triggered the run cannot approve it. */
   preventSelfReview: z
     .boolean()
     .default(true)
@@ -908,9 +867,7 @@ const shardName = z.string().regex(/^[a-z][a-z0-9-]{0,29}[a-z0-9]$/, {
 
 const repository = z.strictObject({
   name: repositoryName,
-  /** Numeric repository id; needed for the immutable subject format. */
   id: githubId("repository").optional().describe("Numeric repository id; needed for the immutable subject format."),
-  /** Branch the workflow files are committed to. */
   defaultBranch: exactRefName("branch").default("main").describe("Branch the workflow files are committed to."),
   /**
    * What GitHub reports for the repository; the plan fails when it differs. A public repository gets
@@ -926,15 +883,12 @@ const repository = z.strictObject({
   /** Exposures a public repository accepts, each with a reason; printed on every synth as an accepted finding. */
   publicRepositoryOptIns: z
     .strictObject({
-      /** Deploy roles with allow.pullRequest: any pull request, a fork's included, gets that subject (OIDC-014). */
       pullRequestTrust: reason
         .optional()
         .describe("Deploy roles with allow.pullRequest: any pull request, a fork's included, gets that subject (OIDC-014)."),
       /** runner.privilegedMode on a runner anyone's workflow run can reach (CB-013). */
       privilegedRunner: reason.optional().describe("runner.privilegedMode on a runner of a public repository (CB-013)."),
-      /** runner.organizationWebhook serving a public repository (CB-014). */
       organizationRunner: reason.optional().describe("runner.organizationWebhook serving a public repository (CB-014)."),
-      /** A runner webhook without runner.allowedActorIds: anyone whose run GitHub queues can start a build (CB-012). */
       runnerWithoutActorFilter: reason
         .optional()
         .describe("A runner without runner.allowedActorIds: anyone whose workflow run GitHub queues starts a build (CB-012)."),
@@ -952,7 +906,6 @@ const repository = z.strictObject({
     .describe(
       "Subject format GitHub puts in this repository's OIDC tokens: legacy repo:owner/repo:..., immutable repo:owner@OWNER_ID/repo@REPO_ID:... (default for repositories created, renamed or transferred since 2026-07-15), or both while migrating.",
     ),
-  /** Managed authoritatively: anyone not listed here (or in teams) loses access on apply. */
   collaborators: z
     .array(collaborator)
     .default([])
@@ -969,9 +922,7 @@ const repository = z.strictObject({
     .describe(
       "Teams (slugs) the authoritative access list leaves alone, e.g. teams granted access at organisation level; without this they show as a change on every plan.",
     ),
-  /** Extra Actions variables (never secrets: GH-008). */
   variables: actionsVariables(variableName).describe("Extra Actions variables (never secrets)."),
-  /** Account its ECR repositories, roles and runner live in unless they name one; AWS_REGION is its region. */
   account: accountName
     .optional()
     .describe("Name of the aws.accounts entry this repository's ECR repositories, deploy roles and runner live in unless they name another; its region is the repository's AWS_REGION variable. Default: the first account."),
@@ -979,7 +930,6 @@ const repository = z.strictObject({
   deployRoles: z.array(deployRole).default([]),
   runner: runner.optional(),
   workflows: z.array(workflow).default([]),
-  /** Environments the template manages; every environment a role trusts or a workflow uses must be here. */
   environments: z
     .array(repositoryEnvironment)
     .default([])
@@ -1013,23 +963,17 @@ const githubApp = (what: string) =>
  */
 const selfSection = z
   .strictObject({
-    /** Repository (under github.owner) that holds this template and its .github/workflows. */
     repository: repositoryName.describe("Repository (under github.owner) that holds this template and its .github/workflows."),
-    /** Numeric repository id; needed for the immutable subject format. */
     id: githubId("repository").optional().describe("Numeric repository id; needed for the immutable subject format."),
     subjectFormat: z
       .enum(["legacy", "immutable", "both"])
       .default("legacy")
       .describe("Subject format GitHub puts in this repository's OIDC tokens (see repositories[].subjectFormat)."),
-    /** The only branch the deploy environment accepts deployments from. */
     defaultBranch: exactRefName("branch").default("main").describe("The only branch the deploy environment accepts deployments from."),
-    /** GitHub environment the deploy job runs in; the deploy role trusts only its subject. */
     environment: environmentName
       .default("production")
       .describe("GitHub environment the deploy job runs in; the deploy role trusts only its subject."),
-    /** User ids and team ids (numbers) who must approve each deployment; strongly recommended. */
     reviewers: environmentReviewers.describe("User ids and team ids (numbers, not names) who must approve each deployment; strongly recommended."),
-    /** Claims the plan and deploy roles pin besides sub and aud; jobWorkflowRef pins them to plan.yml and deploy.yml. */
     pinClaims: pinClaims.describe(
       "Claims the plan and deploy roles pin besides sub and aud: repositoryId (needs self.id), jobWorkflowRef (the plan role only to .github/workflows/plan.yml and deploy.yml, the deploy role only to deploy.yml).",
     ),
@@ -1062,7 +1006,6 @@ const intendedChange = z.strictObject({
     .describe(
       "delete-repository-access (a repository's access list, variables and workflow files), delete-ecr-repository, delete-oidc-provider, delete-connection, or remove-last-admin.",
     ),
-  /** The repository, ECR repository or connection the change is about; not used for delete-oidc-provider. */
   name: z
     .string()
     .min(1)
@@ -1072,29 +1015,24 @@ const intendedChange = z.strictObject({
 });
 
 export const PlatformConfigSchema = z.strictObject({
-  /** Editors read this; the loader ignores it. */
   $schema: z.string().optional().describe("Editors read this; the loader ignores it."),
   github: githubSection,
   aws: awsSection,
   oidcProvider: oidcProviderSection.prefault({}),
-  /** Needed when a repository has a runner, or runners[] is used. */
   codeConnection: codeConnectionSection.optional().describe("Needed when a repository has a runner, or runners[] is used."),
   repositories: z.array(repository).min(1, { error: "list at least one repository" }),
-  /** CodeBuild runners shared by several repositories; workflows name one with runsOn: { runner: <name> }. */
   runners: z
     .array(sharedRunner)
     .default([])
     .describe(
       "CodeBuild runners declared once and shared by several repositories (one organisation webhook each); workflows name one with runsOn: { runner: <name> }.",
     ),
-  /** Deploy roles shared by several repositories of this config. */
   deployRoles: z
     .array(sharedDeployRole)
     .default([])
     .describe("Deploy roles shared by several repositories: each trust entry names a repository and its exact subjects; a workflow of any of them may use the role."),
   /** The repository holding this template: its plan and deploy workflows' roles, variables and environment. */
   self: selfSection.optional(),
-  /** Deletions the deploy gate lets through; everything else that loses access or data is refused. */
   intendedChanges: z
     .array(intendedChange)
     .default([])
