@@ -140,8 +140,22 @@ export interface ResolvedDeployRole {
 
 /** The repository a name refers to (GitHub compares repository names ignoring case). */
 export function repositoryNamed(config: Pick<PlatformConfig, "repositories">, name: string): RepositoryConfig | undefined {
-  return config.repositories.find((r) => r.name === name) ?? config.repositories.find((r) => r.name.toLowerCase() === name.toLowerCase());
+  let index = repositoryIndexCache.get(config.repositories);
+  if (index === undefined) {
+    // Indexed once per config: shared roles name thousands of repositories.
+    const exact = new Map<string, RepositoryConfig>();
+    const folded = new Map<string, RepositoryConfig>();
+    for (const r of config.repositories) {
+      if (!exact.has(r.name)) exact.set(r.name, r);
+      if (!folded.has(r.name.toLowerCase())) folded.set(r.name.toLowerCase(), r);
+    }
+    index = { exact, folded };
+    repositoryIndexCache.set(config.repositories, index);
+  }
+  return index.exact.get(name) ?? index.folded.get(name.toLowerCase());
 }
+
+const repositoryIndexCache = new WeakMap<object, { exact: Map<string, RepositoryConfig>; folded: Map<string, RepositoryConfig> }>();
 
 /**
  * Every deploy role of the config: each repository's roles in config order, then the shared ones.

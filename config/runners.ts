@@ -49,9 +49,18 @@ export function workflowRunnerName(repo: Pick<RepositoryConfig, "runner">, wf: P
   return wf.runsOn.runner;
 }
 
+const allowedCache = new WeakMap<readonly string[], Set<string>>();
+
 /** Does a shared runner admit this repository (names compare ignoring case, as GitHub's do)? */
 export function sharedRunnerAllows(runner: Pick<SharedRunnerConfig, "repositories">, repository: string): boolean {
-  return runner.repositories === undefined || runner.repositories.some((r) => r.toLowerCase() === repository.toLowerCase());
+  if (runner.repositories === undefined) return true;
+  let allowed = allowedCache.get(runner.repositories);
+  if (allowed === undefined) {
+    // Once per runner: a shared runner may list thousands of repositories.
+    allowed = new Set(runner.repositories.map((r) => r.toLowerCase()));
+    allowedCache.set(runner.repositories, allowed);
+  }
+  return allowed.has(repository.toLowerCase());
 }
 
 /**
