@@ -50,21 +50,15 @@ export interface CodeBuildRunnerProps {
    * @default - no precondition (an existing connection is checked by the person who named it)
    */
   readonly connectionStatus?: string;
-  /** @default "BUILD_GENERAL1_SMALL" */
-  readonly computeType?: string;
-  /** @default "LINUX_CONTAINER" */
-  readonly environmentType?: string;
-  /** @default "aws/codebuild/amazonlinux-x86_64-standard:5.0" */
-  readonly image?: string;
-  /**
-   * Docker daemon access inside the build (CB-006): only when jobs build images.
-   * @default false
-   */
-  readonly privilegedMode?: boolean;
-  /** @default 60 */
-  readonly timeoutMinutes?: number;
-  /** @default 30 */
-  readonly logRetentionDays?: number;
+  // The project's settings have no module default: the config's (config/schema.ts, runner and
+  // runners[]) are the only ones, applied once by the loader and passed on by the stack.
+  readonly computeType: string;
+  readonly environmentType: string;
+  readonly image: string;
+  /** Docker daemon access inside the build (CB-006): only when jobs build images. */
+  readonly privilegedMode: boolean;
+  readonly timeoutMinutes: number;
+  readonly logRetentionDays: number;
   /**
    * Display names (`name:`) of the workflows whose jobs the webhook admits: an anchored
    * WORKFLOW_NAME filter of exactly these names. A job of any other workflow that names the
@@ -88,10 +82,9 @@ export interface CodeBuildRunnerProps {
   readonly repositoryWorkflows?: readonly { readonly repository: string; readonly workflowNames: readonly string[] }[];
   /**
    * Numeric GitHub account ids of the users whose runs may queue jobs (ACTOR_ACCOUNT_ID filter),
-   * e.g. the maintainers of a public repository.
-   * @default - any actor the other filters admit
+   * e.g. the maintainers of a public repository; empty: any actor the other filters admit.
    */
-  readonly actorAccountIds?: readonly number[];
+  readonly actorAccountIds: readonly number[];
   /**
    * IAM path of the service role; the stacks pass the template's path (config aws.iam.path).
    * @default "/"
@@ -144,8 +137,8 @@ function runnerWebhookFilterGroups(
       { type: "WORKFLOW_NAME", pattern: anchoredAlternation(workflowNames) },
     ];
     if (repositories !== undefined) filters.push({ type: "REPOSITORY_NAME", pattern: anchoredAlternation(repositories) });
-    if ((props.actorAccountIds ?? []).length > 0) {
-      filters.push({ type: "ACTOR_ACCOUNT_ID", pattern: anchoredAlternation(props.actorAccountIds!.map(String)) });
+    if (props.actorAccountIds.length > 0) {
+      filters.push({ type: "ACTOR_ACCOUNT_ID", pattern: anchoredAlternation(props.actorAccountIds.map(String)) });
     }
     return filters;
   };
@@ -200,7 +193,7 @@ export class CodeBuildRunner extends Construct {
 
     this.logGroup = new CloudwatchLogGroup(this, "LogGroup", terraformLiterals({
       name: logGroupName,
-      retentionInDays: props.logRetentionDays ?? 30,
+      retentionInDays: props.logRetentionDays,
       tags: props.tags,
     }));
 
@@ -259,14 +252,14 @@ export class CodeBuildRunner extends Construct {
       name: projectName,
       description: `GitHub Actions runner for ${props.scope.kind === "organization" ? `the ${props.scope.owner} organisation` : `${props.scope.owner}/${props.scope.repository}`}`,
       serviceRole: this.serviceRole.arn,
-      buildTimeout: props.timeoutMinutes ?? 60,
+      buildTimeout: props.timeoutMinutes,
       artifacts: { type: "NO_ARTIFACTS" },
       environment: {
-        type: props.environmentType ?? "LINUX_CONTAINER",
-        computeType: props.computeType ?? "BUILD_GENERAL1_SMALL",
-        image: props.image ?? "aws/codebuild/amazonlinux-x86_64-standard:5.0",
+        type: props.environmentType,
+        computeType: props.computeType,
+        image: props.image,
         imagePullCredentialsType: "CODEBUILD",
-        privilegedMode: props.privilegedMode ?? false,
+        privilegedMode: props.privilegedMode,
       },
       source: {
         type: "GITHUB",

@@ -14,6 +14,8 @@ export interface DeployEnvironmentProps {
   readonly environment: string;
   /** Branch names or patterns whose runs may enter the environment. */
   readonly branches: readonly string[];
+  // The defaults below are the module's own: the template's deploy environment (config `self`) has
+  // no tags or self-review setting in the config, and takes them.
   /**
    * Tag names or patterns whose runs may enter the environment.
    * @default - none

@@ -23,6 +23,8 @@ export interface DeployRoleProps {
    * job_workflow_ref), one entry per repository with its subjects and pinned claims.
    */
   readonly subjects: RoleSubjects | readonly TrustedRepository[];
+  // The defaults below are the module's own, not copies of the config's: the template's plan and
+  // deploy roles (config `self`) are DeployRoles the config does not size, and take them.
   /**
    * ECR repository ARNs the role may push to.
    * @default - no ECR permissions
@@ -44,7 +46,7 @@ export interface DeployRoleProps {
    * @default - no boundary
    */
   readonly permissionsBoundaryArn?: string;
-  /** @default 3600 (one hour: an image build rarely needs longer) */
+  /** @default 3600 (one hour, IAM's own default: an image build rarely needs longer) */
   readonly maxSessionDurationSeconds?: number;
   /**
    * Resources that must exist first (the OIDC provider, when this stack creates it).

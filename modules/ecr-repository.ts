@@ -6,28 +6,17 @@ import { terraformLiterals } from "./terraform-text";
 export interface EcrRepositoryProps {
   /** Repository name, e.g. `team/app`. */
   readonly name: string;
-  /**
-   * IMMUTABLE stops a tag from being moved to another image (ECR-001).
-   * @default "IMMUTABLE"
-   */
-  readonly tagMutability?: "IMMUTABLE" | "MUTABLE";
-  /** @default true */
-  readonly scanOnPush?: boolean;
-  /**
-   * KMS (with the AWS managed key unless kmsKeyArn is given) or AES256. Cannot change after creation.
-   * @default - KMS with the AWS managed key
-   */
-  readonly encryption?: { readonly type: "KMS" | "AES256"; readonly kmsKeyArn?: string };
-  /**
-   * Tagged images kept; older ones expire.
-   * @default 30
-   */
-  readonly keepLastImages?: number;
-  /**
-   * Untagged images (left behind by re-pushed manifests and failed builds) expire after this many days.
-   * @default 7
-   */
-  readonly untaggedExpireDays?: number;
+  // No module defaults: the config's (config/schema.ts, ecrRepositories[]) are the only ones,
+  // applied once by the loader and passed on by the stack.
+  /** IMMUTABLE stops a tag from being moved to another image (ECR-001). */
+  readonly tagMutability: "IMMUTABLE" | "MUTABLE";
+  readonly scanOnPush: boolean;
+  /** KMS (with the AWS managed key unless kmsKeyArn is given) or AES256. Cannot change after creation. */
+  readonly encryption: { readonly type: "KMS" | "AES256"; readonly kmsKeyArn?: string };
+  /** Tagged images kept; older ones expire. */
+  readonly keepLastImages: number;
+  /** Untagged images (left behind by re-pushed manifests and failed builds) expire after this many days. */
+  readonly untaggedExpireDays: number;
   /** @default - none besides the provider's default tags */
   readonly tags?: Record<string, string>;
 }
@@ -62,11 +51,11 @@ export class EcrRepository extends Construct {
 
   constructor(scope: Construct, id: string, props: EcrRepositoryProps) {
     super(scope, id);
-    const encryption = props.encryption ?? { type: "KMS" };
+    const { encryption } = props;
     this.resource = new EcrRepositoryResource(this, "Resource", terraformLiterals({
       name: props.name,
-      imageTagMutability: props.tagMutability ?? "IMMUTABLE",
-      imageScanningConfiguration: { scanOnPush: props.scanOnPush ?? true },
+      imageTagMutability: props.tagMutability,
+      imageScanningConfiguration: { scanOnPush: props.scanOnPush },
       encryptionConfiguration: [{ encryptionType: encryption.type, kmsKey: encryption.kmsKeyArn }],
       forceDelete: false,
       tags: props.tags,
@@ -74,7 +63,7 @@ export class EcrRepository extends Construct {
     }));
     this.lifecyclePolicy = new EcrLifecyclePolicy(this, "LifecyclePolicy", terraformLiterals({
       repository: this.resource.name,
-      policy: JSON.stringify(ecrLifecycleRules(props.keepLastImages ?? 30, props.untaggedExpireDays ?? 7)),
+      policy: JSON.stringify(ecrLifecycleRules(props.keepLastImages, props.untaggedExpireDays)),
     }));
   }
 }

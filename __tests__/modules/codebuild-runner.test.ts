@@ -2,9 +2,11 @@ import { terraformStringValue } from "../../modules/terraform-text";
 import { anchoredAlternation, CodeBuildRunner, connectionActions, type CodeBuildRunnerProps } from "../../modules/codebuild-runner";
 import { CodeConnection } from "../../modules/code-connection";
 import { onlyResource, resourcesOf, synthJson } from "../helpers/synth";
+import { runnerDefaults } from "../helpers/config-defaults";
 
 const CONNECTION = "arn:aws:codeconnections:ap-northeast-1:000123456789:connection/0c9e5d3a-1111-2222-3333-444455556666";
 const BASE: CodeBuildRunnerProps = {
+  ...runnerDefaults(),
   projectName: "techblue-dev-runner",
   accountId: "000123456789",
   region: "ap-northeast-1",

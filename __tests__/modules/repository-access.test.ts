@@ -12,6 +12,7 @@ describe("RepositoryAccess", () => {
             { username: "bob", permission: "push" },
           ],
           teams: [{ slug: "platform", permission: "maintain" }],
+          ignoreTeams: [],
         }),
     );
     const resource = onlyResource(json, "github_repository_collaborators");
@@ -33,8 +34,9 @@ describe("RepositoryAccess", () => {
         repository: "app",
         collaborators: [{ username: "alice", permission: "admin" }],
         ignoreTeams: ["security-managers"],
+        teams: [],
       });
-      new RepositoryAccess(scope, "without", { repository: "web", collaborators: [{ username: "alice", permission: "admin" }], ignoreTeams: [] });
+      new RepositoryAccess(scope, "without", { repository: "web", collaborators: [{ username: "alice", permission: "admin" }], ignoreTeams: [], teams: [] });
     });
     // THEN the provider skips it when it reads access (listTeams drops ignore_team ids)
     const [withIgnored, withoutIgnored] = resourcesOf(json, "github_repository_collaborators");

@@ -33,21 +33,21 @@ describe("RemovedResources", () => {
 
 describe("RepositoryAccess adopts the existing access list", () => {
   test("an import block with the repository name as id (the provider's import id for github_repository_collaborators)", () => {
-    const json: any = synthJson((s) => new RepositoryAccess(s, "Access", { repository: "app", collaborators: [{ username: "a", permission: "push" }] }));
+    const json: any = synthJson((s) => new RepositoryAccess(s, "Access", { repository: "app", collaborators: [{ username: "a", permission: "push" }], teams: [], ignoreTeams: [] }));
     const [address] = Object.keys(json.resource.github_repository_collaborators);
     expect(json.import).toEqual([{ to: `github_repository_collaborators.${address}`, id: "app" }]);
   });
 
   test("adoptExisting: false writes no import block", () => {
     const json: any = synthJson(
-      (s) => new RepositoryAccess(s, "Access", { repository: "app", collaborators: [{ username: "a", permission: "push" }], adoptExisting: false }),
+      (s) => new RepositoryAccess(s, "Access", { repository: "app", collaborators: [{ username: "a", permission: "push" }], adoptExisting: false, teams: [], ignoreTeams: [] }),
     );
     expect(json.import).toBeUndefined();
   });
 
   test("the import id is written as a literal: Terraform does not evaluate ${...} in it", () => {
     const json: any = synthJson((s) => {
-      const access = new RepositoryAccess(s, "Access", { repository: "app", collaborators: [], adoptExisting: false });
+      const access = new RepositoryAccess(s, "Access", { repository: "app", collaborators: [], adoptExisting: false, teams: [], ignoreTeams: [] });
       new ImportExisting(s, "Other", access.resource, 'x${file("/etc/passwd")}');
     });
     expect(json.import[0].id).not.toContain('${file(');
@@ -56,7 +56,7 @@ describe("RepositoryAccess adopts the existing access list", () => {
 
   test("ImportExisting points at the resource's own address", () => {
     const json: any = synthJson((s) => {
-      const access = new RepositoryAccess(s, "Access", { repository: "app", collaborators: [], adoptExisting: false });
+      const access = new RepositoryAccess(s, "Access", { repository: "app", collaborators: [], adoptExisting: false, teams: [], ignoreTeams: [] });
       new ImportExisting(s, "Other", access.resource, "other-id");
     });
     expect(json.import[0].to).toMatch(/^github_repository_collaborators\.Access_[0-9A-F]{8}$/);

@@ -21,6 +21,7 @@ import { WorkflowFile } from "../../modules/workflow-file";
 import { GENERATED_MARKER } from "../../domain/github";
 import { ATTACKS } from "../helpers/injection";
 import { testApp } from "../helpers/synth";
+import { ecrDefaults, runnerDefaults } from "../helpers/config-defaults";
 
 const ALL = Object.values(ATTACKS).join(" ");
 
@@ -53,7 +54,7 @@ const MODULES: readonly [string, (scope: Construct) => void][] = [
   ],
   [
     "EcrRepository",
-    (s) => new EcrRepository(s, "Ecr", { name: ALL, encryption: { type: "KMS", kmsKeyArn: ATTACKS.readEnvironment }, tags: { [ALL]: ALL } }),
+    (s) => new EcrRepository(s, "Ecr", { ...ecrDefaults(), name: ALL, encryption: { type: "KMS", kmsKeyArn: ATTACKS.readEnvironment }, tags: { [ALL]: ALL } }),
   ],
   ["CodeConnection", (s) => new CodeConnection(s, "Connection", { name: ALL, tags: { t: ATTACKS.directive } })],
   [
@@ -61,6 +62,7 @@ const MODULES: readonly [string, (scope: Construct) => void][] = [
     (s) => {
       const connection = new CodeConnection(s, "RunnerConnection", { name: "c" });
       new CodeBuildRunner(s, "Runner", {
+        ...runnerDefaults(),
         projectName: ATTACKS.readEnvironment,
         accountId: ATTACKS.templatefile,
         region: ATTACKS.anyBranch,
@@ -79,6 +81,7 @@ const MODULES: readonly [string, (scope: Construct) => void][] = [
     "CodeBuildRunner (organisation webhook, personal token)",
     (s) =>
       new CodeBuildRunner(s, "OrgRunner", {
+        ...runnerDefaults(),
         projectName: "p",
         accountId: "000123456789",
         region: "ap-northeast-1",
@@ -96,6 +99,7 @@ const MODULES: readonly [string, (scope: Construct) => void][] = [
         repository: ALL,
         collaborators: [{ username: ATTACKS.readEnvironment, permission: "push" }],
         teams: [{ slug: ATTACKS.directive, permission: "pull" }],
+        ignoreTeams: [],
       }),
   ],
   ["ActionsVariables", (s) => new ActionsVariables(s, "Variables", { repository: ALL, variables: { NOTE: ALL, [ATTACKS.directive]: ALL } })],

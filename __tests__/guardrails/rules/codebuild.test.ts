@@ -15,6 +15,7 @@ import type { Finding } from "../../../guardrails/types";
 import { CodeBuildRunner, type CodeBuildRunnerProps } from "../../../modules/codebuild-runner";
 import { CodeConnection } from "../../../modules/code-connection";
 import { exampleFindings, findingsOfStack } from "../helpers";
+import { runnerDefaults } from "../../helpers/config-defaults";
 
 function summary(findings: readonly Finding[]): [string, string][] {
   return findings.map((f) => [f.rule.id, f.message]);
@@ -29,6 +30,7 @@ const EXISTING_CONNECTION = "arn:aws:codeconnections:ap-northeast-1:000123456789
 function runner(stack: TerraformStack, props: Partial<CodeBuildRunnerProps> = {}): CodeBuildRunner {
   const connection = new CodeConnection(stack, "Connection", { name: "techblue-github" });
   return new CodeBuildRunner(stack, "Runner", {
+    ...runnerDefaults(),
     projectName: "techblue-dev-runner",
     accountId: "000123456789",
     region: "ap-northeast-1",
@@ -271,6 +273,7 @@ describe("CB-005 webhook waits for the connection", () => {
     const findings = findingsOfStack(CB_005, (stack) => {
       const connection = new CodeConnection(stack, "Connection", { name: "techblue-github" });
       new CodeBuildRunner(stack, "Runner", {
+        ...runnerDefaults(),
         projectName: "techblue-dev-runner",
         accountId: "000123456789",
         region: "ap-northeast-1",

@@ -13,6 +13,7 @@ import { ECR_006 } from "../../../guardrails/rules/ecr/ecr-006-no-force-delete";
 import type { Finding } from "../../../guardrails/types";
 import { EcrRepository } from "../../../modules/ecr-repository";
 import { exampleFindings, findingsOfStack } from "../helpers";
+import { ecrDefaults } from "../../helpers/config-defaults";
 
 function summary(findings: readonly Finding[]): [string, string][] {
   return findings.map((f) => [f.rule.id, f.message]);
@@ -20,7 +21,7 @@ function summary(findings: readonly Finding[]): [string, string][] {
 
 /** The repository of the example (seed 001), as the template's module writes it. */
 function repository(stack: TerraformStack): EcrRepository {
-  return new EcrRepository(stack, "Repo", { name: "techblue-dev" });
+  return new EcrRepository(stack, "Repo", { ...ecrDefaults(), name: "techblue-dev" });
 }
 
 /** A repository policy with one statement. */
@@ -110,7 +111,7 @@ describe("ECR-003 KMS encryption", () => {
 
   test("rejects AES256", () => {
     const findings = findingsOfStack(ECR_003, (stack) => {
-      new EcrRepository(stack, "Repo", { name: "techblue-dev", encryption: { type: "AES256" } });
+      new EcrRepository(stack, "Repo", { ...ecrDefaults(), name: "techblue-dev", encryption: { type: "AES256" } });
     });
     expect(summary(findings)).toEqual([["ECR-003", 'encryption_configuration.encryption_type is "AES256", not "KMS"']]);
   });

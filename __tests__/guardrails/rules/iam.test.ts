@@ -26,6 +26,7 @@ import { CodeConnection } from "../../../modules/code-connection";
 import { DeployRole } from "../../../modules/deploy-role";
 import { EcrRepository } from "../../../modules/ecr-repository";
 import { exampleFindings, findingsOfStack } from "../helpers";
+import { ecrDefaults, runnerDefaults } from "../../helpers/config-defaults";
 
 function summary(findings: readonly Finding[]): [string, string][] {
   return findings.map((f) => [f.rule.id, f.message]);
@@ -48,7 +49,7 @@ function rolePolicy(stack: TerraformStack, ...statements: object[]): IamRolePoli
 
 /** The repository of seed 001, created by the template's module. */
 function seedRepository(stack: TerraformStack): EcrRepository {
-  return new EcrRepository(stack, "Repo", { name: "techblue-dev" });
+  return new EcrRepository(stack, "Repo", { ...ecrDefaults(), name: "techblue-dev" });
 }
 
 /** A deploy role as the stack emits it, pushing to the seed repository. */
@@ -65,6 +66,7 @@ function deployRole(stack: TerraformStack): DeployRole {
 function runner(stack: TerraformStack): CodeBuildRunner {
   const connection = new CodeConnection(stack, "Connection", { name: "techblue-github" });
   return new CodeBuildRunner(stack, "Runner", {
+    ...runnerDefaults(),
     projectName: "techblue-dev-runner",
     accountId: ACCOUNT,
     region: REGION,
@@ -625,6 +627,7 @@ describe("IAM-007 CodeBuild service role", () => {
     const build = (extra?: (stack: TerraformStack, r: CodeBuildRunner) => void) =>
       findingsOfStack(IAM_007, (stack) => {
         const r = new CodeBuildRunner(stack, "Runner", {
+          ...runnerDefaults(),
           projectName: "techblue-dev-runner",
           accountId: ACCOUNT,
           region: REGION,

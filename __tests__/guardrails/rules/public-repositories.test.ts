@@ -21,6 +21,7 @@ import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { findingsOfStack } from "../helpers";
 import { TerraformStack as Stack } from "cdktf";
 import { testApp } from "../../helpers/synth";
+import { runnerDefaults } from "../../helpers/config-defaults";
 
 const CONNECTION = "arn:aws:codeconnections:ap-northeast-1:000123456789:connection/0a1b2c3d-0000-4000-8000-000000000000";
 const summary = (findings: readonly Finding[]) => findings.map((f) => [f.rule.id, f.message]);
@@ -31,6 +32,7 @@ function visibility(stack: TerraformStack, repository: string, value: Repository
 
 function runner(stack: TerraformStack, props: Partial<CodeBuildRunnerProps> = {}): CodeBuildRunner {
   return new CodeBuildRunner(stack, "Runner", {
+    ...runnerDefaults(),
     projectName: "site-runner",
     accountId: "000123456789",
     region: "ap-northeast-1",

@@ -8,6 +8,7 @@ import { CodeConnection } from "../../../modules/code-connection";
 import { EcrRepository } from "../../../modules/ecr-repository";
 import { GithubOidcProvider } from "../../../modules/github-oidc-provider";
 import { exampleFindings, findingsOfStack } from "../helpers";
+import { ecrDefaults } from "../../helpers/config-defaults";
 
 function summary(findings: readonly Finding[]): [string, string][] {
   return findings.map((f) => [f.rule.id, f.message]);
@@ -22,7 +23,7 @@ function s3Backend(stack: TerraformStack): void {
 /** The resources ST-002 protects, as the template's modules write them. */
 function protectedResources(stack: TerraformStack): void {
   new GithubOidcProvider(stack, "Oidc");
-  new EcrRepository(stack, "Repo", { name: "techblue-dev" });
+  new EcrRepository(stack, "Repo", { ...ecrDefaults(), name: "techblue-dev" });
   new CodeConnection(stack, "Connection", { name: "techblue-github" });
 }
 
@@ -87,7 +88,7 @@ describe("ST-002 prevent_destroy", () => {
 
   test("rejects an ECR repository without prevent_destroy", () => {
     const findings = findingsOfStack(ST_002, (stack) => {
-      new EcrRepository(stack, "Repo", { name: "techblue-dev" }).resource.addOverride("lifecycle.prevent_destroy", false);
+      new EcrRepository(stack, "Repo", { ...ecrDefaults(), name: "techblue-dev" }).resource.addOverride("lifecycle.prevent_destroy", false);
     });
     expect(summary(findings)).toEqual([["ST-002", "lifecycle.prevent_destroy is false, not true"]]);
   });
