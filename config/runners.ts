@@ -18,23 +18,14 @@ export interface RunnerServedRepository {
   readonly workflows: readonly WorkflowConfig[];
 }
 
-export interface ConfiguredRunner {
+interface RunnerBase {
   /** The CodeBuild project name (`runs-on: codebuild-<name>-...`). */
   readonly name: string;
-  /** `repository`: declared as repositories[i].runner; `shared`: declared as runners[k]. */
-  readonly kind: "repository" | "shared";
   /** Where it is declared, as a config path. */
   readonly path: readonly (string | number)[];
   readonly settings: RunnerSettings;
   /** A webhook of the organisation (scope GITHUB_ORGANIZATION) rather than of one repository: always for a shared runner. */
   readonly organizationWebhook: boolean;
-  /** For a repository's own runner: that repository (its webhook's, or its source location's). */
-  readonly ownRepository?: RepositoryConfig;
-  /**
-   * For a shared runner: the repositories that may use it (runners[].repositories), or undefined
-   * when any repository naming it may.
-   */
-  readonly allowedRepositories?: readonly string[];
   /**
    * The repositories whose generated workflows run on it, in config order, each with those
    * workflows. For a repository's own runner: that one repository, also with no workflow.
@@ -42,8 +33,26 @@ export interface ConfiguredRunner {
   readonly served: readonly RunnerServedRepository[];
 }
 
+/** Declared as repositories[i].runner. */
+interface RepositoryRunner extends RunnerBase {
+  readonly kind: "repository";
+  /** That repository (its webhook's, or its source location's). */
+  readonly ownRepository: RepositoryConfig;
+  readonly allowedRepositories?: undefined;
+}
+
+/** Declared as runners[k]. */
+interface SharedRunner extends RunnerBase {
+  readonly kind: "shared";
+  readonly ownRepository?: undefined;
+  /** The repositories that may use it (runners[].repositories), or undefined when any repository naming it may. */
+  readonly allowedRepositories?: readonly string[];
+}
+
+export type ConfiguredRunner = RepositoryRunner | SharedRunner;
+
 /** The runner a workflow names: its repository's own runner (`codebuild`), or a shared one by name. */
-export function workflowRunnerName(repo: Pick<RepositoryConfig, "runner">, wf: Pick<WorkflowConfig, "runsOn">): string | undefined {
+function workflowRunnerName(repo: Pick<RepositoryConfig, "runner">, wf: Pick<WorkflowConfig, "runsOn">): string | undefined {
   if (wf.runsOn === "github-hosted") return undefined;
   if (wf.runsOn === "codebuild") return repo.runner?.projectName;
   return wf.runsOn.runner;
@@ -121,7 +130,7 @@ export function indexRunners(runners: readonly ConfiguredRunner[]): RunnerIndex 
   const own = new Map<RepositoryConfig, ConfiguredRunner>();
   const shared = new Map<string, ConfiguredRunner>();
   for (const r of runners) {
-    if (r.kind === "repository") own.set(r.ownRepository!, r);
+    if (r.kind === "repository") own.set(r.ownRepository, r);
     else if (!shared.has(r.name)) shared.set(r.name, r);
   }
   return { own, shared };

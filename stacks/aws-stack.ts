@@ -23,9 +23,10 @@ import {
 } from "../config/derive";
 import type { PlatformConfig, RepositoryConfig, WorkflowConfig } from "../config/schema";
 import { formatPath } from "../config/cross-references";
-import { configuredRunners, type ConfiguredRunner } from "../config/runners";
+import { configuredRunners } from "../config/runners";
+import { resolvedConnection, resolvedRunners, type ResolvedConnection, type ResolvedRunner } from "../config/resolved";
 import type { TrustedRepository } from "../modules/policy-document";
-import { CodeBuildRunner } from "../modules/codebuild-runner";
+import { CodeBuildRunner, type CodeBuildRunnerProps } from "../modules/codebuild-runner";
 import { CodeConnection } from "../modules/code-connection";
 import { deployPolicy, planPolicy, type CiPolicyScope } from "../modules/ci-policies";
 import { DeployRole } from "../modules/deploy-role";
@@ -136,7 +137,7 @@ export class AwsPlatformStack extends PlatformStack {
     const boundaryArn = policyArn(accountId, region, iamPath, account.iam.permissionsBoundaryName);
     // The template's own CI roles live in the primary account (several accounts with self are refused).
     const ciScope = account.name === primaryAccount(config).name ? this.ciScopeFor(config, providerArn, boundaryArn) : undefined;
-    const configured = configuredRunners(config).filter((r) => entryAccount(config, r.ownRepository ?? {}, r.settings).name === account.name);
+    const configured = resolvedRunners(config).filter((r) => r.account.name === account.name);
     const createsRoles =
       ciScope !== undefined || configured.length > 0 || resolvedDeployRoles(config).some(roleHere);
     // A boundary bounding no role would be a policy that grants nothing yet reads like one.
@@ -211,26 +212,35 @@ export class AwsPlatformStack extends PlatformStack {
     }
 
     const runners: Record<string, CodeBuildRunner> = {};
-    const conn = account.codeConnection;
-    let connectionArn: string | undefined;
-    let connectionStatus: string | undefined;
+    const conn = resolvedConnection(account);
+    // The connection this stack creates (an account has one), by name: one construct, whoever asks first.
+    const created = new Map<string, CodeConnection>();
+    const createdConnection = (name: string): CodeConnection => {
+      const existing = created.get(name);
+      if (existing !== undefined) return existing;
+      const connection = new CodeConnection(this, "GitHubConnection", { name });
+      created.set(name, connection);
+      return connection;
+    };
+    // How a runner without a token reaches GitHub; a created connection's status lets the webhook wait for AVAILABLE.
+    const connectionAuth = (c: ResolvedConnection): RunnerConnectionAuth => {
+      if (c.kind === "existing") return { auth: { kind: "connection", connectionArn: c.existingArn } };
+      const connection = createdConnection(c.name);
+      return { auth: { kind: "connection", connectionArn: connection.arn }, connectionStatus: connection.status };
+    };
     // The connection lives as long as codeConnection is configured, whatever uses it: removing the
     // last runner must not destroy it (a new one needs the console handshake again).
     if (conn !== undefined) {
-      if (conn.existingArn !== undefined) {
-        connectionArn = conn.existingArn;
-      } else {
-        this.connection = new CodeConnection(this, "GitHubConnection", { name: conn.name as string });
-        connectionArn = this.connection.arn;
-        connectionStatus = this.connection.status;
+      if (conn.kind === "created") {
+        this.connection = createdConnection(conn.name);
         new TerraformOutput(this, "GitHubConnectionStatus", {
           value: this.connection.status,
           description: "PENDING until the GitHub App handshake is completed in the AWS console",
         });
       }
-      if (conn.status === "pending" && configured.some((r) => r.settings.legacyPersonalToken === undefined)) {
+      if (conn.status === "pending" && configured.some((r) => r.auth.kind === "connection")) {
         Annotations.of(this).addWarning(
-          `Runner webhooks (and the workflows that run on them) are not created while codeConnection.status is pending.\n${connectionHandshakeSteps(conn.name ?? conn.existingArn ?? "", region, config.github.owner)}`,
+          `Runner webhooks (and the workflows that run on them) are not created while codeConnection.status is pending.\n${connectionHandshakeSteps(conn.kind === "created" ? conn.name : conn.existingArn, region, config.github.owner)}`,
         );
       }
     }
@@ -239,8 +249,7 @@ export class AwsPlatformStack extends PlatformStack {
       accountId,
       region,
       owner: config.github.owner,
-      connectionArn,
-      connectionStatus,
+      connectionAuth,
       ready: (runner) => isRunnerReady(config, runner.settings, runner.ownRepository),
       iamPath,
       permissionsBoundaryArn: boundaryArn,
@@ -367,24 +376,25 @@ export interface RunnerContext {
   readonly region: string;
   /** github.owner: the organisation of an organisation webhook, the owner of a repository's. */
   readonly owner: string;
-  /** The connection's ARN; the config validator requires codeConnection for every runner without a legacy token. */
-  readonly connectionArn?: string;
-  /** The connection's status attribute, when this stack creates the connection. */
-  readonly connectionStatus?: string;
+  /** The stack's side of the account's connection, for the runners that authenticate with it. */
+  readonly connectionAuth: (connection: ResolvedConnection) => RunnerConnectionAuth;
   /** Can the runner take jobs (connection available, or a legacy token)? Only then is its webhook created. */
-  readonly ready: (runner: ConfiguredRunner) => boolean;
+  readonly ready: (runner: ResolvedRunner) => boolean;
   readonly iamPath: string;
   readonly permissionsBoundaryArn: string;
   readonly roleDependsOn: ITerraformDependable[];
 }
 
+/** A runner's connection ARN and, for a connection this stack creates, its status attribute. */
+type RunnerConnectionAuth = Pick<CodeBuildRunnerProps, "auth" | "connectionStatus">;
+
 /**
  * One runner's AWS resources (project, service role, log group, webhook), for a repository's own
  * runner and a shared one alike, with the opt-ins of the config as visible suppressions.
  */
-function addRunner(scope: Construct, runner: ConfiguredRunner, ctx: RunnerContext): CodeBuildRunner {
+function addRunner(scope: Construct, runner: ResolvedRunner, ctx: RunnerContext): CodeBuildRunner {
   const settings = runner.settings;
-  const token = settings.legacyPersonalToken;
+  const token = runner.auth.kind === "personal-token" ? runner.auth.token : undefined;
   const ready = ctx.ready(runner);
   const own = runner.ownRepository;
   const names = (workflows: readonly WorkflowConfig[]) => workflows.map(workflowDisplayName);
@@ -396,8 +406,9 @@ function addRunner(scope: Construct, runner: ConfiguredRunner, ctx: RunnerContex
       runner.organizationWebhook || own === undefined
         ? { kind: "organization", owner: ctx.owner }
         : { kind: "repository", owner: ctx.owner, repository: own.name },
-    auth: token ? { kind: "personal-token", secretArn: token.secretArn, owner: token.owner } : { kind: "connection", connectionArn: ctx.connectionArn! },
-    connectionStatus: token ? undefined : ctx.connectionStatus,
+    ...(runner.auth.kind === "personal-token"
+      ? { auth: { kind: "personal-token", secretArn: runner.auth.token.secretArn, owner: runner.auth.token.owner } }
+      : ctx.connectionAuth(runner.auth.connection)),
     createWebhook: ready,
     computeType: settings.computeType,
     environmentType: settings.environmentType,
@@ -433,7 +444,7 @@ function addRunner(scope: Construct, runner: ConfiguredRunner, ctx: RunnerContex
     Annotations.of(scope).addWarning(
       runner.kind === "shared"
         ? `runner ${runner.name} (${formatPath(runner.path)}) gets no webhook: no workflow names it with runsOn: { runner: ${runner.name} }, and the webhook admits only those workflows by name.`
-        : `${own!.name}: runner ${runner.name} gets no webhook: no workflow of the repository has runsOn: codebuild, and the webhook admits only those workflows by name.`,
+        : `${runner.ownRepository.name}: runner ${runner.name} gets no webhook: no workflow of the repository has runsOn: codebuild, and the webhook admits only those workflows by name.`,
     );
   }
   return built;

@@ -14,8 +14,9 @@ import {
   rolesOfRepository,
   workflowDisplayName,
 } from "../config/derive";
-import { configuredRunners, indexRunners, runnerOfWorkflow, workflowRunnerName } from "../config/runners";
-import type { PlatformConfig, RepositoryConfig, SelfConfig, WorkflowConfig } from "../config/schema";
+import { configuredRunners, indexRunners } from "../config/runners";
+import { resolvedWorkflows, type ResolvedWorkflow } from "../config/resolved";
+import type { PlatformConfig, RepositoryConfig, SelfConfig } from "../config/schema";
 import { describeEstimate, estimateRefreshCalls } from "../domain/github-api";
 import { ActionsVariables } from "../modules/actions-variables";
 import { DeployEnvironment } from "../modules/deploy-environment";
@@ -125,16 +126,14 @@ function workflowSource(repository: string, file: string): string {
 }
 
 /** The typed workflow model for one configured workflow. */
-function workflowModel(repo: RepositoryConfig, wf: WorkflowConfig): Workflow {
+function workflowModel({ workflow: wf, deployRole, host }: ResolvedWorkflow): Workflow {
   return imageBuildPushWorkflow({
     name: workflowDisplayName(wf),
     triggers: wf.on,
-    // The config validator requires a deployRole for every workflow, and a runner serving the
-    // repository for codebuild ones (its own, or a shared one by name).
     runner:
-      wf.runsOn !== "github-hosted"
-        ? { kind: "codebuild", projectName: workflowRunnerName(repo, wf)!, roleArnVariable: roleArnVariable(wf.deployRole!) }
-        : { kind: "github-hosted", label: wf.largerRunner?.label ?? wf.githubHostedLabel, roleArnVariable: roleArnVariable(wf.deployRole!) },
+      host.kind === "codebuild"
+        ? { kind: "codebuild", projectName: host.runner.name, roleArnVariable: roleArnVariable(deployRole) }
+        : { kind: "github-hosted", label: wf.largerRunner?.label ?? wf.githubHostedLabel, roleArnVariable: roleArnVariable(deployRole) },
     environment: wf.environment,
     ecrRepositoryVariable: ecrRepositoryVariable(wf.ecrRepository),
     regionVariable: VARIABLE_AWS_REGION,
@@ -219,8 +218,9 @@ export class GithubPlatformStack extends PlatformStack {
         own(repo.name, environments[`${repo.name}/${env.name}`]);
         environmentImportIds(importIds, environments[`${repo.name}/${env.name}`], repo.name, env.name);
       }
-      repo.workflows.forEach((wf) => {
-        const runner = runnerOfWorkflow(runners, repo, wf);
+      resolvedWorkflows(runners, repo).forEach((resolved) => {
+        const wf = resolved.workflow;
+        const runner = resolved.host.kind === "codebuild" ? resolved.host.runner : undefined;
         if (runner && !isRunnerReady(config, runner.settings, runner.ownRepository)) {
           // Its jobs would wait for a runner that has no webhook yet.
           Annotations.of(this).addWarning(
@@ -232,7 +232,7 @@ export class GithubPlatformStack extends PlatformStack {
           repository: repo.name,
           branch: repo.defaultBranch,
           file: wf.file,
-          content: renderWorkflow(workflowModel(repo, wf), { source: workflowSource(repo.name, wf.file) }),
+          content: renderWorkflow(workflowModel(resolved), { source: workflowSource(repo.name, wf.file) }),
         });
         workflowFiles.push(file);
         own(repo.name, file);
@@ -287,8 +287,9 @@ export class GithubPlatformStack extends PlatformStack {
     const stacks = this.node.root.node.children.filter((c): c is GithubPlatformStack => c instanceof GithubPlatformStack);
     const estimates = apiEstimates.get(this.node.root) ?? new Map<string, number>();
     apiEstimates.set(this.node.root, estimates.set(this.node.id, estimate.calls));
-    if (stacks.length > 1 && stacks[stacks.length - 1] === this && stacks.every((s) => estimates.has(s.node.id))) {
-      const total = stacks.reduce((n, s) => n + estimates.get(s.node.id)!, 0);
+    const calls = stacks.map((s) => estimates.get(s.node.id));
+    if (stacks.length > 1 && stacks[stacks.length - 1] === this && calls.every((n) => n !== undefined)) {
+      const total = calls.reduce((sum, n) => sum + n, 0);
       infoOnce(this, `GitHub API: about ${total.toLocaleString("en-US")} REST requests to refresh all ${stacks.length} GitHub stacks; a pull request plans only the stacks whose Terraform it changes`);
     }
     return terraform;

@@ -1,7 +1,7 @@
 import type { App, TerraformStack } from "cdktf";
 import { awsAccounts, awsStackName, entryAccount, githubStackName, githubStackNameFor, githubStackNames } from "../config/derive";
 import { arrivals, departures, type Inventory, type ManagedNow } from "../config/inventory";
-import type { PlatformConfig, RepositoryConfig } from "../config/schema";
+import type { PlatformConfig, RepositoryConfig, SelfConfig } from "../config/schema";
 import { AwsPlatformStack } from "./aws-stack";
 import { GithubPlatformStack } from "./github-stack";
 
@@ -35,11 +35,12 @@ function withAccessList(config: PlatformConfig): Set<string> {
   return new Set(config.repositories.filter((r) => r.collaborators.length + r.teams.length > 0).map((r) => r.name));
 }
 
-/** What goes into one GitHub stack: its repositories, and whether it holds the self repository's variables and environment. */
+/** What goes into one GitHub stack: its repositories, and the self repository's variables and environment if it holds them. */
 export interface GithubShard {
   readonly stackName: string;
   readonly repositories: readonly RepositoryConfig[];
-  readonly holdsSelf: boolean;
+  /** The config's `self`, when this stack holds the self repository's variables and environment. */
+  readonly self?: SelfConfig;
 }
 
 /**
@@ -62,7 +63,7 @@ function githubShards(config: PlatformConfig, inventory?: Inventory): GithubShar
   return [...names].sort().map((stackName) => ({
     stackName,
     repositories: config.repositories.filter((r) => stackOf(r) === stackName),
-    holdsSelf: selfStack === stackName,
+    self: selfStack === stackName ? self : undefined,
   }));
 }
 
@@ -83,9 +84,9 @@ export function buildPlatform(app: App, config: PlatformConfig, options: BuildPl
     });
   });
   const shards = githubShards(config, inventory);
-  const names = (shard: GithubShard) => [
-    ...shard.repositories.map((r) => r.name),
-    ...(shard.holdsSelf && !shard.repositories.some((r) => r.name.toLowerCase() === config.self!.repository.toLowerCase()) ? [config.self!.repository] : []),
+  const names = ({ repositories, self }: GithubShard) => [
+    ...repositories.map((r) => r.name),
+    ...(self && !repositories.some((r) => r.name.toLowerCase() === self.repository.toLowerCase()) ? [self.repository] : []),
   ];
   // Folded repository name -> the stack that holds it now: a name that left a stack for another is a move.
   const holder = new Map(shards.flatMap((s) => names(s).map((n) => [n.toLowerCase(), s.stackName] as const)));
@@ -94,7 +95,7 @@ export function buildPlatform(app: App, config: PlatformConfig, options: BuildPl
     (shard) =>
       new GithubPlatformStack(app, shard.stackName, config, {
         repositories: shard.repositories,
-        holdsSelf: shard.holdsSelf,
+        holdsSelf: shard.self !== undefined,
         departures: inventory && departures(inventory, shard.stackName, "repositories", names(shard), config.intendedChanges, access, holder),
         arrivals: inventory && arrivals(inventory, shard.stackName, "repositories", names(shard)),
       }),
