@@ -41,7 +41,7 @@ const GiB = 1024 * 1024; // maxRSS figures are in KiB
 // What the bench hands this part (dev/bench.ts's child runner and probe), so that both measure alike
 // ---------------------------------------------------------------------------------------------
 
-export interface ScaleCommand {
+interface ScaleCommand {
   readonly file: string;
   readonly args: readonly string[];
   readonly cwd: string;
@@ -394,7 +394,7 @@ export async function measureScale(
 // Targets and report
 // ---------------------------------------------------------------------------------------------
 
-export interface ScaleTarget {
+interface ScaleTarget {
   readonly target: string;
   readonly measured: string;
   readonly pass: boolean | undefined;
