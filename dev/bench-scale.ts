@@ -31,8 +31,14 @@ import { findProviderMirror, offlineAwsStack, terraformEnv, terraformSkipReason 
 
 export const DEFAULT_PR_SIZES = [1, 100, 2000] as const;
 export const DEFAULT_SYNTH_SIZES = [5000, 10000] as const;
-/** Repositories per hashed GitHub shard the generated organisations aim for (README: "a few dozen"). */
-const REPOSITORIES_PER_SHARD = 32;
+/**
+ * Repositories per hashed GitHub shard the generated organisations aim for: a hash spreads them
+ * unevenly, and at about 24 requests per repository a shard of 42 is over GH-011's 1,000.
+ */
+const REPOSITORIES_PER_SHARD = 16;
+/** Above 256 hashed shards (GitHub's matrix limit), repositories go to named shards of a team's size. */
+const MAX_HASHED_SHARDS = 256;
+const TEAM_SIZE = 25;
 /** Repositories per shared runner: its webhook admits each by an anchored REPOSITORY_NAME. */
 const REPOSITORIES_PER_RUNNER = 250;
 const GiB = 1024 * 1024; // maxRSS figures are in KiB
@@ -71,8 +77,11 @@ const runnerName = (k: number) => `org-linux-${String(k).padStart(2, "0")}`;
 
 /** Hashed GitHub shards for `repositories`: about REPOSITORIES_PER_SHARD each, at most GitHub's 256 matrix jobs. */
 export function shardsFor(repositories: number): number {
-  return Math.min(256, Math.max(1, Math.ceil(repositories / REPOSITORIES_PER_SHARD)));
+  return Math.min(MAX_HASHED_SHARDS, Math.max(1, Math.ceil(repositories / REPOSITORIES_PER_SHARD)));
 }
+
+/** Organisations too large for hashed shards put every repository in its team's named shard (TEAM_SIZE each). */
+const namedShards = (repositories: number) => repositories > MAX_HASHED_SHARDS * REPOSITORIES_PER_SHARD;
 
 /** The repository a one-repository pull request changes: the middle one. */
 export const changedRepository = (repositories: number) => repoName(Math.ceil(repositories / 2));
@@ -93,6 +102,7 @@ export function organizationConfig(repositories: number, change?: Change): Platf
     const branches = trustChange ? ["main", "release"] : ["main"];
     return {
       name,
+      ...(namedShards(repositories) ? { shard: `team-${String(Math.floor(i / TEAM_SIZE)).padStart(4, "0")}` } : {}),
       collaborators: [
         { username: "alice", permission: "admin" as const },
         { username: "bob", permission: "write" as const },
@@ -129,7 +139,7 @@ export function organizationConfig(repositories: number, change?: Change): Platf
     };
   });
   return {
-    github: { owner: "bench-org", ownerType: "organization", shards: shardsFor(repositories) },
+    github: { owner: "bench-org", ownerType: "organization", shards: namedShards(repositories) ? 1 : shardsFor(repositories) },
     aws: {
       accounts: [
         { name: "dev", accountId: "111111111111", region: "eu-west-1", codeConnection: { name: "bench-github", status: "available" } },

@@ -76,7 +76,7 @@ const USAGE = `Usage: npm run bench [-- --quick] [-- --sizes 1,10,100,300] [-- -
   --no-test           skip npm test
   --scale             only the organisation-scale part (pull requests of one repository, plain HCL, large synths)
   --no-scale          without it
-  --pr-sizes LIST     organisation sizes of the pull request part (default ${DEFAULT_PR_SIZES.join(",")})
+  --pr-sizes LIST     organisation sizes of the pull request part (default ${DEFAULT_PR_SIZES.join(",")}; none: leave it out)
   --synth-sizes LIST  further app synth sizes of the scale part (default ${DEFAULT_SYNTH_SIZES.join(",")})`;
 
 class UsageError extends Error {}
@@ -102,7 +102,7 @@ function parseOptions(argv: readonly string[]): Options {
     else if (arg === "--no-test") test = false;
     else if (arg === "--scale") scale = "only";
     else if (arg === "--no-scale") scale = "skip";
-    else if (arg === "--pr-sizes") prSizes = parseSizes(argv[++i], arg, 10_000);
+    else if (arg === "--pr-sizes") prSizes = argv[i + 1] === "none" ? (i++, []) : parseSizes(argv[++i], arg, 10_000);
     else if (arg === "--synth-sizes") synthSizes = parseSizes(argv[++i], arg, 20_000);
     else if (arg === "--sizes") sizes = parseSizes(argv[++i]);
     else if (arg.startsWith("--sizes=")) sizes = parseSizes(arg.slice("--sizes=".length));

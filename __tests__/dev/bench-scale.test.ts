@@ -28,7 +28,7 @@ describe("generated organisations", () => {
   });
 
   test("shards aim at a few dozen repositories each, never more than GitHub's 256 matrix jobs", () => {
-    expect([1, 32, 33, 2000, 10000, 20000].map(shardsFor)).toEqual([1, 1, 2, 63, 256, 256]);
+    expect([1, 16, 17, 2000, 4096, 10000].map(shardsFor)).toEqual([1, 1, 2, 125, 256, 256]);
   });
 
   test("each pull request changes the middle repository only, as its name says", () => {
