@@ -16,10 +16,12 @@ import { changedRepository, organizationConfig, type ScaleResults, scaleTargets,
 const ROOT = resolve(__dirname, "..", "..");
 
 describe("generated organisations", () => {
-  test.each([1, 40, 300])("%i repositories: a valid config with two accounts, shared runners, environments and hashed shards", (n) => {
+  test.each([1, 40, 300, 4097])("%i repositories: a valid config with two accounts, shared runners, environments and shards", (n) => {
     const config = parseConfig(stringify(organizationConfig(n)), `org-${n}.yaml`);
     expect(config.repositories).toHaveLength(n);
-    expect(config.github.shards).toBe(shardsFor(n));
+    // Hashed shards up to 256 of them; beyond, every repository in its team's named shard of 25.
+    if (n <= 4096) expect(config.github.shards).toBe(shardsFor(n));
+    else expect(new Set(config.repositories.map((r) => r.shard)).size).toBe(Math.ceil(n / 25));
     expect(config.runners.length).toBe(Math.ceil(n / 250));
     for (const repo of config.repositories) {
       expect(repo.environments.map((e) => e.name)).toEqual(["prod"]);
@@ -65,13 +67,13 @@ describe("the bench's pull requests, synthesized by the app command and decided 
   };
 
   test("an access change plans one GitHub shard; a trust change that shard and the dev account's AWS stack", () => {
-    const n = 40; // two shards
+    const n = 40; // three hashed shards
     const base = readStacks(synth("base", organizationConfig(n)));
     const access = changedStacks(readStacks(synth("access", organizationConfig(n, "access"))), base).stacks;
     const trust = changedStacks(readStacks(synth("trust", organizationConfig(n, "trust"))), base).stacks;
-    expect([...base.keys()]).toEqual(["aws-111111111111-eu-west-1", "aws-222222222222-eu-west-1", "github-bench-org-00", "github-bench-org-01"]);
+    expect([...base.keys()]).toEqual(["aws-111111111111-eu-west-1", "aws-222222222222-eu-west-1", "github-bench-org-00", "github-bench-org-01", "github-bench-org-02"]);
     expect(access).toHaveLength(1);
-    expect(access[0]).toMatch(/^github-bench-org-0[01]$/);
+    expect(access[0]).toMatch(/^github-bench-org-0[012]$/);
     expect(trust).toEqual(["aws-111111111111-eu-west-1", access[0]]);
   }, 60_000);
 });
