@@ -395,6 +395,8 @@ export async function measureScale(
     const dir = join(tmp, `synth-${n}`);
     const s = await appSynth(tools, writeConfig(dir, organizationConfig(n)), dir);
     synth.push({ repositories: n, resources: countResources(s.stacksDir), wallMs: s.wallMs, peakRssKiB: s.peakRssKiB });
+    // Printed at once: a later size that fails or is interrupted does not lose this one.
+    tools.log(`scale: ${n} repositories: ${(s.wallMs / 1000).toFixed(1)} s, peak RSS ${(s.peakRssKiB / 1024).toFixed(0)} MiB`);
     rmSync(dir, { recursive: true, force: true });
   }
   return { ...(skipped === "" ? {} : { skipped }), organisations, synth };
