@@ -11,7 +11,11 @@
  *      nothing but synthesize the same resources, precompiled to JavaScript (dev/bench-plain-app.ts);
  *   3. `npx tsc --noEmit` and `npm test`;
  *   4. the anchor a user would otherwise start from: those same resources as a plain cdktf app in
- *      cdktf init's default style, `npx ts-node main.ts` (type-checks at start-up).
+ *      cdktf init's default style, `npx ts-node main.ts` (type-checks at start-up);
+ *   5. organisation scale (dev/bench-scale.ts): a pull request changing one repository of 1, 100
+ *      and 2,000 (plan-ready time, stacks planned, GitHub API calls, against planning everything),
+ *      the same change's stack as plain HCL, and app synth of 5,000 and 10,000 repositories.
+ *      `--scale` runs only this part; `--quick` leaves it out unless `--scale` is given.
  *
  * Writes Markdown to stdout and bench-results/latest.md, raw figures to bench-results/latest.json.
  * Progress goes to stderr. Generated configs, outdirs and the plain app live in one temp folder,
@@ -27,6 +31,7 @@ import { stringify } from "yaml";
 import { DEFAULT_CONFIG_PATH } from "../config/load";
 import type { PlatformConfigInput } from "../config/schema";
 import type { PhaseTimings } from "./bench-phases";
+import { DEFAULT_PR_SIZES, DEFAULT_SYNTH_SIZES, measureScale, scaleSection, scaleTargets, type ScaleResults, type ScaleTools } from "./bench-scale";
 import { writePlainApp } from "./bench-plain-app";
 
 const ROOT = resolve(__dirname, "..");
@@ -34,7 +39,8 @@ const EXAMPLE_CONFIG = join(ROOT, DEFAULT_CONFIG_PATH);
 const RESULTS_DIR = join(ROOT, "bench-results");
 const GNU_TIME = "/usr/bin/time";
 const DEFAULT_SIZES = [1, 10, 100, 300] as const;
-const CHILD_TIMEOUT_MS = 10 * 60 * 1000;
+// A hung child ends; an app synth of 10,000 repositories on a busy 2-core machine needs more than 10 minutes.
+const CHILD_TIMEOUT_MS = 30 * 60 * 1000;
 const MiB = 1024; // maxRSS figures are in KiB
 
 // ---------------------------------------------------------------------------------------------
@@ -45,6 +51,10 @@ interface Options {
   readonly quick: boolean;
   readonly sizes: readonly number[];
   readonly test: boolean;
+  /** "only": just the organisation-scale part; "skip": without it. */
+  readonly scale: "only" | "with" | "skip";
+  readonly prSizes: readonly number[];
+  readonly synthSizes: readonly number[];
 }
 
 interface Iterations {
@@ -60,17 +70,22 @@ interface Iterations {
   readonly phaseRuns: number;
 }
 
-const USAGE = `Usage: npm run bench [-- --quick] [-- --sizes 1,10,100,300] [-- --no-test]
-  --quick        fewer iterations (3 runs of the app, its phases, cdktf synth, floor and anchor; 1 of tsc)
-  --sizes LIST   generated config sizes, in repositories (default ${DEFAULT_SIZES.join(",")})
-  --no-test      skip npm test`;
+const USAGE = `Usage: npm run bench [-- --quick] [-- --sizes 1,10,100,300] [-- --no-test] [-- --scale | --no-scale]
+  --quick             fewer iterations (3 runs of the app, its phases, cdktf synth, floor and anchor; 1 of tsc);
+                      leaves out the organisation-scale part unless --scale is given
+  --sizes LIST        generated config sizes, in repositories (default ${DEFAULT_SIZES.join(",")})
+  --no-test           skip npm test
+  --scale             only the organisation-scale part (pull requests of one repository, plain HCL, large synths)
+  --no-scale          without it
+  --pr-sizes LIST     organisation sizes of the pull request part (default ${DEFAULT_PR_SIZES.join(",")}; none: leave it out)
+  --synth-sizes LIST  further app synth sizes of the scale part (default ${DEFAULT_SYNTH_SIZES.join(",")})`;
 
 class UsageError extends Error {}
 
-function parseSizes(value: string | undefined): number[] {
+function parseSizes(value: string | undefined, option = "--sizes", max = 999): number[] {
   const sizes = (value ?? "").split(",").map((s) => Number(s.trim()));
-  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 999)) {
-    throw new UsageError(`--sizes needs a comma-separated list of whole numbers from 1 to 999 (got "${value ?? ""}")`);
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > max)) {
+    throw new UsageError(`${option} needs a comma-separated list of whole numbers from 1 to ${max} (got "${value ?? ""}")`);
   }
   return [...new Set(sizes)].sort((a, b) => a - b);
 }
@@ -79,15 +94,22 @@ function parseOptions(argv: readonly string[]): Options {
   let quick = false;
   let test = true;
   let sizes: readonly number[] = DEFAULT_SIZES;
+  let scale: Options["scale"] | undefined;
+  let prSizes: readonly number[] = DEFAULT_PR_SIZES;
+  let synthSizes: readonly number[] = DEFAULT_SYNTH_SIZES;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--quick") quick = true;
     else if (arg === "--no-test") test = false;
+    else if (arg === "--scale") scale = "only";
+    else if (arg === "--no-scale") scale = "skip";
+    else if (arg === "--pr-sizes") prSizes = argv[i + 1] === "none" ? (i++, []) : parseSizes(argv[++i], arg, 10_000);
+    else if (arg === "--synth-sizes") synthSizes = parseSizes(argv[++i], arg, 20_000);
     else if (arg === "--sizes") sizes = parseSizes(argv[++i]);
     else if (arg.startsWith("--sizes=")) sizes = parseSizes(arg.slice("--sizes=".length));
     else throw new UsageError(`unknown argument "${arg}"`);
   }
-  return { quick, sizes, test };
+  return { quick, sizes, test, scale: scale ?? (quick ? "skip" : "with"), prSizes, synthSizes };
 }
 
 function iterationsFor(options: Options): Iterations {
@@ -664,6 +686,7 @@ interface Results {
   readonly typecheck: CommandTiming;
   readonly test: CommandTiming | undefined;
   readonly anchor: CommandTiming;
+  readonly scale: ScaleResults | undefined;
 }
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(2);
@@ -718,6 +741,7 @@ function evaluateTargets(r: Results): Target[] {
     ),
     target("`npm test` < 60 s", r.test && `${seconds(r.test.medianMs)} s`, r.test !== undefined && r.test.medianMs < 60_000),
     target("`tsc --noEmit` < 5 s", `${seconds(r.typecheck.medianMs)} s`, r.typecheck.medianMs < 5000),
+    ...(r.scale ? scaleTargets(r.scale) : []),
   ];
 }
 
@@ -882,6 +906,7 @@ function markdown(r: Results, targets: readonly Target[]): string {
     appSynthSection(r),
     phasesSection(r.phases),
     commandsSection(r, r.appSynth[0]),
+    ...(r.scale ? [scaleSection(r.scale)] : []),
   ].join("\n\n");
 }
 
@@ -939,6 +964,7 @@ async function measureAll(options: Options, tmp: string): Promise<Results> {
     log("npm test");
     test = await measureTests();
   }
+  const scale = options.scale === "with" ? await measureScale(scaleTools(probe, app), tmp, { pr: options.prSizes, synth: options.synthSizes }) : undefined;
 
   return {
     date: new Date().toISOString(),
@@ -955,7 +981,40 @@ async function measureAll(options: Options, tmp: string): Promise<Results> {
     typecheck,
     test,
     anchor,
+    scale,
   };
+}
+
+/** What dev/bench-scale.ts runs its children with: this bench's runner, environment and usage probe. */
+function scaleTools(probe: UsageProbe, app: AppCommand): ScaleTools {
+  return {
+    root: ROOT,
+    run: runChild,
+    env: childEnv,
+    appWithUsage: (usageFile) => probe.command(app, usageFile),
+    readPeakRssKiB: (usageFile) => probe.read(usageFile).maxRssKiB,
+    log,
+  };
+}
+
+/** `--scale`: only the organisation-scale part, with the machine line and its targets. */
+async function scaleOnly(options: Options, tmp: string): Promise<{ md: string; json: unknown }> {
+  const probe = await usageProbe(tmp);
+  const startMachine = machine(probe.source);
+  const scale = await measureScale(scaleTools(probe, appCommand()), tmp, { pr: options.prSizes, synth: options.synthSizes });
+  const targets = scaleTargets(scale);
+  const md = [
+    `# Benchmark (organisation scale only), ${new Date().toISOString()}`,
+    "",
+    `Machine: ${machineLine(startMachine)}; load average (1 min) ${startMachine.loadAverage1m.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end.`,
+    "",
+    "## Targets",
+    "",
+    targetsTable(targets),
+    "",
+    scaleSection(scale),
+  ].join("\n");
+  return { md, json: { date: new Date().toISOString(), options, machine: startMachine, scale, targets } };
 }
 
 function reportFailure(error: unknown): void {
@@ -988,6 +1047,14 @@ async function main(argv: readonly string[]): Promise<number> {
   cleanUpOnSignals(tmp);
   try {
     const options = parseOptions(argv);
+    if (options.scale === "only") {
+      const { md, json } = await scaleOnly(options, tmp);
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      writeFileSync(join(RESULTS_DIR, "latest-scale.md"), `${md}\n`);
+      writeFileSync(join(RESULTS_DIR, "latest-scale.json"), `${JSON.stringify(json, null, 2)}\n`);
+      process.stdout.write(`${md}\n`);
+      return 0;
+    }
     const results = await measureAll(options, tmp);
     const targets = evaluateTargets(results);
     const md = markdown(results, targets);

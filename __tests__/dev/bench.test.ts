@@ -74,3 +74,22 @@ describe("dev/bench-phases", () => {
     }
   }, 60_000);
 });
+
+describe("dev/bench options", () => {
+  const bench = (...args: string[]) =>
+    spawnSync(process.execPath, ["--require", "./dev/register.js", join("dev", "bench.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+
+  test("--help names the organisation-scale part and its sizes", () => {
+    const result = bench("--help");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/--scale .*only the organisation-scale part/);
+    expect(result.stdout).toMatch(/--pr-sizes LIST .*default 1,100,2000/);
+    expect(result.stdout).toMatch(/--synth-sizes LIST .*default 5000,10000/);
+  });
+
+  test("a size out of range is refused with the allowed range, before anything is measured", () => {
+    const result = bench("--scale", "--pr-sizes", "1,0");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^--pr-sizes needs a comma-separated list of whole numbers from 1 to 10000 \(got "1,0"\)/);
+  });
+});
