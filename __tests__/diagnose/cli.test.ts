@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exampleVariant } from "../guardrails/helpers";
+import { EXAMPLE_PATH } from "../helpers/example";
 import { FIXTURES } from "./real-texts";
 
 const ROOT = join(__dirname, "..", "..");
@@ -29,8 +30,18 @@ describe("npm run diagnose", () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("(config: platform.yaml)");
     expect(r.stdout).toContain("[runner-jit-unavailable]");
-    expect(r.stdout).toContain("registers through the connection techblue-github");
     expect(r.stderr).toBe("");
+  });
+
+  test("--config names the config the failure is related to: the runner's connection, of the runner's account", () => {
+    const own = cli([join(FIXTURES, "seed-000-codebuild.log"), "--config", EXAMPLE_PATH]);
+    expect(own.status).toBe(1);
+    expect(own.stdout).toContain("registers through the connection techblue-github");
+    // Several accounts: the runner registers through the connection of the account it lives in.
+    const accounts = cli([join(FIXTURES, "seed-000-codebuild.log"), "--config", join(__dirname, "..", "fixtures", "two-accounts.yaml")]);
+    expect(accounts.stderr).toBe("");
+    expect(accounts.stdout).toContain("registers through the connection example-org-github");
+    expect(accounts.stdout).not.toContain("(none)");
   });
 
   test("stdin when no file is given: seed 001's CloudTrail event", () => {
@@ -98,3 +109,4 @@ describe("npm run diagnose", () => {
     expect(r.stdout).toContain("nearest allowed subject: repo:Test-User/techblue-dev:environment:release");
   });
 });
+

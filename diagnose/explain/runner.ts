@@ -3,6 +3,7 @@
  * comes from the config: a person's token (runner.legacyPersonalToken) or the connection.
  */
 import { formatPath } from "../../config/cross-references";
+import { entryAccount } from "../../config/derive";
 import { configuredRunners } from "../../config/runners";
 import type { PlatformConfig } from "../../config/schema";
 import type { DiagnoseContext, Explanation, Match } from "../types";
@@ -23,7 +24,8 @@ export function explainRunnerJit(_match: Match, ctx: DiagnoseContext): Explanati
   // Shared runners always register through the connection, in each repository they serve.
   for (const shared of configuredRunners(config).filter((r) => r.kind === "shared")) {
     const served = shared.served.map((s) => s.repository.name);
-    describeConnectionRunner(config, served.join(", ") || "the repositories it serves", shared.name, formatPath(shared.path), ctx.configFile, facts, causes, fixes);
+    const connection = entryAccount(config, {}, shared.settings).codeConnection;
+    describeConnectionRunner(connection, served.join(", ") || "the repositories it serves", shared.name, formatPath(shared.path), ctx.configFile, facts, causes, fixes);
   }
   for (const { repo, runner, path } of runners) {
     const token = runner.legacyPersonalToken;
@@ -41,14 +43,15 @@ export function explainRunnerJit(_match: Match, ctx: DiagnoseContext): Explanati
         `until then, keep ${token.owner} at permission admin in ${repositoryPath(config, repo.name)}.collaborators (CB-010 fails synth when that is lowered)`,
       );
     } else {
-      describeConnectionRunner(config, repo.name, runner.projectName, path, ctx.configFile, facts, causes, fixes);
+      describeConnectionRunner(entryAccount(config, repo, runner).codeConnection, repo.name, runner.projectName, path, ctx.configFile, facts, causes, fixes);
     }
   }
   return { facts, causes, fixes };
 }
 
 function describeConnectionRunner(
-  config: PlatformConfig,
+  // The connection of the account the runner lives in (aws.accounts[].codeConnection, or the top-level one).
+  conn: PlatformConfig["codeConnection"],
   repoName: string,
   project: string,
   path: string,
@@ -57,7 +60,6 @@ function describeConnectionRunner(
   causes: string[],
   fixes: string[],
 ): void {
-  const conn = config.codeConnection;
   const which = conn?.existingArn ? `the existing connection ${conn.existingArn}` : `the connection ${conn?.name ?? "(none)"}`;
   facts.push(`${path} (${project}) registers through ${which} (codeConnection), not a person's token`);
   causes.push(
