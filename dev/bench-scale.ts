@@ -27,7 +27,7 @@ import { stringify } from "yaml";
 import { changedStacks, readStacks } from "../cli/changed-stacks";
 import type { PlatformConfigInput } from "../config/schema";
 import { estimateRefreshCalls } from "../domain/github-api";
-import { findProviderMirror, offlineAwsStack, terraformEnv, terraformSkipReason } from "../__tests__/helpers/terraform-offline";
+import { findProviderMirror, offlineAwsStack, terraformEnv, terraformSkipReason, writeOfflineOverride } from "../__tests__/helpers/terraform-offline";
 
 export const DEFAULT_PR_SIZES = [1, 100, 2000] as const;
 export const DEFAULT_SYNTH_SIZES = [5000, 10000] as const;
@@ -231,22 +231,7 @@ async function planHclStack(tools: ScaleTools, hclStacksDir: string, stack: stri
   const dir = join(workDir, `hcl-${stack}`);
   rmSync(dir, { recursive: true, force: true });
   cpSync(join(hclStacksDir, stack), dir, { recursive: true });
-  writeFileSync(
-    join(dir, "override.tf.json"),
-    JSON.stringify({
-      terraform: { required_providers: { aws: { source: "hashicorp/aws", version: ">= 5.70" } } },
-      provider: {
-        aws: {
-          allowed_account_ids: null,
-          access_key: "mock",
-          secret_key: "mock",
-          skip_credentials_validation: true,
-          skip_requesting_account_id: true,
-          skip_metadata_api_check: true,
-        },
-      },
-    }),
-  );
+  writeOfflineOverride(dir);
   return planFolder(tools, dir, stack, resources);
 }
 

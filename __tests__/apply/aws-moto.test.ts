@@ -25,7 +25,7 @@ import { App } from "cdktf";
 import { DEFAULT_IAM_PATH } from "../../config/derive";
 import { loadConfig } from "../../config/load";
 import { buildGuardedPlatform } from "../helpers/platform";
-import { findProviderMirror, offlineAwsStack, terraformEnv, terraformSkipReason } from "../helpers/terraform-offline";
+import { findProviderMirror, offlineAwsStack, terraformEnv, terraformSkipReason, writeOfflineOverride } from "../helpers/terraform-offline";
 
 const FIXTURE = join(__dirname, "fixtures", "moto.yaml");
 /** The deploy role (IAM role name) the config change adds a branch to. */
@@ -149,23 +149,7 @@ suite(`the AWS stack applied against moto_server${skipReason ? ` (${skipReason})
     const dir = join(root, "terraform", "stacks", stackName);
     // Test copy only: the mirror's 5.x provider for the pinned 6.x, moto's endpoints, mock credentials.
     const provider = motoProvider();
-    writeFileSync(
-      join(dir, "override.tf.json"),
-      JSON.stringify({
-        terraform: { required_providers: { aws: { source: "hashicorp/aws", version: ">= 5.70" } } },
-        provider: {
-          aws: {
-            allowed_account_ids: null,
-            access_key: "mock",
-            secret_key: "mock",
-            skip_credentials_validation: true,
-            skip_requesting_account_id: true,
-            skip_metadata_api_check: true,
-            ...provider,
-          },
-        },
-      }),
-    );
+    writeOfflineOverride(dir, provider);
     await init(dir);
     return dir;
   }

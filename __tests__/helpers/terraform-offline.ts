@@ -133,15 +133,29 @@ export function terraformEnv(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS
  * a local file, and no account or credential can be looked up.
  */
 export function offlineAwsStack(json: any, statePath: string): void {
-  json.terraform.required_providers.aws = { source: "hashicorp/aws", version: ">= 5.70" };
+  json.terraform.required_providers.aws = MIRROR_AWS_PROVIDER;
   json.terraform.backend = { local: { path: statePath } };
   const provider = json.provider.aws[0];
   delete provider.allowed_account_ids; // needs a real account lookup
-  Object.assign(provider, {
-    access_key: "mock",
-    secret_key: "mock",
-    skip_credentials_validation: true,
-    skip_requesting_account_id: true,
-    skip_metadata_api_check: true,
-  });
+  Object.assign(provider, OFFLINE_AWS_SETTINGS);
+}
+
+// The mirror may hold another major version than the pinned one (the resources used exist in both).
+const MIRROR_AWS_PROVIDER = { source: "hashicorp/aws", version: ">= 5.70" };
+// No account or credential is looked up.
+const OFFLINE_AWS_SETTINGS = {
+  access_key: "mock",
+  secret_key: "mock",
+  skip_credentials_validation: true,
+  skip_requesting_account_id: true,
+  skip_metadata_api_check: true,
+};
+
+/**
+ * The same, for a stack folder as written (JSON or HCL): an override.tf.json next to it, with
+ * `provider` settings added to the offline ones (e.g. moto's endpoints).
+ */
+export function writeOfflineOverride(dir: string, provider: Record<string, unknown> = {}): void {
+  const aws = { allowed_account_ids: null, ...OFFLINE_AWS_SETTINGS, ...provider };
+  writeFileSync(join(dir, "override.tf.json"), JSON.stringify({ terraform: { required_providers: { aws: MIRROR_AWS_PROVIDER } }, provider: { aws } }));
 }
